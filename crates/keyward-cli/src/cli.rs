@@ -1,0 +1,146 @@
+//! The command tree and what each command does with the core.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use keyward_core::model::{KeyQuery, NewAccount, Service, SyncProgress};
+use keyward_core::vault::KeyringVault;
+use keyward_core::{host, Error, HttpConfig, Keyward, Result};
+
+use crate::{output, token_input};
+
+#[derive(Parser)]
+#[command(name = "keyward", version, about = "Keys and credentials of your Braintrust, Respan and Barndoor accounts")]
+pub struct Args {
+    /// Where Keyward keeps its local store (default: the XDG data dir).
+    #[arg(long, global = true, env = "KEYWARD_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Log what the core does to stderr.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add, list and remove accounts.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+    /// Fetch every key of one account, or of all accounts, into the local store.
+    Sync {
+        /// Account id or label; all accounts when left out.
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Browse the cached inventory.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum AccountsCommand {
+    /// Verify a token with the service and keep it in the system keychain.
+    /// The token is read from stdin when it is piped, otherwise from a hidden prompt.
+    Add {
+        #[arg(long, value_parser = parse_service)]
+        service: Service,
+        #[arg(long)]
+        label: String,
+        /// The service's address; the service's default when left out.
+        #[arg(long)]
+        host: Option<String>,
+        /// Braintrust organization (sent as x-bt-org-name) when a key belongs to several.
+        #[arg(long)]
+        org_name: Option<String>,
+    },
+    /// List accounts with their last sync.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an account's token from the keychain and its cached keys from this computer.
+    Remove {
+        /// Account id or label.
+        account: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// List cached keys, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Only keys whose name, preview or owner contains every word.
+        #[arg(long)]
+        search: Option<String>,
+        /// Account id or label.
+        #[arg(long)]
+        account: Option<String>,
+        /// Also list keys the service no longer lists.
+        #[arg(long)]
+        include_gone: bool,
+    },
+}
+
+fn parse_service(s: &str) -> std::result::Result<Service, String> {
+    Service::parse(&s.to_ascii_lowercase()).ok_or_else(|| "expected braintrust, respan or barndoor".into())
+}
+
+fn open(args: &Args) -> Result<Keyward> {
+    match &args.data_dir {
+        Some(dir) => Keyward::open(dir, Arc::new(KeyringVault::default()), HttpConfig::default()),
+        None => Keyward::open_default(),
+    }
+}
+
+pub async fn run(args: Args) -> Result<()> {
+    let core = open(&args)?;
+    match args.command {
+        Command::Accounts(AccountsCommand::Add { service, label, host, org_name }) => {
+            let host = host.unwrap_or_else(|| host::default_host(service));
+            let token = token_input::read(service)?;
+            let account = core.add_account(NewAccount { service, label, host, org_name, token }).await?;
+            eprintln!("Added {} account '{}' ({}).", service.display_name(), account.label, account.id);
+            println!("{}", account.id);
+            Ok(())
+        }
+        Command::Accounts(AccountsCommand::List { json }) => output::accounts(&core.list_accounts()?, json),
+        Command::Accounts(AccountsCommand::Remove { account }) => {
+            let found = core.find_account(&account)?;
+            core.remove_account(&found.id)?;
+            eprintln!("Removed '{}': its token left the keychain and its cached keys this computer.", found.label);
+            Ok(())
+        }
+        Command::Sync { account } => sync(&core, account.as_deref()).await,
+        Command::Keys(KeysCommand::List { json, search, account, include_gone }) => {
+            let account_id = account.map(|a| core.find_account(&a).map(|a| a.id)).transpose()?;
+            let query = KeyQuery { search, account_id, include_gone: Some(include_gone) };
+            output::keys(&core.list_keys(&query)?, json)
+        }
+    }
+}
+
+async fn sync(core: &Keyward, account: Option<&str>) -> Result<()> {
+    let accounts = match account {
+        Some(a) => vec![core.find_account(a)?],
+        None => core.list_accounts()?,
+    };
+    let mut failed: Option<Error> = None;
+    for account in accounts {
+        let report = core.sync_account(&account.id, &|_p: SyncProgress| {}).await;
+        match report {
+            Ok(r) => eprintln!(
+                "{}: {} keys ({} new, {} gone) in {} pages.",
+                account.label, r.fetched, r.added, r.gone, r.pages
+            ),
+            Err(e) => {
+                eprintln!("{}: {}", account.label, e.message);
+                failed = Some(e);
+            }
+        }
+    }
+    failed.map_or(Ok(()), Err)
+}

@@ -1,0 +1,31 @@
+//! `keyward`: Keyward's core from a terminal. Data goes to stdout, everything said to a person
+//! goes to stderr, and a token is read from stdin or a prompt, never from argv.
+
+mod cli;
+mod output;
+mod token_input;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use keyward_core::ErrorCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    let filter = if args.verbose { "keyward_core=debug" } else { "keyward_core=warn" };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KEYWARD_LOG").unwrap_or_else(|_| filter.into()))
+        .with_writer(std::io::stderr)
+        .try_init();
+    match cli::run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {}", err.message);
+            match err.code {
+                ErrorCode::InvalidInput => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! How lists look on stdout: aligned columns for people, `--json` for scripts.
+
+use keyward_core::model::{Account, KeyRow};
+use keyward_core::{Error, ErrorCode, Result};
+use serde::Serialize;
+
+fn json<T: Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::new(ErrorCode::Internal, format!("Could not write JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn table(header: &[&str], rows: Vec<Vec<String>>) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(header.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        line(row);
+    }
+}
+
+fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    d.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "-".into())
+}
+
+pub fn accounts(accounts: &[Account], as_json: bool) -> Result<()> {
+    if as_json {
+        return json(&accounts);
+    }
+    let rows = accounts
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.clone(),
+                a.service.as_str().into(),
+                a.label.clone(),
+                a.host.clone(),
+                a.key_count.to_string(),
+                date(a.last_synced_at),
+                a.last_sync_error.as_ref().map(|e| e.message.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(&["ID", "SERVICE", "LABEL", "HOST", "KEYS", "LAST SYNC", "PROBLEM"], rows);
+    Ok(())
+}
+
+pub fn keys(keys: &[KeyRow], as_json: bool) -> Result<()> {
+    if as_json {
+        return json(&keys);
+    }
+    let rows = keys
+        .iter()
+        .map(|k| {
+            vec![
+                k.name.clone(),
+                k.preview.clone().unwrap_or_default(),
+                k.owner.clone().unwrap_or_default(),
+                date(k.created_at),
+                k.account_label.clone(),
+                k.status.as_str().into(),
+            ]
+        })
+        .collect();
+    table(&["NAME", "PREVIEW", "OWNER", "CREATED", "ACCOUNT", "STATUS"], rows);
+    Ok(())
+}

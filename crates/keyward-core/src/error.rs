@@ -1,0 +1,96 @@
+//! The one error type of Keyward. It crosses the IPC boundary as `{code, message, field}`:
+//! the UI switches on `code`, shows `message`, and puts it under `field` when there is one.
+//! Messages are written for a person and never carry a token or a minted secret.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    Unauthorized,
+    Forbidden,
+    RateLimited,
+    NotFound,
+    Conflict,
+    InvalidInput,
+    Network,
+    Provider,
+    KeychainUnavailable,
+    KeychainLocked,
+    TokenMissing,
+    Storage,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::Network => "network",
+            ErrorCode::Provider => "provider",
+            ErrorCode::KeychainUnavailable => "keychain_unavailable",
+            ErrorCode::KeychainLocked => "keychain_locked",
+            ErrorCode::TokenMissing => "token_missing",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ErrorCode> {
+        use ErrorCode::*;
+        [
+            Unauthorized, Forbidden, RateLimited, NotFound, Conflict, InvalidInput, Network,
+            Provider, KeychainUnavailable, KeychainLocked, TokenMissing, Storage, Internal,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+#[ts(export)]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The form field this error belongs to, when it is about one.
+    pub field: Option<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, message: message.into(), field: None }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Error { code: ErrorCode::InvalidInput, message: message.into(), field: Some(field.into()) }
+    }
+
+    pub fn on_field(mut self, field: &str) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn storage(what: &str, err: impl std::fmt::Display) -> Self {
+        Error::new(ErrorCode::Storage, format!("The local store could not {what}: {err}"))
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::NotFound, message)
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        Error::storage("complete the operation", err)
+    }
+}

@@ -1,0 +1,182 @@
+//! `Keyward`: the one API the window and the CLI both call. Each method is a whole user action.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::Utc;
+use secrecy::SecretString;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{Account, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
+use crate::providers::{self, Connection, HttpConfig, Provider};
+use crate::store::Store;
+use crate::vault::{KeyringVault, Vault};
+use crate::{host, paths, validate};
+
+pub struct Keyward {
+    store: Store,
+    vault: Arc<dyn Vault>,
+    http: HttpConfig,
+    data_dir: PathBuf,
+}
+
+impl Keyward {
+    /// Opens Keyward on `data_dir` with the given vault.
+    pub fn open(data_dir: &Path, vault: Arc<dyn Vault>, http: HttpConfig) -> Result<Keyward> {
+        let store = Store::open(data_dir)?;
+        Ok(Keyward { store, vault, http, data_dir: data_dir.to_path_buf() })
+    }
+
+    /// The data dir from `KEYWARD_DATA_DIR` or XDG, and the system keychain.
+    pub fn open_default() -> Result<Keyward> {
+        let dir = paths::default_data_dir()?;
+        Keyward::open(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn host_presets(&self) -> Vec<HostPreset> {
+        host::presets()
+    }
+
+    pub fn validate_account(&self, input: &NewAccount) -> Vec<FieldError> {
+        validate::new_account(input)
+    }
+
+    /// Verifies the token with the service, then keeps the token in the keychain and the rest
+    /// in the store. Nothing is kept when any step fails.
+    pub async fn add_account(&self, input: NewAccount) -> Result<Account> {
+        if let Some(first) = validate::new_account(&input).into_iter().next() {
+            return Err(Error::invalid(&first.field, first.message));
+        }
+        let label = validate::label(&input.label)?;
+        let host = host::normalize(&input.host)?;
+        let org_name = validate::org_name(input.org_name.as_deref())?;
+        let token = SecretString::from(secrecy::ExposeSecret::expose_secret(&input.token).trim().to_string());
+        let provider = providers::connect(
+            Connection { service: input.service, host: host.clone(), org_name: org_name.clone(), token: token.clone() },
+            &self.http,
+        )?;
+        let identity = provider.verify().await?;
+        let account = Account {
+            id: uuid::Uuid::new_v4().to_string(),
+            service: input.service,
+            label,
+            host,
+            org_name,
+            identity,
+            created_at: Utc::now(),
+            last_synced_at: None,
+            last_sync_error: None,
+            key_count: 0,
+        };
+        self.vault.store(&account.id, &token)?;
+        if let Err(e) = self.store.insert_account(&account) {
+            // Best effort: the account was not saved, so its token must not linger either.
+            let _ = self.vault.delete(&account.id);
+            return Err(e);
+        }
+        tracing::info!(account = %account.id, service = account.service.as_str(), "account added");
+        Ok(account)
+    }
+
+    pub fn list_accounts(&self) -> Result<Vec<Account>> {
+        self.store.list_accounts()
+    }
+
+    pub fn get_account(&self, id: &str) -> Result<Account> {
+        self.store.get_account(id)
+    }
+
+    /// Deletes the token from the keychain first: if the keychain refuses, nothing is removed
+    /// and the person can try again, rather than leaving a token with no account.
+    pub fn remove_account(&self, id: &str) -> Result<()> {
+        self.store.get_account(id)?;
+        self.vault.delete(id)?;
+        self.store.delete_account(id)?;
+        tracing::info!(account = %id, "account removed");
+        Ok(())
+    }
+
+    fn provider_for(&self, account: &Account) -> Result<Box<dyn Provider>> {
+        let token = self.vault.read(&account.id)?;
+        providers::connect(
+            Connection {
+                service: account.service,
+                host: account.host.clone(),
+                org_name: account.org_name.clone(),
+                token,
+            },
+            &self.http,
+        )
+    }
+
+    /// Fetches every page of the account's keys and applies them in one transaction. On failure
+    /// the cache is untouched and the reason is remembered on the account.
+    pub async fn sync_account(&self, id: &str, progress: &(dyn Fn(SyncProgress) + Send + Sync)) -> Result<SyncReport> {
+        let account = self.store.get_account(id)?;
+        let result = self.sync_inner(&account, progress).await;
+        if let Err(err) = &result {
+            tracing::warn!(account = %id, code = err.code.as_str(), "sync failed");
+            if err.code != ErrorCode::Storage {
+                self.store.record_sync_error(id, err)?;
+            }
+        }
+        progress(SyncProgress {
+            account_id: id.to_string(),
+            pages: 0,
+            fetched: result.as_ref().map(|r| r.fetched).unwrap_or(0),
+            done: true,
+        });
+        result
+    }
+
+    async fn sync_inner(&self, account: &Account, progress: &(dyn Fn(SyncProgress) + Send + Sync)) -> Result<SyncReport> {
+        let provider = self.provider_for(account)?;
+        let pages = std::sync::atomic::AtomicU32::new(0);
+        let on_page = |page: u32, fetched: u32| {
+            pages.store(page, std::sync::atomic::Ordering::Relaxed);
+            progress(SyncProgress { account_id: account.id.clone(), pages: page, fetched, done: false });
+        };
+        let listed = provider.list_keys(&on_page).await?;
+        let now = Utc::now();
+        let counts = self.store.apply_sync(&account.id, provider.listed_kinds(), &listed, now)?;
+        Ok(SyncReport {
+            account_id: account.id.clone(),
+            fetched: listed.len() as u32,
+            added: counts.added,
+            updated: counts.updated,
+            gone: counts.gone,
+            pages: pages.load(std::sync::atomic::Ordering::Relaxed),
+            finished_at: now,
+        })
+    }
+
+    pub fn list_keys(&self, query: &KeyQuery) -> Result<Vec<KeyRow>> {
+        self.store.list_keys(query)
+    }
+}
+
+impl Keyward {
+    /// An account named by id or by its label (labels are matched case-insensitively and must
+    /// name exactly one account).
+    pub fn find_account(&self, id_or_label: &str) -> Result<Account> {
+        let accounts = self.store.list_accounts()?;
+        if let Some(a) = accounts.iter().find(|a| a.id == id_or_label) {
+            return Ok(a.clone());
+        }
+        let wanted = id_or_label.trim().to_lowercase();
+        let matches: Vec<&Account> = accounts.iter().filter(|a| a.label.to_lowercase() == wanted).collect();
+        match matches.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(Error::invalid("account", format!("No account has the id or label '{id_or_label}'."))),
+            _ => Err(Error::invalid("account", format!("Several accounts are labelled '{id_or_label}'; use the id."))),
+        }
+    }
+}

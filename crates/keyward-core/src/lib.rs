@@ -1,0 +1,17 @@
+//! Keyward's core: everything that is not a window. The desktop shell and the `keyward` CLI are
+//! thin layers over [`Keyward`].
+
+pub mod error;
+pub mod host;
+mod keyward;
+pub mod model;
+pub mod paths;
+pub mod providers;
+pub mod store;
+mod time;
+pub mod validate;
+pub mod vault;
+
+pub use error::{Error, ErrorCode, Result};
+pub use keyward::Keyward;
+pub use providers::HttpConfig;

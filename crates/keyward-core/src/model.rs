@@ -1,0 +1,217 @@
+//! The types that cross the IPC boundary and the CLI's `--json`. None of them holds a secret:
+//! account tokens and minted keys live in `secrecy` types that are never `Serialize`.
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Service {
+    Braintrust,
+    Respan,
+    Barndoor,
+}
+
+impl Service {
+    pub const ALL: [Service; 3] = [Service::Braintrust, Service::Respan, Service::Barndoor];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Braintrust => "braintrust",
+            Service::Respan => "respan",
+            Service::Barndoor => "barndoor",
+        }
+    }
+
+    /// The name a person reads in messages ("refused by Braintrust").
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Service::Braintrust => "Braintrust",
+            Service::Respan => "Respan",
+            Service::Barndoor => "Barndoor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Service> {
+        Service::ALL.into_iter().find(|svc| svc.as_str() == s)
+    }
+}
+
+/// A host a person can pick instead of typing one.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct HostPreset {
+    pub service: Service,
+    pub label: String,
+    pub url: String,
+    pub is_default: bool,
+}
+
+/// An account as the store keeps it: metadata only, the token is in the keychain.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Account {
+    pub id: String,
+    pub service: Service,
+    pub label: String,
+    pub host: String,
+    pub org_name: Option<String>,
+    /// Who the token belongs to, as the service said when it was verified.
+    pub identity: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    /// Why the last sync failed; cleared by the next successful one.
+    pub last_sync_error: Option<Error>,
+    pub key_count: u32,
+}
+
+/// What the add-account form sends. The token is wrapped at once and never serialized back.
+#[derive(Deserialize, TS)]
+#[ts(export)]
+pub struct NewAccount {
+    pub service: Service,
+    pub label: String,
+    pub host: String,
+    #[serde(default)]
+    pub org_name: Option<String>,
+    #[ts(type = "string")]
+    pub token: SecretString,
+}
+
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("service", &self.service)
+            .field("label", &self.label)
+            .field("host", &self.host)
+            .field("org_name", &self.org_name)
+            .field("token", &"[redacted]")
+            .finish()
+    }
+}
+
+/// One validation problem, named by the form field it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum KeyKind {
+    BraintrustApiKey,
+}
+
+impl KeyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::BraintrustApiKey => "braintrust_api_key",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<KeyKind> {
+        match s {
+            "braintrust_api_key" => Some(KeyKind::BraintrustApiKey),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyKind::BraintrustApiKey => "API key",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum KeyStatus {
+    Active,
+    /// No longer listed by the service: deleted elsewhere.
+    Gone,
+}
+
+impl KeyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Active => "active",
+            KeyStatus::Gone => "gone",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<KeyStatus> {
+        match s {
+            "active" => Some(KeyStatus::Active),
+            "gone" => Some(KeyStatus::Gone),
+            _ => None,
+        }
+    }
+}
+
+/// One row of the inventory, from the local store.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct KeyRow {
+    /// Stable local id (derived from account, kind and the service's id).
+    pub id: String,
+    pub account_id: String,
+    pub account_label: String,
+    pub service: Service,
+    pub kind: KeyKind,
+    /// The service's own id for the key.
+    pub provider_id: String,
+    pub name: String,
+    pub preview: Option<String>,
+    pub owner: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub status: KeyStatus,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// What the inventory asks the store for.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct KeyQuery {
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub account_id: Option<String>,
+    /// Keys the service no longer lists are hidden unless asked for.
+    #[serde(default)]
+    #[ts(optional)]
+    pub include_gone: Option<bool>,
+}
+
+/// Emitted while an account syncs (event `sync-progress`).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SyncProgress {
+    pub account_id: String,
+    pub pages: u32,
+    pub fetched: u32,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SyncReport {
+    pub account_id: String,
+    pub fetched: u32,
+    pub added: u32,
+    pub updated: u32,
+    pub gone: u32,
+    pub pages: u32,
+    pub finished_at: DateTime<Utc>,
+}

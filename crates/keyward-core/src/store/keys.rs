@@ -1,0 +1,257 @@
+//! Cached keys: what each service listed at the last sync, plus what vanished since.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, params_from_iter, Row};
+
+use super::accounts::bad_value;
+use super::Store;
+use crate::error::Result;
+use crate::model::{KeyKind, KeyQuery, KeyRow, KeyStatus};
+
+/// A key as a provider listed it, before it is cached.
+#[derive(Debug, Clone)]
+pub struct RemoteKey {
+    pub kind: KeyKind,
+    pub provider_id: String,
+    pub name: String,
+    pub preview: Option<String>,
+    pub owner: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Every other field the service returned, for the detail panel. Never a secret.
+    pub details: serde_json::Value,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SyncCounts {
+    pub added: u32,
+    pub updated: u32,
+    pub gone: u32,
+}
+
+/// The local id of a key: stable across syncs and the same on every machine.
+pub fn local_id(account_id: &str, kind: KeyKind, provider_id: &str) -> String {
+    let name = format!("{account_id}\n{}\n{provider_id}", kind.as_str());
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes()).to_string()
+}
+
+const SELECT: &str = "SELECT k.id, k.account_id, a.label, a.service, k.kind, k.provider_id, k.name,
+        k.preview, k.owner, k.created_at, k.expires_at, k.status, k.last_seen_at
+    FROM keys k JOIN accounts a ON a.id = k.account_id";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
+    let service: String = row.get(3)?;
+    let kind: String = row.get(4)?;
+    let status: String = row.get(11)?;
+    Ok(KeyRow {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        account_label: row.get(2)?,
+        service: crate::model::Service::parse(&service).ok_or_else(|| bad_value(3, "service", &service))?,
+        kind: KeyKind::parse(&kind).ok_or_else(|| bad_value(4, "kind", &kind))?,
+        provider_id: row.get(5)?,
+        name: row.get(6)?,
+        preview: row.get(7)?,
+        owner: row.get(8)?,
+        created_at: row.get(9)?,
+        expires_at: row.get(10)?,
+        status: KeyStatus::parse(&status).ok_or_else(|| bad_value(11, "status", &status))?,
+        last_seen_at: row.get(12)?,
+    })
+}
+
+/// Turns what a person typed into an FTS5 trigram query: each word must appear somewhere,
+/// quoted so that FTS syntax characters are matched literally.
+fn fts_query(search: &str) -> Option<String> {
+    let words: Vec<String> = search
+        .split_whitespace()
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+/// Words shorter than a trigram cannot use the index; they are matched with LIKE instead.
+fn short_words(search: &str) -> Vec<String> {
+    search
+        .split_whitespace()
+        .filter(|w| w.chars().count() < 3)
+        .map(|w| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+        .collect()
+}
+
+impl Store {
+    pub fn list_keys(&self, query: &KeyQuery) -> Result<Vec<KeyRow>> {
+        let mut sql = format!("{SELECT} WHERE 1 = 1");
+        let mut args: Vec<String> = Vec::new();
+        if let Some(account) = &query.account_id {
+            args.push(account.clone());
+            sql.push_str(&format!(" AND k.account_id = ?{}", args.len()));
+        }
+        if !query.include_gone.unwrap_or(false) {
+            sql.push_str(" AND k.status != 'gone'");
+        }
+        let search = query.search.as_deref().unwrap_or("").trim();
+        if let Some(fts) = fts_query(search) {
+            args.push(fts);
+            sql.push_str(&format!(" AND k.pk IN (SELECT rowid FROM keys_fts WHERE keys_fts MATCH ?{})", args.len()));
+        }
+        for like in short_words(search) {
+            args.push(like);
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (k.name LIKE ?{n} ESCAPE '\\' OR k.preview LIKE ?{n} ESCAPE '\\' OR k.owner LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        sql.push_str(" ORDER BY k.created_at DESC, k.name");
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Replaces an account's view of `kinds` with what the service listed, in one transaction:
+    /// listed keys are upserted, cached keys it no longer lists are marked gone, never deleted.
+    pub fn apply_sync(
+        &self,
+        account_id: &str,
+        kinds: &[KeyKind],
+        listed: &[RemoteKey],
+        now: DateTime<Utc>,
+    ) -> Result<SyncCounts> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut counts = SyncCounts::default();
+        let mut seen = HashSet::with_capacity(listed.len());
+        {
+            let mut exists = tx.prepare_cached("SELECT 1 FROM keys WHERE id = ?1")?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO keys (id, account_id, kind, provider_id, name, preview, owner, created_at,
+                     expires_at, status, first_seen_at, last_seen_at, details)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?10, ?11)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, preview = excluded.preview,
+                     owner = excluded.owner, created_at = excluded.created_at,
+                     expires_at = excluded.expires_at, status = 'active', gone_at = NULL,
+                     last_seen_at = excluded.last_seen_at, details = excluded.details",
+            )?;
+            for key in listed {
+                let id = local_id(account_id, key.kind, &key.provider_id);
+                if !seen.insert(id.clone()) {
+                    continue; // a service that lists a key twice (pages shifting) still caches it once
+                }
+                if exists.exists([&id])? {
+                    counts.updated += 1;
+                } else {
+                    counts.added += 1;
+                }
+                upsert.execute(params![
+                    id,
+                    account_id,
+                    key.kind.as_str(),
+                    key.provider_id,
+                    key.name,
+                    key.preview,
+                    key.owner,
+                    key.created_at,
+                    key.expires_at,
+                    now,
+                    key.details.to_string(),
+                ])?;
+            }
+            let mut vanish = tx.prepare_cached(
+                "UPDATE keys SET status = 'gone', gone_at = ?3
+                 WHERE account_id = ?1 AND kind = ?2 AND status != 'gone' AND last_seen_at != ?3",
+            )?;
+            for kind in kinds {
+                counts.gone += vanish.execute(params![account_id, kind.as_str(), now])? as u32;
+            }
+        }
+        Store::mark_synced(&tx, account_id, now)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::accounts::tests::sample;
+
+    fn remote(id: &str, name: &str) -> RemoteKey {
+        RemoteKey {
+            kind: KeyKind::BraintrustApiKey,
+            provider_id: id.into(),
+            name: name.into(),
+            preview: Some(format!("sk-****{id}")),
+            owner: Some("ana@example.com".into()),
+            created_at: Some(Utc::now()),
+            expires_at: None,
+            details: serde_json::json!({}),
+        }
+    }
+
+    fn store_with(keys: &[RemoteKey]) -> Store {
+        let store = Store::in_memory().unwrap();
+        store.insert_account(&sample("acc")).unwrap();
+        store.apply_sync("acc", &[KeyKind::BraintrustApiKey], keys, Utc::now()).unwrap();
+        store
+    }
+
+    fn search(store: &Store, text: &str) -> Vec<String> {
+        let q = KeyQuery { search: Some(text.into()), ..Default::default() };
+        store.list_keys(&q).unwrap().into_iter().map(|k| k.name).collect()
+    }
+
+    #[test]
+    fn sync_adds_updates_and_marks_gone() {
+        let store = store_with(&[remote("1", "alpha"), remote("2", "beta")]);
+        let counts = store
+            .apply_sync("acc", &[KeyKind::BraintrustApiKey], &[remote("2", "beta2"), remote("3", "gamma")], Utc::now())
+            .unwrap();
+        assert_eq!(counts, SyncCounts { added: 1, updated: 1, gone: 1 });
+        assert_eq!(store.list_keys(&KeyQuery::default()).unwrap().len(), 2);
+        let all = store.list_keys(&KeyQuery { include_gone: Some(true), ..Default::default() }).unwrap();
+        let alpha = all.iter().find(|k| k.name == "alpha").unwrap();
+        assert_eq!(alpha.status, KeyStatus::Gone);
+        assert!(store.get_account("acc").unwrap().last_synced_at.is_some());
+        assert_eq!(store.get_account("acc").unwrap().key_count, 2);
+    }
+
+    #[test]
+    fn a_gone_key_that_returns_is_active_again() {
+        let store = store_with(&[remote("1", "alpha")]);
+        store.apply_sync("acc", &[KeyKind::BraintrustApiKey], &[], Utc::now()).unwrap();
+        store.apply_sync("acc", &[KeyKind::BraintrustApiKey], &[remote("1", "alpha")], Utc::now()).unwrap();
+        assert_eq!(store.list_keys(&KeyQuery::default()).unwrap()[0].status, KeyStatus::Active);
+    }
+
+    #[test]
+    fn search_matches_prefix_substring_short_and_literal() {
+        let store = store_with(&[remote("1", "production-backend"), remote("2", "staging"), remote("3", "ci \"bot\"")]);
+        assert_eq!(search(&store, "prod"), ["production-backend"]);
+        assert_eq!(search(&store, "backend"), ["production-backend"]);
+        assert_eq!(search(&store, "PROD back"), ["production-backend"]);
+        assert_eq!(search(&store, "st"), ["staging"]);
+        assert_eq!(search(&store, "\"bot\""), ["ci \"bot\""]);
+        assert!(search(&store, "nothing-like-it").is_empty());
+        assert_eq!(search(&store, "ana@exa").len(), 3);
+        assert_eq!(search(&store, "%").len(), 0);
+        // FTS syntax typed by a person is text, not a query.
+        assert!(search(&store, "a OR b NEAR(").is_empty());
+    }
+
+    #[test]
+    fn deleting_an_account_drops_its_keys() {
+        let store = store_with(&[remote("1", "alpha")]);
+        store.delete_account("acc").unwrap();
+        assert!(store.list_keys(&KeyQuery { include_gone: Some(true), ..Default::default() }).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_key_listed_twice_is_cached_once() {
+        let store = store_with(&[remote("1", "alpha"), remote("1", "alpha")]);
+        assert_eq!(store.list_keys(&KeyQuery::default()).unwrap().len(), 1);
+    }
+}

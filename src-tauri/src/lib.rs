@@ -1,0 +1,36 @@
+//! The desktop shell: a window, Keyward's commands and nothing else. Behaviour lives in keyward-core.
+
+mod commands;
+mod state;
+
+pub use state::AppState;
+
+/// Registers Keyward's commands on any runtime, so `tauri::test` can drive the same set.
+pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
+    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![
+        commands::host_presets,
+        commands::list_accounts,
+        commands::validate_account,
+        commands::add_account,
+        commands::remove_account,
+        commands::sync_account,
+        commands::list_keys,
+    ])
+}
+
+pub fn run() {
+    init_logging();
+    builder::<tauri::Wry>()
+        .manage(AppState::open_default())
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("Keyward could not start its window: {e}");
+            std::process::exit(1);
+        });
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KEYWARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("keyward_core=info,keyward_app=info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
