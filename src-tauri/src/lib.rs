@@ -2,12 +2,14 @@
 
 mod commands;
 mod state;
+#[cfg(test)]
+mod tests;
 
 pub use state::AppState;
 
 /// Registers Keyward's commands on any runtime, so `tauri::test` can drive the same set.
-pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
-    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![
+pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
+    base.invoke_handler(tauri::generate_handler![
         commands::host_presets,
         commands::list_accounts,
         commands::validate_account,
@@ -20,7 +22,7 @@ pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
 
 pub fn run() {
     init_logging();
-    builder::<tauri::Wry>()
+    builder(tauri::Builder::default())
         .manage(AppState::open_default())
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

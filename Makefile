@@ -1,0 +1,88 @@
+# Keyward: every set-up step lives here, so a fresh Debian/Ubuntu machine needs only
+# `make run` (build and open the app) and `make test` (every test layer).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config curl file libxdo-dev libssl-dev \
+	libayatana-appindicator3-dev librsvg2-dev xvfb xauth imagemagick webkit2gtk-driver dbus-x11 \
+	gnome-keyring libsecret-tools chromium sqlite3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APP_BIN := target/debug/keyward-app
+CLI_BIN := target/debug/keyward
+SANDBOX_BIN := target/debug/keyward-sandbox
+VENV := tests/e2e/.venv
+CARGO_BIN := $(HOME)/.cargo/bin
+
+.PHONY: help deps deps-apt deps-npm deps-driver deps-py ui app run demo test test-inner \
+	test-bindings test-rust test-ui test-e2e bindings clean
+
+help:
+	@echo "make run    build and open Keyward (installs what is missing)"
+	@echo "make demo   Keyward against the local sandbox, in a throwaway data dir and keychain"
+	@echo "make test   every test layer: core, shell, UI, journeys through the real app"
+
+deps: deps-apt deps-npm
+
+deps-apt:
+	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
+		echo "Installing Debian packages…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); }
+
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+deps-npm: ui/node_modules/.package-lock.json
+
+deps-driver:
+	@command -v tauri-driver >/dev/null 2>&1 || [ -x $(CARGO_BIN)/tauri-driver ] || \
+		cargo install tauri-driver --locked --version "^2"
+
+$(VENV)/.installed: tests/e2e/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r tests/e2e/requirements.txt
+	@touch $@
+
+deps-py: $(VENV)/.installed
+
+ui: deps-npm
+	cd ui && npm run build
+
+# The app binary serves the built UI (custom-protocol), as a release would.
+app: deps ui
+	cargo build -p keyward-app -p keyward-cli -p keyward-sandbox --features keyward-app/custom-protocol
+
+run: app
+	$(APP_BIN)
+
+demo: app
+	tests/demo.sh
+
+bindings:
+	cargo test -q -p keyward-core --lib export_bindings
+
+test: deps deps-driver deps-py ui
+	tests/with-keychain.sh $(MAKE) --no-print-directory test-inner
+
+test-inner: test-bindings test-rust test-ui test-e2e
+
+# The UI's TypeScript types are generated from Rust; a drift between the two fails here.
+test-bindings:
+	@rm -rf .tmp/bindings && mkdir -p .tmp/bindings
+	TS_RS_EXPORT_DIR=$(CURDIR)/.tmp/bindings cargo test -q -p keyward-core --lib export_bindings >/dev/null
+	@diff -ru ui/src/lib/bindings .tmp/bindings || { echo "ui/src/lib/bindings is stale: run 'make bindings' and commit."; exit 1; }
+	@echo "bindings: up to date"
+
+test-rust:
+	KEYWARD_REAL_KEYCHAIN=1 cargo test --workspace --features keyward-app/custom-protocol
+
+test-ui:
+	cd ui && npm test
+
+test-e2e: app
+	tests/e2e/run.sh
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules $(VENV) .tmp

@@ -1,0 +1,104 @@
+//! The shell under `tauri::test`'s mock runtime, with the real config and capability: each
+//! command is reachable through IPC, arguments arrive under their camelCase names, and errors
+//! cross as `{code, message, field}`.
+
+use std::sync::Arc;
+
+use keyward_core::vault::MemoryVault;
+use keyward_core::{HttpConfig, Keyward};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+use crate::AppState;
+
+pub(crate) struct Shell {
+    _app: App<MockRuntime>,
+    pub webview: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+pub(crate) fn shell() -> Shell {
+    let dir = tempfile::tempdir().unwrap();
+    let http = HttpConfig { min_backoff: std::time::Duration::from_millis(5), ..Default::default() };
+    let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), http).unwrap();
+    let app = crate::builder(mock_builder())
+        .manage(AppState::new(core))
+        .build(tauri::generate_context!())
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    Shell { _app: app, webview, _dir: dir }
+}
+
+pub(crate) fn invoke(shell: &Shell, cmd: &str, args: Value) -> Result<Value, Value> {
+    invoke_from(shell, "tauri://localhost", cmd, args)
+}
+
+fn invoke_from(shell: &Shell, origin: &str, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: origin.parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(&shell.webview, request)
+        .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn presets_and_empty_lists() {
+    let s = shell();
+    let presets = invoke(&s, "host_presets", json!({})).unwrap();
+    assert!(presets.as_array().unwrap().iter().any(|p| p["url"] == "https://api-eu.braintrust.dev"));
+    assert_eq!(invoke(&s, "list_accounts", json!({})).unwrap(), json!([]));
+    assert_eq!(invoke(&s, "list_keys", json!({"query": {}})).unwrap(), json!([]));
+}
+
+#[test]
+fn validation_names_fields() {
+    let s = shell();
+    let input = json!({"service": "braintrust", "label": "", "host": "http://example.com", "org_name": null, "token": ""});
+    let errors = invoke(&s, "validate_account", json!({ "input": input })).unwrap();
+    let fields: Vec<&str> = errors.as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["label", "host", "token"]);
+}
+
+#[test]
+fn errors_cross_as_code_message_field() {
+    let s = shell();
+    let input = json!({"service": "braintrust", "label": "Prod", "host": "ftp://x", "org_name": null, "token": "sk-secret-123"});
+    let err = invoke(&s, "add_account", json!({ "input": input })).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert_eq!(err["field"], "host");
+    assert!(!err.to_string().contains("sk-secret-123"), "a token never comes back in an error");
+
+    let err = invoke(&s, "remove_account", json!({ "accountId": "nope" })).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+}
+
+#[test]
+fn malformed_arguments_are_refused_not_panicked_on() {
+    let s = shell();
+    assert!(invoke(&s, "add_account", json!({ "input": {"service": "nope"} })).is_err());
+    assert!(invoke(&s, "remove_account", json!({})).is_err());
+    assert!(invoke(&s, "list_keys", json!({ "query": {"search": 5} })).is_err());
+}
+
+#[test]
+fn commands_outside_keyward_are_not_served() {
+    let s = shell();
+    assert!(invoke(&s, "plugin:fs|read_file", json!({"path": "/etc/passwd"})).is_err());
+    assert!(invoke(&s, "no_such_command", json!({})).is_err());
+}
+
+#[test]
+fn a_remote_page_cannot_call_keywards_commands() {
+    let s = shell();
+    let err = invoke_from(&s, "https://evil.example", "list_accounts", json!({})).unwrap_err();
+    assert!(err.to_string().contains("not allowed"), "{err}");
+}
