@@ -1,0 +1,257 @@
+//! Braintrust: `/v1/organization` and `/v1/api_key`, with its paging (`limit` plus one of
+//! `starting_after`/`ending_before`, no has-more field) and its unshaped error bodies.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rand::distr::{Alphanumeric, SampleString};
+use serde_json::{json, Value};
+
+use crate::Shared;
+
+const ORG_ID: &str = "5d7c7a52-1c1e-4b0e-9d61-0d3f3c1f0a01";
+const ORG_NAME: &str = "sandbox-org";
+const USERS: [(&str, &str, &str, &str); 3] = [
+    ("0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0a01", "ana@example.com", "Ana", "Lima"),
+    ("0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0a02", "ben@example.com", "Ben", "Okafor"),
+    ("0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0a03", "chen@example.com", "Chen", "Wei"),
+];
+
+#[derive(Debug, Clone)]
+pub struct ApiKey {
+    pub id: String,
+    pub created: DateTime<Utc>,
+    pub name: String,
+    pub preview_name: String,
+    pub user: usize,
+}
+
+impl ApiKey {
+    fn to_json(&self) -> Value {
+        let (user_id, email, given, family) = USERS[self.user % USERS.len()];
+        json!({
+            "id": self.id,
+            "created": self.created.to_rfc3339(),
+            "name": self.name,
+            "preview_name": self.preview_name,
+            "user_id": user_id,
+            "user_email": email,
+            "user_given_name": given,
+            "user_family_name": family,
+            "org_id": ORG_ID,
+        })
+    }
+}
+
+/// Keys newest first, as Braintrust lists them.
+#[derive(Default)]
+pub struct Braintrust {
+    keys: Vec<ApiKey>,
+    seeded: usize,
+}
+
+fn seed_epoch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap_or_default()
+}
+
+fn preview(secret: &str) -> String {
+    format!("sk-****{}", &secret[secret.len().saturating_sub(4)..])
+}
+
+impl Braintrust {
+    /// `n` keys that are the same for the same `n`: ids are uuid v5 of their number.
+    pub fn seeded(n: usize) -> Braintrust {
+        let mut bt = Braintrust::default();
+        bt.add_seeded(n);
+        bt
+    }
+
+    pub fn add_seeded(&mut self, n: usize) {
+        for _ in 0..n {
+            self.seeded += 1;
+            let i = self.seeded;
+            let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("keyward-sandbox/bt/{i}").as_bytes());
+            let tail = format!("{:04x}", i % 0x10000);
+            self.insert(ApiKey {
+                id: id.to_string(),
+                created: seed_epoch() + Duration::minutes(i as i64),
+                name: format!("key-{i:04}"),
+                preview_name: format!("sk-****{tail}"),
+                user: i % USERS.len(),
+            });
+        }
+    }
+
+    fn insert(&mut self, key: ApiKey) {
+        let at = self.keys.partition_point(|k| (k.created, &k.id) > (key.created, &key.id));
+        self.keys.insert(at, key);
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<ApiKey> {
+        let at = self.keys.iter().position(|k| k.id == id)?;
+        Some(self.keys.remove(at))
+    }
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/v1/organization", get(list_organizations))
+        .route("/v1/api_key", get(list_api_keys).post(create_api_key))
+        .route("/v1/api_key/{id}", get(get_api_key).delete(delete_api_key))
+}
+
+fn bad_request(message: &str) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
+}
+
+/// Braintrust answers an unknown token in plain text.
+fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match token {
+        Some(t) if shared.lock().config.tokens.iter().any(|known| known == t) => Ok(()),
+        _ => Err((StatusCode::UNAUTHORIZED, "Invalid API key").into_response()),
+    }
+}
+
+struct Paging {
+    limit: Option<usize>,
+    starting_after: Option<String>,
+    ending_before: Option<String>,
+    ids: Vec<String>,
+    name: Option<String>,
+}
+
+fn paging(raw: Option<String>) -> Result<Paging, Response> {
+    let mut p = Paging { limit: None, starting_after: None, ending_before: None, ids: vec![], name: None };
+    for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "limit" => {
+                let n: i64 = v.parse().map_err(|_| bad_request("limit: expected an integer"))?;
+                if n < 0 {
+                    return Err(bad_request("limit: Number must be greater than or equal to 0"));
+                }
+                p.limit = Some(n as usize);
+            }
+            "starting_after" => p.starting_after = Some(v.into_owned()),
+            "ending_before" => p.ending_before = Some(v.into_owned()),
+            "ids" => p.ids.push(v.into_owned()),
+            "api_key_name" => p.name = Some(v.into_owned()),
+            _ => {} // org_name and unknown parameters do not narrow a one-org sandbox
+        }
+    }
+    if p.starting_after.is_some() && p.ending_before.is_some() {
+        return Err(bad_request("You may only pass one of starting_after and ending_before"));
+    }
+    Ok(p)
+}
+
+/// One page of `items` (already filtered, newest first) relative to a cursor id.
+fn page<'a>(items: &[&'a ApiKey], p: &Paging) -> Result<Vec<&'a ApiKey>, Response> {
+    let limit = p.limit.unwrap_or(usize::MAX);
+    let position = |id: &str| {
+        items.iter().position(|k| k.id == id).ok_or_else(|| bad_request(&format!("Cursor id {id} not found")))
+    };
+    if let Some(after) = &p.starting_after {
+        let at = position(after)?;
+        return Ok(items[at + 1..].iter().take(limit).copied().collect());
+    }
+    if let Some(before) = &p.ending_before {
+        let at = position(before)?;
+        let start = at.saturating_sub(limit);
+        return Ok(items[start..at].to_vec());
+    }
+    Ok(items.iter().take(limit).copied().collect())
+}
+
+async fn list_organizations(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    if let Err(r) = paging(q) {
+        return r;
+    }
+    Json(json!({ "objects": [{ "id": ORG_ID, "name": ORG_NAME, "api_url": null, "created": seed_epoch().to_rfc3339() }] }))
+        .into_response()
+}
+
+async fn list_api_keys(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    let p = match paging(q) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let world = shared.lock();
+    let matching: Vec<&ApiKey> = world
+        .braintrust
+        .keys
+        .iter()
+        .filter(|k| p.ids.is_empty() || p.ids.contains(&k.id))
+        .filter(|k| p.name.as_ref().is_none_or(|n| &k.name == n))
+        .collect();
+    match page(&matching, &p) {
+        Ok(items) => Json(json!({ "objects": items.iter().map(|k| k.to_json()).collect::<Vec<_>>() })).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn get_api_key(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    let world = shared.lock();
+    match world.braintrust.keys.iter().find(|k| k.id == id) {
+        Some(k) => Json(k.to_json()).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({ "error": format!("api_key {id} not found") }))).into_response(),
+    }
+}
+
+async fn delete_api_key(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    match shared.lock().braintrust.remove(&id) {
+        Some(k) => Json(k.to_json()).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({ "error": format!("api_key {id} not found") }))).into_response(),
+    }
+}
+
+async fn create_api_key(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        return bad_request("Request body is not valid JSON");
+    };
+    let Some(name) = body.get("name").and_then(Value::as_str).map(str::trim).filter(|n| !n.is_empty()) else {
+        return bad_request("name: Required");
+    };
+    let secret = format!("sk-{}", Alphanumeric.sample_string(&mut rand::rng(), 40));
+    let key = ApiKey {
+        id: uuid::Uuid::new_v4().to_string(),
+        created: Utc::now(),
+        name: name.to_string(),
+        preview_name: preview(&secret),
+        user: 0,
+    };
+    let mut out = key.to_json();
+    out["key"] = json!(secret);
+    shared.lock().braintrust.insert(key);
+    Json(out).into_response()
+}

@@ -1,0 +1,68 @@
+//! `/__sandbox/...`: what tests use to change the world behind Keyward's back.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{Faults, Shared};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/reset", post(reset))
+        .route("/faults", post(set_faults))
+        .route("/latency", post(set_latency))
+        .route("/requests", get(requests))
+        .route("/braintrust/api_keys", post(add_keys))
+        .route("/braintrust/api_keys/{id}/vanish", post(vanish))
+}
+
+async fn reset(State(shared): State<Shared>) -> impl IntoResponse {
+    let mut world = shared.lock();
+    let seed = world.config.seed_keys;
+    world.braintrust = crate::braintrust::Braintrust::seeded(seed);
+    world.faults = Faults { latency_ms: world.config.latency_ms, ..Default::default() };
+    world.requests.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn set_faults(State(shared): State<Shared>, Json(faults): Json<Faults>) -> impl IntoResponse {
+    shared.lock().faults = faults;
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct Latency {
+    ms: u64,
+}
+
+async fn set_latency(State(shared): State<Shared>, Json(body): Json<Latency>) -> impl IntoResponse {
+    shared.lock().faults.latency_ms = body.ms;
+    StatusCode::NO_CONTENT
+}
+
+async fn requests(State(shared): State<Shared>) -> impl IntoResponse {
+    Json(json!(shared.lock().requests))
+}
+
+#[derive(Deserialize)]
+struct AddKeys {
+    count: usize,
+}
+
+async fn add_keys(State(shared): State<Shared>, Json(body): Json<AddKeys>) -> impl IntoResponse {
+    let mut world = shared.lock();
+    world.braintrust.add_seeded(body.count);
+    Json(json!({ "total": world.braintrust.len() }))
+}
+
+async fn vanish(State(shared): State<Shared>, Path(id): Path<String>) -> impl IntoResponse {
+    if shared.lock().braintrust.remove(&id).is_some() {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}

@@ -1,0 +1,126 @@
+//! keyward-sandbox: the three services Keyward talks to, stood in for on one loopback port.
+//! Their paths do not collide (`/v1/...`, `/api/...`, `/api/llm-gateway/...`), so one port serves
+//! all. Stateful, faithful to `shared/api/*/openapi.yaml`, with faults a test can switch on.
+
+mod braintrust;
+mod control;
+mod faults;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use tokio::sync::oneshot;
+
+pub use faults::Faults;
+
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Bearer tokens the services accept.
+    pub tokens: Vec<String>,
+    pub seed_keys: usize,
+    pub latency_ms: u64,
+    pub port: u16,
+}
+
+pub const DEFAULT_TOKEN: &str = "sandbox-braintrust-token";
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig { tokens: vec![DEFAULT_TOKEN.into()], seed_keys: 0, latency_ms: 0, port: 0 }
+    }
+}
+
+/// Everything the services remember, behind one lock: requests are tiny and a test's load is small.
+pub struct World {
+    pub config: SandboxConfig,
+    pub braintrust: braintrust::Braintrust,
+    pub faults: Faults,
+    pub requests: std::collections::BTreeMap<String, u64>,
+}
+
+#[derive(Clone)]
+pub struct Shared(Arc<Mutex<World>>);
+
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, World> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+pub fn app(config: SandboxConfig) -> (Router, Shared) {
+    let world = World {
+        braintrust: braintrust::Braintrust::seeded(config.seed_keys),
+        faults: Faults { latency_ms: config.latency_ms, ..Default::default() },
+        config,
+        requests: Default::default(),
+    };
+    let shared = Shared(Arc::new(Mutex::new(world)));
+    let services = Router::new()
+        .merge(braintrust::routes())
+        .layer(middleware::from_fn_with_state(shared.clone(), faults::apply));
+    let router = Router::new()
+        .merge(services)
+        .nest("/__sandbox", control::routes())
+        .layer(middleware::from_fn_with_state(shared.clone(), count_requests))
+        .with_state(shared.clone());
+    (router, shared)
+}
+
+async fn count_requests(State(shared): State<Shared>, req: Request, next: Next) -> Response {
+    let key = format!("{} {}", req.method(), req.uri().path());
+    *shared.lock().requests.entry(key).or_default() += 1;
+    next.run(req).await
+}
+
+/// A running sandbox. Dropping it stops the server.
+pub struct SandboxHandle {
+    pub base_url: String,
+    pub addr: SocketAddr,
+    pub shared: Shared,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl SandboxHandle {
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// The state, for tests that arrange or inspect it directly.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.shared.lock()
+    }
+}
+
+impl Drop for SandboxHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Starts a sandbox on 127.0.0.1 (port 0 picks a free one).
+pub async fn spawn(config: SandboxConfig) -> anyhow::Result<SandboxHandle> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+    let addr = listener.local_addr()?;
+    let (router, shared) = app(config);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok(SandboxHandle { base_url: format!("http://{addr}"), addr, shared, stop: Some(stop), task: Some(task) })
+}
