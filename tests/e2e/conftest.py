@@ -1,0 +1,93 @@
+"""Fixtures for journeys through the real Keyward binary: the sandbox services, a private data
+dir, tauri-driver, and WebDriver sessions that start (and restart) the app."""
+
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.options import ArgOptions
+
+APP = os.environ["KEYWARD_APP"]
+SANDBOX = os.environ["KEYWARD_SANDBOX"]
+ARTIFACTS = Path(os.environ.get("KEYWARD_E2E_ARTIFACTS", "artifacts"))
+TOKEN = "sk-e2e-" + os.urandom(12).hex()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Sandbox:
+    def __init__(self, seed_keys: int):
+        self.proc = subprocess.Popen(
+            [SANDBOX, "--seed-keys", str(seed_keys), "--token", TOKEN],
+            stdout=subprocess.PIPE, text=True,
+        )
+        line = self.proc.stdout.readline()
+        match = re.search(r"(http://\S+)", line)
+        assert match, f"sandbox did not start: {line!r}"
+        self.url = match.group(1)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+class Driver:
+    """tauri-driver for one data dir; `session()` launches the app, `quit` closes it."""
+
+    def __init__(self, data_dir: Path):
+        self.port = free_port()
+        env = dict(os.environ, KEYWARD_DATA_DIR=str(data_dir))
+        self.log = open(ARTIFACTS / "tauri-driver.log", "a")
+        self.proc = subprocess.Popen(
+            ["tauri-driver", "--port", str(self.port), "--native-port", str(free_port())],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("tauri-driver did not start")
+
+    def session(self) -> webdriver.Remote:
+        options = ArgOptions()
+        options.set_capability("browserName", "wry")
+        options.set_capability("tauri:options", {"application": APP})
+        driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=options)
+        driver.implicitly_wait(0)
+        return driver
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def data_dir():
+    with tempfile.TemporaryDirectory(prefix="keyward-e2e-") as d:
+        yield Path(d) / "data"
+
+
+@pytest.fixture
+def driver_host(data_dir):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    host = Driver(data_dir)
+    yield host
+    host.stop()

@@ -1,0 +1,67 @@
+"""Small helpers over Selenium for Keyward's `data-testid`s."""
+
+import time
+
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+TIMEOUT = 20
+
+
+def css(testid: str, extra: str = "") -> str:
+    return f'[data-testid="{testid}"]{extra}'
+
+
+def find(driver, testid: str, extra: str = ""):
+    return WebDriverWait(driver, TIMEOUT).until(lambda d: d.find_element(By.CSS_SELECTOR, css(testid, extra)))
+
+
+def all_of(driver, testid: str, extra: str = ""):
+    return driver.find_elements(By.CSS_SELECTOR, css(testid, extra))
+
+
+def gone(driver, testid: str, extra: str = ""):
+    WebDriverWait(driver, TIMEOUT).until(lambda d: not d.find_elements(By.CSS_SELECTOR, css(testid, extra)))
+
+
+def text_of(driver, testid: str, extra: str = "") -> str:
+    return find(driver, testid, extra).text
+
+
+def wait_text(driver, testid: str, predicate, extra: str = "") -> str:
+    """Waits until the element's text satisfies `predicate`, and returns it."""
+    seen = {"text": None}
+
+    def check(d):
+        try:
+            seen["text"] = d.find_element(By.CSS_SELECTOR, css(testid, extra)).text
+            return predicate(seen["text"])
+        except (StaleElementReferenceException, WebDriverException):
+            return False
+
+    try:
+        WebDriverWait(driver, TIMEOUT).until(check)
+    except Exception as e:
+        raise AssertionError(f"{testid}: last text was {seen['text']!r}") from e
+    return seen["text"]
+
+
+def type_into(driver, testid: str, value: str):
+    el = find(driver, testid)
+    el.clear()
+    el.send_keys(value)
+    return el
+
+
+def select(driver, testid: str, value: str):
+    Select(find(driver, testid)).select_by_value(value)
+
+
+def click(driver, testid: str, extra: str = ""):
+    WebDriverWait(driver, TIMEOUT).until(lambda d: d.find_element(By.CSS_SELECTOR, css(testid, extra)).is_enabled())
+    find(driver, testid, extra).click()
+
+
+def settle(seconds: float = 0.3):
+    time.sleep(seconds)
