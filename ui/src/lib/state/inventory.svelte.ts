@@ -1,0 +1,135 @@
+// The window's state: accounts and keys as the local store has them, what is syncing, and
+// whether the services are reachable. The store is the truth; this only mirrors it.
+import * as ipc from '../ipc';
+import type { IpcError } from '../ipc';
+import type { Account } from '../bindings/Account';
+import type { KeyRow } from '../bindings/KeyRow';
+import type { NewAccount } from '../bindings/NewAccount';
+import type { SyncProgress } from '../bindings/SyncProgress';
+import { debounce } from '../debounce';
+import { plural } from '../format';
+import { toasts } from './toasts.svelte';
+
+export class Inventory {
+  accounts = $state<Account[]>([]);
+  // Replaced whole on every query: no deep reactivity over up to 100,000 rows.
+  keys = $state.raw<KeyRow[]>([]);
+  search = $state('');
+  accountFilter = $state<string | null>(null);
+  includeGone = $state(false);
+  progress = $state<Record<string, SyncProgress | undefined>>({});
+  loaded = $state(false);
+  loadError = $state<IpcError | null>(null);
+  now = $state(Date.now());
+
+  offlineAccounts = $derived(this.accounts.filter((a) => a.last_sync_error?.code === 'network'));
+  syncingCount = $derived(Object.values(this.progress).filter((p) => p && !p.done).length);
+
+  #query = 0;
+  #reloadSoon = debounce(() => void this.reloadKeys(), 120);
+
+  async start() {
+    const ticker = setInterval(() => (this.now = Date.now()), 30_000);
+    const unlisten = await ipc.onSyncProgress((p) => {
+      this.progress = { ...this.progress, [p.account_id]: p };
+    });
+    await this.refresh();
+    void this.syncAll({ quiet: true });
+    return () => {
+      clearInterval(ticker);
+      unlisten();
+    };
+  }
+
+  async refresh() {
+    try {
+      this.accounts = await ipc.listAccounts();
+      if (this.accountFilter && !this.accounts.some((a) => a.id === this.accountFilter)) {
+        this.accountFilter = null;
+      }
+      await this.reloadKeys();
+      this.loadError = null;
+    } catch (e) {
+      this.loadError = e as IpcError;
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  /** Only the newest query's answer is shown, however the answers arrive. */
+  async reloadKeys() {
+    const seq = ++this.#query;
+    try {
+      const rows = await ipc.listKeys({
+        search: this.search.trim() || undefined,
+        account_id: this.accountFilter ?? undefined,
+        include_gone: this.includeGone,
+      });
+      if (seq === this.#query) this.keys = rows;
+    } catch (e) {
+      if (seq === this.#query) toasts.error((e as IpcError).message);
+    }
+  }
+
+  setSearch(text: string) {
+    this.search = text;
+    this.#reloadSoon();
+  }
+
+  setAccountFilter(id: string | null) {
+    this.accountFilter = id;
+    void this.reloadKeys();
+  }
+
+  setIncludeGone(on: boolean) {
+    this.includeGone = on;
+    void this.reloadKeys();
+  }
+
+  isSyncing(id: string) {
+    const p = this.progress[id];
+    return !!p && !p.done;
+  }
+
+  async syncAccount(id: string, { quiet = false } = {}) {
+    if (this.isSyncing(id)) return;
+    const label = this.accounts.find((a) => a.id === id)?.label ?? 'Account';
+    this.progress = { ...this.progress, [id]: { account_id: id, pages: 0, fetched: 0, done: false } };
+    try {
+      const report = await ipc.syncAccount(id);
+      if (!quiet) {
+        const changes = report.added || report.gone ? ` (${report.added} new, ${report.gone} gone)` : '';
+        toasts.success(`${label}: ${plural(report.fetched, 'key')} synced${changes}.`);
+      }
+    } catch (e) {
+      const err = e as IpcError;
+      // Offline is shown by the banner; other failures deserve a toast.
+      if (err.code !== 'network' || !quiet) toasts.error(`${label}: ${err.message}`);
+    } finally {
+      this.progress = { ...this.progress, [id]: { ...(this.progress[id] as SyncProgress), done: true } };
+      await this.refresh();
+    }
+  }
+
+  async syncAll({ quiet = false } = {}) {
+    await Promise.all(this.accounts.map((a) => this.syncAccount(a.id, { quiet })));
+  }
+
+  async addAccount(input: NewAccount): Promise<Account> {
+    const account = await ipc.addAccount(input);
+    toasts.success(`Account “${account.label}” added.`);
+    await this.refresh();
+    void this.syncAccount(account.id, { quiet: false });
+    return account;
+  }
+
+  async removeAccount(account: Account) {
+    try {
+      await ipc.removeAccount(account.id);
+      toasts.success(`Account “${account.label}” removed.`);
+    } catch (e) {
+      toasts.error((e as IpcError).message);
+    }
+    await this.refresh();
+  }
+}

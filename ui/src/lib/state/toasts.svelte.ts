@@ -1,0 +1,25 @@
+// Toasts: one for every outcome. Errors stay longer; any toast can be dismissed.
+export type ToastKind = 'success' | 'error' | 'info';
+export type Toast = { id: number; kind: ToastKind; message: string };
+
+class Toasts {
+  items = $state<Toast[]>([]);
+  #next = 1;
+
+  show(kind: ToastKind, message: string, ms = kind === 'error' ? 8000 : 4000) {
+    const id = this.#next++;
+    this.items = [...this.items, { id, kind, message }];
+    setTimeout(() => this.dismiss(id), ms);
+    return id;
+  }
+
+  success = (message: string) => this.show('success', message);
+  error = (message: string) => this.show('error', message);
+  info = (message: string) => this.show('info', message);
+
+  dismiss(id: number) {
+    this.items = this.items.filter((t) => t.id !== id);
+  }
+}
+
+export const toasts = new Toasts();
