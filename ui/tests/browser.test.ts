@@ -1,0 +1,157 @@
+// Every screen in real headless Chromium with mocked IPC: forms, errors, search, offline,
+// removal and a 100,000-row inventory. Screenshots land in ui/test-results/.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Harness, shot } from './browser/harness';
+
+const h = new Harness();
+beforeAll(() => h.start());
+afterAll(() => h.stop());
+
+const tid = (id: string) => `[data-testid="${id}"]`;
+
+describe('add account', () => {
+  test('validates as you type and names the refused field', async () => {
+    const { page, context, errors } = await h.open();
+    await page.click(tid('add-account-button'));
+    await page.waitForSelector(tid('account-form'));
+    await shot(page, 'add-account-light');
+
+    // Submitting empty shows every field's rule at once.
+    await page.click(tid('submit-account'));
+    await expect.poll(() => page.textContent(tid('field-error-label'))).toContain('Give the account a name');
+    expect(await page.textContent(tid('field-error-token'))).toContain('Paste the API key');
+
+    // A plain-http host is refused as it is typed.
+    await page.fill(tid('field-label'), 'Production');
+    await page.selectOption(tid('field-host'), 'custom');
+    await page.fill(tid('field-host-custom'), 'http://example.com');
+    await expect.poll(() => page.textContent(tid('field-error-host'))).toContain('https');
+
+    // A wrong key: the service's refusal under the token field.
+    await page.selectOption(tid('field-host'), 'https://api.braintrust.dev');
+    await page.fill(tid('field-token'), 'sk-wrong');
+    await page.click(tid('submit-account'));
+    await expect.poll(() => page.textContent(tid('field-error-token'))).toBe('This key was refused by Braintrust (401).');
+    expect(await page.getAttribute(tid('field-token'), 'type')).toBe('password');
+    await shot(page, 'add-account-refused');
+
+    // An unreachable host: the network message under the host field.
+    await page.selectOption(tid('field-host'), 'custom');
+    await page.fill(tid('field-host-custom'), 'https://unreachable.example');
+    await page.fill(tid('field-token'), 'sk-good-token');
+    await page.click(tid('submit-account'));
+    await expect.poll(() => page.textContent(tid('field-error-host'))).toContain('Could not reach Braintrust');
+    expect(await page.locator(tid('account-item')).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('a good key closes the dialog, syncs, and shows the keys', async () => {
+    const { page, context } = await h.open({ keysPerAccount: 40 }, { dark: true });
+    await page.click(tid('add-account-button'));
+    await page.fill(tid('field-label'), 'Production');
+    await page.fill(tid('field-token'), 'sk-good-token');
+    await shot(page, 'add-account-dark');
+    await page.click(tid('submit-account'));
+    await page.waitForSelector(tid('account-form'), { state: 'detached' });
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('40');
+    await expect.poll(async () => (await page.locator(tid('toast')).allTextContents()).join(' | ')).toContain('Account “Production” added.');
+    expect(await page.getAttribute(tid('account-item'), 'data-account-label')).toBe('Production');
+    await shot(page, 'inventory-dark');
+    await context.close();
+  });
+
+  test('Esc closes the dialog and the token is not kept', async () => {
+    const { page, context } = await h.open();
+    await page.keyboard.press('Control+n');
+    await page.fill(tid('field-token'), 'sk-typed-then-abandoned');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(tid('account-form'), { state: 'detached' });
+    await page.click(tid('add-account-button'));
+    expect(await page.inputValue(tid('field-token'))).toBe('');
+    const html = await page.content();
+    expect(html).not.toContain('sk-typed-then-abandoned');
+    await context.close();
+  });
+});
+
+describe('inventory', () => {
+  const accounts = [{ label: 'Production', keys: 250 }, { label: 'Staging', keys: 30 }];
+
+  test('search narrows the rows as you type, and an account filters them', async () => {
+    const { page, context } = await h.open({ accounts });
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('280');
+    await shot(page, 'inventory-light');
+    await page.keyboard.press('Control+f');
+    await page.keyboard.type('key-01');
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('100');
+    await page.keyboard.type('2');
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('10');
+    const names = await page.locator(`${tid('key-row')} [role=cell]:first-child`).allTextContents();
+    expect(names.every((n) => n.includes('key-012'))).toBe(true);
+    await shot(page, 'inventory-search');
+    await page.fill(tid('search-input'), 'zzz-nothing');
+    await expect.poll(() => page.textContent('main')).toContain('No keys match “zzz-nothing”');
+    await page.fill(tid('search-input'), '');
+    await page.click(`${tid('account-item')}[data-account-label="Staging"] .main`);
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('30');
+    await context.close();
+  });
+
+  test('offline: a banner, the cached rows, and how old they are', async () => {
+    const { page, context } = await h.open({ accounts, offline: true });
+    await page.waitForSelector(tid('offline-banner'));
+    expect(await page.textContent(tid('offline-banner'))).toContain('Showing the inventory cached');
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('280');
+    expect(await page.locator(tid('last-synced')).first().textContent()).toContain('ago');
+    await shot(page, 'offline');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, 'offline-dark');
+    await context.close();
+  });
+
+  test('remove asks first, then the account and its rows go', async () => {
+    const { page, context } = await h.open({ accounts });
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('280');
+    const staging = `${tid('account-item')}[data-account-label="Staging"]`;
+    await page.hover(staging);
+    await page.click(`${staging} ${tid('account-remove-button')}`);
+    expect(await page.textContent(tid('remove-dialog'))).toContain('30 cached keys');
+    await shot(page, 'remove-confirm');
+    await page.click(tid('cancel-remove'));
+    expect(await page.locator(tid('account-item')).count()).toBe(2);
+    await page.click(`${staging} ${tid('account-remove-button')}`);
+    await page.click(tid('confirm-remove'));
+    await expect.poll(() => page.locator(tid('account-item')).count()).toBe(1);
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('250');
+    await context.close();
+  });
+
+  test('100,000 rows render with fewer than 300 in the DOM', async () => {
+    const { page, context } = await h.open({ accounts: [{ label: 'Huge', keys: 100_000 }] });
+    await expect.poll(() => page.textContent(tid('key-count')), { timeout: 20_000 }).toBe('100000');
+    expect(await page.locator(tid('key-row')).count()).toBeLessThan(300);
+    await page.mouse.move(700, 400);
+    await page.mouse.wheel(0, 400_000);
+    await expect.poll(() => page.locator(tid('key-row')).count()).toBeGreaterThan(0);
+    expect(await page.locator(tid('key-row')).count()).toBeLessThan(300);
+    await context.close();
+  });
+
+  test('readable at 800×600', async () => {
+    const { page, context } = await h.open({ accounts }, { width: 800, height: 600 });
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('280');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(overflow).toBe(false);
+    await shot(page, 'inventory-800x600');
+    await context.close();
+  });
+});
+
+test('welcome screen when there are no accounts', async () => {
+  const { page, context, errors } = await h.open();
+  await page.waitForSelector('text=Bring your keys together');
+  await shot(page, 'welcome');
+  expect(errors).toEqual([]);
+  await context.close();
+});

@@ -1,0 +1,128 @@
+// A stand-in for Keyward's shell inside the page: the same commands and events over the same
+// `__TAURI_INTERNALS__` hooks the real IPC uses. A test configures it through
+// `window.__KEYWARD_FAKE_CONFIG__` before the page loads and drives it through `window.__fake`.
+(() => {
+  const config = Object.assign(
+    { goodToken: 'sk-good-token', accounts: [], keysPerAccount: 40, offline: false, bigInventory: 0 },
+    window.__KEYWARD_FAKE_CONFIG__ || {},
+  );
+  const presets = [
+    { service: 'braintrust', label: 'Braintrust (US)', url: 'https://api.braintrust.dev', is_default: true },
+    { service: 'braintrust', label: 'Braintrust (EU)', url: 'https://api-eu.braintrust.dev', is_default: false },
+  ];
+  const owners = ['ana@example.com', 'ben@example.com', 'chen@example.com'];
+  const state = { accounts: [], keys: [], offline: config.offline, calls: [] };
+  const iso = (minutesAgo) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+
+  function makeKeys(account, n) {
+    const rows = [];
+    for (let i = 1; i <= n; i++) {
+      rows.push({
+        id: `${account.id}-k${i}`, account_id: account.id, account_label: account.label, service: account.service,
+        kind: 'braintrust_api_key', provider_id: `p${i}`, name: `key-${String(i).padStart(4, '0')}`,
+        preview: `sk-****${(i % 65536).toString(16).padStart(4, '0')}`, owner: owners[i % 3],
+        created_at: iso(n - i + 60), expires_at: null, status: 'active', last_seen_at: iso(1),
+      });
+    }
+    return rows.reverse();
+  }
+
+  for (const a of config.accounts) {
+    const account = Object.assign(
+      { id: `acc-${state.accounts.length + 1}`, service: 'braintrust', host: 'https://api.braintrust.dev', org_name: null,
+        identity: 'organization demo', created_at: iso(600), last_synced_at: iso(12), last_sync_error: null, key_count: 0 },
+      a,
+    );
+    state.accounts.push(account);
+    state.keys.push(...makeKeys(account, a.keys ?? config.keysPerAccount));
+  }
+  const countKeys = () => state.accounts.forEach((a) => {
+    a.key_count = state.keys.filter((k) => k.account_id === a.id && k.status !== 'gone').length;
+  });
+  countKeys();
+
+  const err = (code, message, field = null) => ({ code, message, field });
+  function validate(input) {
+    const errors = [];
+    if (!input.label.trim()) errors.push({ field: 'label', message: 'Give the account a name, e.g. "Production".' });
+    if (!/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost)/.test(input.host.trim()))
+      errors.push({ field: 'host', message: 'Use https: a token is only sent over an encrypted connection.' });
+    if (!input.token.trim()) errors.push({ field: 'token', message: 'Paste the API key for this account.' });
+    return errors;
+  }
+
+  const listeners = new Map();
+  const callbacks = new Map();
+  let nextCallback = 1;
+  function emit(event, payload) {
+    for (const id of listeners.get(event) || []) callbacks.get(id)?.({ event, id, payload });
+  }
+
+  const commands = {
+    host_presets: () => presets,
+    list_accounts: () => structuredClone(state.accounts),
+    validate_account: ({ input }) => validate(input),
+    add_account: ({ input }) => {
+      const problems = validate(input);
+      if (problems.length) throw err('invalid_input', problems[0].message, problems[0].field);
+      if (input.host.includes('unreachable'))
+        throw err('network', 'Could not reach Braintrust at unreachable.example (connection failed). Check the address and your connection.', 'host');
+      if (input.token !== config.goodToken) throw err('unauthorized', 'This key was refused by Braintrust (401).', 'token');
+      const account = { id: `acc-${state.accounts.length + 1}`, service: input.service, label: input.label.trim(), host: input.host,
+        org_name: input.org_name, identity: 'organization demo', created_at: iso(0), last_synced_at: null, last_sync_error: null, key_count: 0 };
+      state.accounts.push(account);
+      return structuredClone(account);
+    },
+    remove_account: ({ accountId }) => {
+      if (!state.accounts.some((a) => a.id === accountId)) throw err('not_found', 'No such account.');
+      state.accounts = state.accounts.filter((a) => a.id !== accountId);
+      state.keys = state.keys.filter((k) => k.account_id !== accountId);
+      return null;
+    },
+    sync_account: async ({ accountId }) => {
+      const account = state.accounts.find((a) => a.id === accountId);
+      if (!account) throw err('not_found', 'No such account.');
+      await new Promise((r) => setTimeout(r, 150));
+      if (state.offline) {
+        account.last_sync_error = err('network', 'Could not reach Braintrust at api.braintrust.dev (connection failed).');
+        throw account.last_sync_error;
+      }
+      if (!state.keys.some((k) => k.account_id === accountId)) state.keys.push(...makeKeys(account, config.keysPerAccount));
+      emit('sync-progress', { account_id: accountId, pages: 1, fetched: config.keysPerAccount, done: false });
+      account.last_synced_at = iso(0);
+      account.last_sync_error = null;
+      countKeys();
+      return { account_id: accountId, fetched: config.keysPerAccount, added: 0, updated: config.keysPerAccount, gone: 0, pages: 1, finished_at: iso(0) };
+    },
+    list_keys: ({ query }) => {
+      const words = (query.search || '').toLowerCase().split(/\s+/).filter(Boolean);
+      return state.keys.filter((k) =>
+        (!query.account_id || k.account_id === query.account_id) &&
+        (query.include_gone || k.status !== 'gone') &&
+        words.every((w) => [k.name, k.preview, k.owner].some((f) => (f || '').toLowerCase().includes(w))));
+    },
+    'plugin:event|listen': ({ event, handler }) => {
+      listeners.set(event, [...(listeners.get(event) || []), handler]);
+      return handler;
+    },
+    'plugin:event|unlisten': () => null,
+  };
+
+  window.__TAURI_INTERNALS__ = {
+    invoke: async (cmd, args) => {
+      state.calls.push({ cmd, args });
+      const handler = commands[cmd];
+      if (!handler) throw `${cmd} not allowed`;
+      return handler(args || {});
+    },
+    transformCallback: (cb) => {
+      const id = nextCallback++;
+      callbacks.set(id, cb);
+      return id;
+    },
+    unregisterCallback: (id) => callbacks.delete(id),
+    callbacks,
+  };
+  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: () => {} };
+  window.__fake = state;
+})();

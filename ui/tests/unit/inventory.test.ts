@@ -1,0 +1,61 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { Inventory } from '../../src/lib/state/inventory.svelte';
+import { toasts } from '../../src/lib/state/toasts.svelte';
+
+let calls: { cmd: string; args: Record<string, unknown> }[];
+beforeEach(() => {
+  calls = [];
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args: args as Record<string, unknown> });
+    if (cmd === 'list_accounts') return [];
+    if (cmd === 'list_keys') return [];
+    return null;
+  });
+});
+afterEach(() => {
+  clearMocks();
+  vi.useRealTimers();
+});
+
+test('typing searches once, after the pause, with the text', async () => {
+  vi.useFakeTimers();
+  const inv = new Inventory();
+  for (const text of ['k', 'ke', 'key', 'key-0']) inv.setSearch(text);
+  expect(calls.filter((c) => c.cmd === 'list_keys')).toHaveLength(0);
+  await vi.advanceTimersByTimeAsync(150);
+  const searches = calls.filter((c) => c.cmd === 'list_keys');
+  expect(searches).toHaveLength(1);
+  expect(searches[0].args.query).toMatchObject({ search: 'key-0', include_gone: false });
+});
+
+test('only the newest answer is shown when answers arrive out of order', async () => {
+  const answers: ((rows: unknown[]) => void)[] = [];
+  mockIPC((cmd) => (cmd === 'list_keys' ? new Promise((resolve) => answers.push(resolve)) : []));
+  const inv = new Inventory();
+  const first = inv.reloadKeys();
+  const second = inv.reloadKeys();
+  answers[1]([{ id: 'new' }]);
+  answers[0]([{ id: 'old' }]);
+  await Promise.all([first, second]);
+  expect(inv.keys.map((k) => k.id)).toEqual(['new']);
+});
+
+test('a failed quiet sync that is offline leaves no toast; other failures do', async () => {
+  mockIPC((cmd, args) => {
+    if (cmd === 'sync_account') {
+      const id = (args as { accountId: string }).accountId;
+      throw id === 'offline'
+        ? { code: 'network', message: 'Could not reach Braintrust', field: null }
+        : { code: 'token_missing', message: 'Re-enter the token', field: null };
+    }
+    return [];
+  });
+  toasts.items = [];
+  const inv = new Inventory();
+  await inv.syncAccount('offline', { quiet: true });
+  expect(toasts.items).toHaveLength(0);
+  await inv.syncAccount('locked', { quiet: true });
+  expect(toasts.items.map((t) => t.message)).toEqual(['Account: Re-enter the token']);
+});
