@@ -14,7 +14,7 @@ use crate::vault::{KeyringVault, Vault};
 use crate::{host, paths, validate};
 
 pub struct Keyward {
-    store: Store,
+    pub(crate) store: Store,
     vault: Arc<dyn Vault>,
     http: HttpConfig,
     data_dir: PathBuf,
@@ -83,6 +83,7 @@ impl Keyward {
             return Err(e);
         }
         tracing::info!(account = %account.id, service = account.service.as_str(), "account added");
+        self.record(Some(&account.id), "account.add", &account.label, None, Some(account.service.display_name()));
         Ok(account)
     }
 
@@ -97,14 +98,15 @@ impl Keyward {
     /// Deletes the token from the keychain first: if the keychain refuses, nothing is removed
     /// and the person can try again, rather than leaving a token with no account.
     pub fn remove_account(&self, id: &str) -> Result<()> {
-        self.store.get_account(id)?;
+        let account = self.store.get_account(id)?;
         self.vault.delete(id)?;
         self.store.delete_account(id)?;
         tracing::info!(account = %id, "account removed");
+        self.record(Some(id), "account.remove", &account.label, None, Some(account.service.display_name()));
         Ok(())
     }
 
-    fn provider_for(&self, account: &Account) -> Result<Box<dyn Provider>> {
+    pub(crate) fn provider_for(&self, account: &Account) -> Result<Box<dyn Provider>> {
         let token = self.vault.read(&account.id)?;
         providers::connect(
             Connection {

@@ -1,17 +1,21 @@
 //! Keyward's core: everything that is not a window. The desktop shell and the `keyward` CLI are
 //! thin layers over [`Keyward`].
 
+pub mod create;
 pub mod error;
 pub mod host;
+mod keys_ops;
 mod keyward;
 pub mod model;
 pub mod paths;
 pub mod providers;
+pub mod secret;
 pub mod store;
 mod time;
 pub mod validate;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};
+pub use keys_ops::Minted;
 pub use keyward::Keyward;
 pub use providers::HttpConfig;

@@ -108,25 +108,37 @@ pub struct FieldError {
 #[ts(export)]
 pub enum KeyKind {
     BraintrustApiKey,
+    BraintrustProxyCredential,
+    RespanTempKey,
 }
 
 impl KeyKind {
+    pub const ALL: [KeyKind; 3] = [KeyKind::BraintrustApiKey, KeyKind::BraintrustProxyCredential, KeyKind::RespanTempKey];
+
     pub fn as_str(self) -> &'static str {
         match self {
             KeyKind::BraintrustApiKey => "braintrust_api_key",
+            KeyKind::BraintrustProxyCredential => "braintrust_proxy_credential",
+            KeyKind::RespanTempKey => "respan_temp_key",
         }
     }
 
     pub fn parse(s: &str) -> Option<KeyKind> {
-        match s {
-            "braintrust_api_key" => Some(KeyKind::BraintrustApiKey),
-            _ => None,
-        }
+        KeyKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     pub fn label(self) -> &'static str {
         match self {
             KeyKind::BraintrustApiKey => "API key",
+            KeyKind::BraintrustProxyCredential => "Proxy credential",
+            KeyKind::RespanTempKey => "Temporary key",
+        }
+    }
+
+    pub fn service(self) -> Service {
+        match self {
+            KeyKind::BraintrustApiKey | KeyKind::BraintrustProxyCredential => Service::Braintrust,
+            KeyKind::RespanTempKey => Service::Respan,
         }
     }
 }
@@ -136,24 +148,28 @@ impl KeyKind {
 #[ts(export)]
 pub enum KeyStatus {
     Active,
+    /// Past its expiry date (computed when read, so it needs no sync to become true).
+    Expired,
+    /// Revoked or deleted through Keyward.
+    Revoked,
     /// No longer listed by the service: deleted elsewhere.
     Gone,
 }
 
 impl KeyStatus {
+    pub const ALL: [KeyStatus; 4] = [KeyStatus::Active, KeyStatus::Expired, KeyStatus::Revoked, KeyStatus::Gone];
+
     pub fn as_str(self) -> &'static str {
         match self {
             KeyStatus::Active => "active",
+            KeyStatus::Expired => "expired",
+            KeyStatus::Revoked => "revoked",
             KeyStatus::Gone => "gone",
         }
     }
 
     pub fn parse(s: &str) -> Option<KeyStatus> {
-        match s {
-            "active" => Some(KeyStatus::Active),
-            "gone" => Some(KeyStatus::Gone),
-            _ => None,
-        }
+        KeyStatus::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -176,6 +192,28 @@ pub struct KeyRow {
     pub expires_at: Option<DateTime<Utc>>,
     pub status: KeyStatus,
     pub last_seen_at: DateTime<Utc>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub limits: KeyLimits,
+}
+
+/// Limits and usage, where a service reports them (Respan temporary keys do).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct KeyLimits {
+    pub is_test: Option<bool>,
+    #[ts(type = "number | null")]
+    pub usage_count: Option<i64>,
+    /// `None` and -1 both mean unlimited.
+    #[ts(type = "number | null")]
+    pub usage_limit: Option<i64>,
+    /// US dollars.
+    pub spend: Option<f64>,
+    pub spend_limit: Option<f64>,
+    /// Calls per minute.
+    #[ts(type = "number | null")]
+    pub rate_limit: Option<i64>,
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
 /// What the inventory asks the store for.

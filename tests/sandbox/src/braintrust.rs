@@ -109,6 +109,7 @@ pub fn routes() -> Router<Shared> {
         .route("/v1/organization", get(list_organizations))
         .route("/v1/api_key", get(list_api_keys).post(create_api_key))
         .route("/v1/api_key/{id}", get(get_api_key).delete(delete_api_key))
+        .route("/v1/proxy/credentials", axum::routing::post(create_proxy_credential))
 }
 
 fn bad_request(message: &str) -> Response {
@@ -236,6 +237,9 @@ async fn create_api_key(State(shared): State<Shared>, headers: HeaderMap, body: 
     if let Err(r) = authorize(&shared, &headers) {
         return r;
     }
+    if !shared.lock().config.allow_api_key_create {
+        return (StatusCode::FORBIDDEN, "API keys cannot create API keys").into_response();
+    }
     let Ok(body) = serde_json::from_slice::<Value>(&body) else {
         return bad_request("Request body is not valid JSON");
     };
@@ -254,4 +258,36 @@ async fn create_api_key(State(shared): State<Shared>, headers: HeaderMap, body: 
     out["key"] = json!(secret);
     shared.lock().braintrust.insert(key);
     Json(out).into_response()
+}
+
+/// `{model?, ttl_seconds? <= 86400, logging?: {project_name}}` -> `{key}`, a JWT-shaped token.
+async fn create_proxy_credential(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&body) else {
+        return bad_request("Request body is not valid JSON");
+    };
+    match body.get("model") {
+        None | Some(Value::Null) | Some(Value::String(_)) => {}
+        Some(_) => return bad_request("model: Expected string, received other"),
+    }
+    let ttl = match body.get("ttl_seconds") {
+        None => 600.0,
+        Some(v) => match v.as_f64() {
+            Some(t) if t <= 86_400.0 => t,
+            Some(_) => return bad_request("ttl_seconds: Number must be less than or equal to 86400"),
+            None => return bad_request("ttl_seconds: Expected number"),
+        },
+    };
+    match body.get("logging") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(l)) if l.get("project_name").is_some_and(Value::is_string) => {}
+        Some(_) => return bad_request("logging.project_name: Required"),
+    }
+    let claims = format!("{{\"ttl\":{ttl},\"model\":{}}}", body.get("model").cloned().unwrap_or(Value::Null));
+    let b64 = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+    let key = format!("eyJhbGciOiJIUzI1NiJ9.{}.{}", b64(&claims), Alphanumeric.sample_string(&mut rand::rng(), 43));
+    shared.lock().proxy_credentials_issued += 1;
+    Json(json!({ "key": key })).into_response()
 }

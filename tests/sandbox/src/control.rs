@@ -18,12 +18,16 @@ pub fn routes() -> Router<Shared> {
         .route("/requests", get(requests))
         .route("/braintrust/api_keys", post(add_keys))
         .route("/braintrust/api_keys/{id}/vanish", post(vanish))
+        .route("/braintrust/allow_api_key_create", post(allow_api_key_create))
+        .route("/counts", get(counts))
 }
 
 async fn reset(State(shared): State<Shared>) -> impl IntoResponse {
     let mut world = shared.lock();
     let seed = world.config.seed_keys;
     world.braintrust = crate::braintrust::Braintrust::seeded(seed);
+    world.respan = crate::respan::Respan::seeded(world.config.seed_respan_keys);
+    world.proxy_credentials_issued = 0;
     world.faults = Faults { latency_ms: world.config.latency_ms, ..Default::default() };
     world.requests.clear();
     StatusCode::NO_CONTENT
@@ -65,4 +69,24 @@ async fn vanish(State(shared): State<Shared>, Path(id): Path<String>) -> impl In
     } else {
         StatusCode::NOT_FOUND
     }
+}
+
+#[derive(Deserialize)]
+struct Allow {
+    allow: bool,
+}
+
+async fn allow_api_key_create(State(shared): State<Shared>, Json(body): Json<Allow>) -> impl IntoResponse {
+    shared.lock().config.allow_api_key_create = body.allow;
+    StatusCode::NO_CONTENT
+}
+
+/// How many objects each service holds: lets a test prove exactly one key was made.
+async fn counts(State(shared): State<Shared>) -> impl IntoResponse {
+    let world = shared.lock();
+    Json(json!({
+        "braintrust_api_keys": world.braintrust.len(),
+        "braintrust_proxy_credentials": world.proxy_credentials_issued,
+        "respan_temp_keys": world.respan.keys.len(),
+    }))
 }

@@ -19,10 +19,15 @@ pub struct Faults {
     pub retry_after_secs: u64,
     /// The next N service calls answer 500.
     pub error_500_next: u32,
+    /// The next N POSTs do their work, then the connection drops before the answer arrives.
+    pub drop_create_next: u32,
+    /// The next N service calls answer 200 with a body that is not JSON.
+    pub malformed_next: u32,
 }
 
 pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Response {
-    let (latency, injected) = {
+    let is_post = req.method() == axum::http::Method::POST;
+    let (latency, injected, drop_answer) = {
         let mut world = shared.lock();
         let f = &mut world.faults;
         let injected = if f.rate_limit_next > 0 {
@@ -38,16 +43,33 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
         } else if f.error_500_next > 0 {
             f.error_500_next -= 1;
             Some((StatusCode::INTERNAL_SERVER_ERROR, "Internal server error (injected)").into_response())
+        } else if f.malformed_next > 0 {
+            f.malformed_next -= 1;
+            Some(([(header::CONTENT_TYPE, "application/json")], "{\"objects\": [ this is not json").into_response())
         } else {
             None
         };
-        (f.latency_ms, injected)
+        let drop_answer = is_post && injected.is_none() && f.drop_create_next > 0;
+        if drop_answer {
+            f.drop_create_next -= 1;
+        }
+        (f.latency_ms, injected, drop_answer)
     };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     match injected {
         Some(response) => response,
+        None if drop_answer => cut_off(next.run(req).await),
         None => next.run(req).await,
     }
+}
+
+/// The work is done, but the answer's body fails mid-way, so the client sees a broken
+/// connection instead of the created object.
+fn cut_off(response: Response) -> Response {
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let failing = futures_util::stream::once(async { Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("dropped")) });
+    Response::from_parts(parts, axum::body::Body::from_stream(failing))
 }

@@ -8,6 +8,7 @@
 mod braintrust;
 mod control;
 mod faults;
+mod respan;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -25,15 +26,26 @@ pub struct SandboxConfig {
     /// Bearer tokens the services accept.
     pub tokens: Vec<String>,
     pub seed_keys: usize,
+    pub seed_respan_keys: usize,
     pub latency_ms: u64,
     pub port: u16,
+    /// The live Braintrust answers an API key's request to create API keys with 403; a
+    /// self-hosted deployment may allow it.
+    pub allow_api_key_create: bool,
 }
 
 pub const DEFAULT_TOKEN: &str = "sandbox-braintrust-token";
 
 impl Default for SandboxConfig {
     fn default() -> Self {
-        SandboxConfig { tokens: vec![DEFAULT_TOKEN.into()], seed_keys: 0, latency_ms: 0, port: 0 }
+        SandboxConfig {
+            tokens: vec![DEFAULT_TOKEN.into()],
+            seed_keys: 0,
+            seed_respan_keys: 0,
+            latency_ms: 0,
+            port: 0,
+            allow_api_key_create: false,
+        }
     }
 }
 
@@ -41,6 +53,9 @@ impl Default for SandboxConfig {
 pub struct World {
     pub config: SandboxConfig,
     pub braintrust: braintrust::Braintrust,
+    pub respan: respan::Respan,
+    /// Proxy credentials handed out (the service keeps no list; tests count them here).
+    pub proxy_credentials_issued: u64,
     pub faults: Faults,
     pub requests: std::collections::BTreeMap<String, u64>,
 }
@@ -57,6 +72,8 @@ impl Shared {
 pub fn app(config: SandboxConfig) -> (Router, Shared) {
     let world = World {
         braintrust: braintrust::Braintrust::seeded(config.seed_keys),
+        respan: respan::Respan::seeded(config.seed_respan_keys),
+        proxy_credentials_issued: 0,
         faults: Faults { latency_ms: config.latency_ms, ..Default::default() },
         config,
         requests: Default::default(),
@@ -64,6 +81,7 @@ pub fn app(config: SandboxConfig) -> (Router, Shared) {
     let shared = Shared(Arc::new(Mutex::new(world)));
     let services = Router::new()
         .merge(braintrust::routes())
+        .merge(respan::routes())
         .layer(middleware::from_fn_with_state(shared.clone(), faults::apply));
     let router = Router::new()
         .merge(services)

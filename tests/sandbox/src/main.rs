@@ -19,6 +19,12 @@ struct Args {
     /// How many Braintrust API keys to start with.
     #[arg(long, default_value_t = 0)]
     seed_keys: usize,
+    /// How many Respan temporary keys to start with.
+    #[arg(long, default_value_t = 0)]
+    seed_respan_keys: usize,
+    /// Let Braintrust API keys create API keys (the live service refuses with 403).
+    #[arg(long)]
+    allow_api_key_create: bool,
     /// Delay every service response by this much.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -29,7 +35,14 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     anyhow::ensure!(args.host.is_loopback(), "the sandbox only listens on loopback addresses");
     let tokens = if args.tokens.is_empty() { vec![DEFAULT_TOKEN.to_string()] } else { args.tokens };
-    let config = SandboxConfig { tokens, seed_keys: args.seed_keys, latency_ms: args.latency_ms, port: args.port };
+    let config = SandboxConfig {
+        tokens,
+        seed_keys: args.seed_keys,
+        seed_respan_keys: args.seed_respan_keys,
+        latency_ms: args.latency_ms,
+        port: args.port,
+        allow_api_key_create: args.allow_api_key_create,
+    };
     let listener = tokio::net::TcpListener::bind((args.host, args.port)).await?;
     let addr = listener.local_addr()?;
     let (router, _) = app(config);

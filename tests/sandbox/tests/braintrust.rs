@@ -60,8 +60,22 @@ async fn bad_paging_and_bad_tokens_are_refused() {
 }
 
 #[tokio::test]
-async fn get_create_delete_and_404() {
+async fn creating_api_keys_is_refused_as_live_unless_allowed() {
     let sb = spawn(SandboxConfig::default()).await.unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{}/v1/api_key", sb.base_url))
+        .bearer_auth(DEFAULT_TOKEN)
+        .json(&serde_json::json!({"name": "ci"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    assert_eq!(resp.text().await.unwrap(), "API keys cannot create API keys");
+}
+
+#[tokio::test]
+async fn get_create_delete_and_404() {
+    let sb = spawn(SandboxConfig { allow_api_key_create: true, ..Default::default() }).await.unwrap();
     let client = reqwest::Client::new();
     let url = format!("{}/v1/api_key", sb.base_url);
     let bad = client.post(&url).bearer_auth(DEFAULT_TOKEN).body("{").send().await.unwrap();

@@ -1,12 +1,17 @@
 //! Braintrust: `/v1/organization` to verify a token, `/v1/api_key` paged by `starting_after`.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use reqwest::Method;
 use serde::Deserialize;
+use serde_json::json;
 
-use super::http::Api;
-use super::{PageProgress, Provider};
+use super::http::{Api, PostError};
+use super::{CreateError, Created, PageProgress, Provider};
+use crate::create::{proxy_name, NewKey, PROXY_TTL_DEFAULT};
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::KeyKind;
+use crate::model::{KeyKind, KeyLimits};
+use crate::secret::MintedSecret;
 use crate::store::RemoteKey;
 use crate::time::parse_timestamp;
 
@@ -72,9 +77,80 @@ fn to_remote(raw: serde_json::Value) -> Result<RemoteKey> {
         owner: key.owner(),
         created_at: key.created.as_deref().and_then(parse_timestamp),
         expires_at: None,
+        limits: Default::default(),
         provider_id: key.id,
         details: raw,
     })
+}
+
+#[derive(Deserialize)]
+struct WithKey {
+    key: String,
+}
+
+/// The live service no longer lets an API key mint API keys; say what to do instead.
+fn explain_api_key_refusal(e: PostError) -> CreateError {
+    match e {
+        PostError::Refused(err) if err.code == ErrorCode::Forbidden => CreateError::Refused(Error::new(
+            ErrorCode::Forbidden,
+            format!(
+                "Braintrust refused to create an API key with this account's key ({}). Braintrust does not let API keys \
+                 create API keys: create one in the Braintrust web UI (Settings → API keys), or add this account with a \
+                 service token, which can.",
+                err.message.trim_start_matches("Braintrust refused the request ").trim_end_matches('.')
+            ),
+        )),
+        other => other.into(),
+    }
+}
+
+impl Braintrust {
+    async fn create_api_key(&self, name: &str) -> Result<Created, CreateError> {
+        let raw: serde_json::Value =
+            self.api.send_json(Method::POST, "/v1/api_key", &json!({ "name": name.trim() })).await.map_err(explain_api_key_refusal)?;
+        let secret = raw
+            .get("key")
+            .and_then(|k| k.as_str())
+            .map(|k| MintedSecret::new(k.to_string()))
+            .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Braintrust created the key but sent no secret back.")))?;
+        let mut listed = raw;
+        if let Some(map) = listed.as_object_mut() {
+            map.remove("key"); // the secret never reaches the store's details
+        }
+        Ok(Created { key: to_remote(listed).map_err(CreateError::Ambiguous)?, secret })
+    }
+
+    /// Proxy credentials cannot be listed or revoked: Keyward keeps their metadata itself.
+    async fn create_proxy_credential(
+        &self,
+        model: Option<&str>,
+        ttl: Option<u32>,
+        project: Option<&str>,
+    ) -> Result<Created, CreateError> {
+        let ttl = ttl.unwrap_or(PROXY_TTL_DEFAULT);
+        let model = model.map(str::trim).filter(|m| !m.is_empty());
+        let mut body = json!({ "model": model, "ttl_seconds": ttl });
+        if let Some(p) = project.map(str::trim).filter(|p| !p.is_empty()) {
+            body["logging"] = json!({ "project_name": p });
+        }
+        let started = Utc::now();
+        let answer: WithKey = self.api.send_json(Method::POST, "/v1/proxy/credentials", &body).await?;
+        let details = json!({ "model": model, "ttl_seconds": ttl, "logging": body.get("logging") });
+        Ok(Created {
+            key: RemoteKey {
+                kind: KeyKind::BraintrustProxyCredential,
+                provider_id: uuid::Uuid::new_v4().to_string(),
+                name: proxy_name(model),
+                preview: None,
+                owner: None,
+                created_at: Some(started),
+                expires_at: Some(started + chrono::Duration::seconds(ttl as i64)),
+                limits: KeyLimits::default(),
+                details,
+            },
+            secret: MintedSecret::new(answer.key),
+        })
+    }
 }
 
 #[async_trait]
@@ -119,6 +195,40 @@ impl Provider for Braintrust {
             cursor = next;
         }
         Err(Error::new(ErrorCode::Provider, "Braintrust kept returning the same page; the listing was stopped."))
+    }
+
+    async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
+        match request {
+            NewKey::BraintrustApiKey { name } => self.create_api_key(name).await,
+            NewKey::BraintrustProxyCredential { model, ttl_seconds, logging_project } => {
+                self.create_proxy_credential(model.as_deref(), *ttl_seconds, logging_project.as_deref()).await
+            }
+            other => Err(CreateError::Refused(Error::invalid("kind", format!("Braintrust cannot create a {}.", other.kind().label())))),
+        }
+    }
+
+    async fn find_created(&self, request: &NewKey, since: DateTime<Utc>) -> Result<Option<RemoteKey>> {
+        let NewKey::BraintrustApiKey { name } = request else {
+            return Ok(None); // a proxy credential leaves no trace to find; it expires by itself
+        };
+        let found: Objects = self.api.get_json("/v1/api_key", &[("api_key_name", name.trim().to_string())]).await?;
+        let recent = found
+            .objects
+            .into_iter()
+            .filter_map(|raw| to_remote(raw).ok())
+            .filter(|k| k.created_at.is_none_or(|c| c >= since - chrono::Duration::seconds(5)))
+            .max_by_key(|k| k.created_at);
+        Ok(recent)
+    }
+
+    async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
+        match kind {
+            KeyKind::BraintrustApiKey => self.api.delete(&format!("/v1/api_key/{provider_id}")).await,
+            _ => Err(Error::invalid(
+                "kind",
+                format!("Braintrust cannot revoke a {}: it stops working when it expires.", kind.label()),
+            )),
+        }
     }
 }
 

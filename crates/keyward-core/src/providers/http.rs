@@ -46,9 +46,25 @@ pub(crate) struct Failure {
     status: Option<StatusCode>,
     retry_after: Option<Duration>,
     detail: String,
+    /// The request never reached the service (no connection), so it certainly did nothing.
+    unsent: bool,
+}
+
+/// Why a create failed: refused (nothing was made) or ambiguous (it may have been made).
+pub enum PostError {
+    Refused(Error),
+    Ambiguous(Error),
 }
 
 impl Failure {
+    /// A transport failure after the request went out, or a 5xx, may hide a completed create.
+    fn ambiguous(&self) -> bool {
+        match self.status {
+            None => !self.unsent,
+            Some(s) => s.is_server_error(),
+        }
+    }
+
     fn retryable(&self) -> bool {
         match self.status {
             None => true,
@@ -102,7 +118,30 @@ impl Api {
     /// GET with retries; the body is parsed leniently into `T`.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T> {
         let body = self.idempotent(Method::GET, path, query).await?;
-        serde_json::from_str(&body).map_err(|e| {
+        self.parse(path, &body)
+    }
+
+    /// DELETE with retries (deleting twice is harmless).
+    pub async fn delete(&self, path: &str) -> Result<()> {
+        self.idempotent(Method::DELETE, path, &[]).await.map(|_| ())
+    }
+
+    /// A write that is never retried: a create retried blindly could mint twice.
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, PostError> {
+        match self.send(method, path, &[], Some(body)).await {
+            Ok(text) => self.parse(path, &text).map_err(PostError::Ambiguous),
+            Err(f) if f.ambiguous() => Err(PostError::Ambiguous(self.to_error(f))),
+            Err(f) => Err(PostError::Refused(self.to_error(f))),
+        }
+    }
+
+    fn parse<T: DeserializeOwned>(&self, path: &str, body: &str) -> Result<T> {
+        serde_json::from_str(body).map_err(|e| {
             Error::new(
                 ErrorCode::Provider,
                 format!("{} answered {path} with a body Keyward could not read ({e}).", self.service.display_name()),
@@ -117,7 +156,7 @@ impl Api {
             .with_max_times(self.config.max_retries)
             .with_jitter();
         let max_wait = self.config.max_retry_after;
-        let attempt = || self.send(method.clone(), path, query);
+        let attempt = || self.send(method.clone(), path, query, None);
         attempt
             .retry(policy)
             .sleep(tokio::time::sleep)
@@ -127,33 +166,40 @@ impl Api {
             .map_err(|f| self.to_error(f))
     }
 
-    async fn send(&self, method: Method, path: &str, query: &[(&str, String)]) -> Result<String, Failure> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<String, Failure> {
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.token.expose_secret())).map_err(|_| Failure {
             status: Some(StatusCode::UNAUTHORIZED),
             retry_after: None,
             detail: "the token cannot be sent in a header".into(),
+            unsent: true,
         })?;
         auth.set_sensitive(true);
         let url = format!("{}{path}", self.base);
-        let response = self
-            .client
-            .request(method, &url)
-            .header(AUTHORIZATION, auth)
-            .query(query)
-            .send()
-            .await
-            .map_err(|e| Failure { status: None, retry_after: None, detail: describe_transport(&e) })?;
+        let mut request = self.client.request(method, &url).header(AUTHORIZATION, auth).query(query);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let transport = |e: reqwest::Error| Failure {
+            status: None,
+            retry_after: None,
+            unsent: e.is_connect(),
+            detail: describe_transport(&e),
+        };
+        let response = request.send().await.map_err(transport)?;
         let status = response.status();
         let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
-        let text = response
-            .text()
-            .await
-            .map_err(|e| Failure { status: None, retry_after: None, detail: describe_transport(&e) })?;
+        let text = response.text().await.map_err(transport)?;
         if status.is_success() {
             return Ok(text);
         }
         let retry_after = retry_after.or_else(|| body_retry_after(&text));
-        Err(Failure { status: Some(status), retry_after, detail: self.redact(&body_message(&text)) })
+        Err(Failure { status: Some(status), retry_after, detail: self.redact(&body_message(&text)), unsent: false })
     }
 
     /// A service that echoes the request back must not put the token into a message.

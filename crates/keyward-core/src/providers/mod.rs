@@ -2,12 +2,17 @@
 
 mod braintrust;
 pub mod http;
+mod respan;
 
 use async_trait::async_trait;
 use secrecy::SecretString;
 
-use crate::error::Result;
+use chrono::{DateTime, Utc};
+
+use crate::create::NewKey;
+use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, Service};
+use crate::secret::MintedSecret;
 use crate::store::RemoteKey;
 
 pub use http::HttpConfig;
@@ -25,6 +30,48 @@ pub trait Provider: Send + Sync {
 
     /// Every key of every listed kind, all pages.
     async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Vec<RemoteKey>>;
+
+    /// Mints a key (already checked by `NewKey::check`). A create is sent once, never retried.
+    async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
+        Err(CreateError::Refused(unsupported(request.kind())))
+    }
+
+    /// After an ambiguous create: the key the service made for `request` since `since`, if any.
+    async fn find_created(&self, request: &NewKey, since: DateTime<Utc>) -> Result<Option<RemoteKey>> {
+        let _ = (request, since);
+        Ok(None)
+    }
+
+    /// Revokes (deletes) a key at the service.
+    async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
+        let _ = provider_id;
+        Err(unsupported(kind))
+    }
+}
+
+/// A minted key: what to cache, and the secret to show once.
+pub struct Created {
+    pub key: RemoteKey,
+    pub secret: MintedSecret,
+}
+
+/// `Ambiguous`: the request went out and no clear answer came back; the key may exist.
+pub enum CreateError {
+    Refused(Error),
+    Ambiguous(Error),
+}
+
+impl From<http::PostError> for CreateError {
+    fn from(e: http::PostError) -> Self {
+        match e {
+            http::PostError::Refused(e) => CreateError::Refused(e),
+            http::PostError::Ambiguous(e) => CreateError::Ambiguous(e),
+        }
+    }
+}
+
+fn unsupported(kind: KeyKind) -> Error {
+    Error::new(ErrorCode::InvalidInput, format!("{} does not support this for a {}.", kind.service().display_name(), kind.label()))
 }
 
 /// Everything a provider needs to talk to one account.
@@ -39,10 +86,8 @@ pub fn connect(conn: Connection, config: &HttpConfig) -> Result<Box<dyn Provider
     let api = http::Api::new(conn, config)?;
     match api.service() {
         Service::Braintrust => Ok(Box::new(braintrust::Braintrust::new(api))),
-        other => Err(crate::error::Error::new(
-            crate::error::ErrorCode::InvalidInput,
-            format!("{} accounts are not supported yet.", other.display_name()),
-        )
-        .on_field("service")),
+        Service::Respan => Ok(Box::new(respan::Respan::new(api))),
+        other => Err(Error::new(ErrorCode::InvalidInput, format!("{} accounts are not supported yet.", other.display_name()))
+            .on_field("service")),
     }
 }

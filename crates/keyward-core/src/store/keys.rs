@@ -8,7 +8,7 @@ use rusqlite::{params, params_from_iter, Row};
 use super::accounts::bad_value;
 use super::Store;
 use crate::error::Result;
-use crate::model::{KeyKind, KeyQuery, KeyRow, KeyStatus};
+use crate::model::{KeyKind, KeyLimits, KeyQuery, KeyRow, KeyStatus};
 
 /// A key as a provider listed it, before it is cached.
 #[derive(Debug, Clone)]
@@ -20,6 +20,7 @@ pub struct RemoteKey {
     pub owner: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
+    pub limits: KeyLimits,
     /// Every other field the service returned, for the detail panel. Never a secret.
     pub details: serde_json::Value,
 }
@@ -37,8 +38,12 @@ pub fn local_id(account_id: &str, kind: KeyKind, provider_id: &str) -> String {
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes()).to_string()
 }
 
+/// `?1` is now: a key past its expiry reads as expired without waiting for a sync.
 const SELECT: &str = "SELECT k.id, k.account_id, a.label, a.service, k.kind, k.provider_id, k.name,
-        k.preview, k.owner, k.created_at, k.expires_at, k.status, k.last_seen_at
+        k.preview, k.owner, k.created_at, k.expires_at,
+        CASE WHEN k.status = 'active' AND k.expires_at IS NOT NULL AND k.expires_at <= ?1
+             THEN 'expired' ELSE k.status END,
+        k.last_seen_at, k.is_test, k.usage_count, k.usage_limit, k.spend, k.spend_limit, k.rate_limit, k.last_used_at
     FROM keys k JOIN accounts a ON a.id = k.account_id";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
@@ -59,7 +64,54 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
         expires_at: row.get(10)?,
         status: KeyStatus::parse(&status).ok_or_else(|| bad_value(11, "status", &status))?,
         last_seen_at: row.get(12)?,
+        limits: KeyLimits {
+            is_test: row.get(13)?,
+            usage_count: row.get(14)?,
+            usage_limit: row.get(15)?,
+            spend: row.get(16)?,
+            spend_limit: row.get(17)?,
+            rate_limit: row.get(18)?,
+            last_used_at: row.get(19)?,
+        },
     })
+}
+
+/// Inserts or refreshes one key as the service described it. A key Keyward revoked stays revoked
+/// while the service still lists it (some services keep revoked keys listed for a while).
+fn upsert_key(conn: &rusqlite::Connection, id: &str, account_id: &str, key: &RemoteKey, now: DateTime<Utc>) -> Result<()> {
+    let l = &key.limits;
+    conn.prepare_cached(
+        "INSERT INTO keys (id, account_id, kind, provider_id, name, preview, owner, created_at, expires_at, status,
+             first_seen_at, last_seen_at, details, is_test, usage_count, usage_limit, spend, spend_limit, rate_limit, last_used_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, preview = excluded.preview,
+             owner = excluded.owner, created_at = excluded.created_at, expires_at = excluded.expires_at,
+             status = CASE WHEN keys.status = 'revoked' THEN 'revoked' ELSE 'active' END, gone_at = NULL,
+             last_seen_at = excluded.last_seen_at, details = excluded.details, is_test = excluded.is_test,
+             usage_count = excluded.usage_count, usage_limit = excluded.usage_limit, spend = excluded.spend,
+             spend_limit = excluded.spend_limit, rate_limit = excluded.rate_limit, last_used_at = excluded.last_used_at",
+    )?
+    .execute(params![
+        id,
+        account_id,
+        key.kind.as_str(),
+        key.provider_id,
+        key.name,
+        key.preview,
+        key.owner,
+        key.created_at,
+        key.expires_at,
+        now,
+        key.details.to_string(),
+        l.is_test,
+        l.usage_count,
+        l.usage_limit,
+        l.spend,
+        l.spend_limit,
+        l.rate_limit,
+        l.last_used_at,
+    ])?;
+    Ok(())
 }
 
 /// Turns what a person typed into an FTS5 trigram query: each word must appear somewhere,
@@ -85,9 +137,9 @@ fn short_words(search: &str) -> Vec<String> {
 impl Store {
     pub fn list_keys(&self, query: &KeyQuery) -> Result<Vec<KeyRow>> {
         let mut sql = format!("{SELECT} WHERE 1 = 1");
-        let mut args: Vec<String> = Vec::new();
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(Utc::now())];
         if let Some(account) = &query.account_id {
-            args.push(account.clone());
+            args.push(Box::new(account.clone()));
             sql.push_str(&format!(" AND k.account_id = ?{}", args.len()));
         }
         if !query.include_gone.unwrap_or(false) {
@@ -95,11 +147,11 @@ impl Store {
         }
         let search = query.search.as_deref().unwrap_or("").trim();
         if let Some(fts) = fts_query(search) {
-            args.push(fts);
+            args.push(Box::new(fts));
             sql.push_str(&format!(" AND k.pk IN (SELECT rowid FROM keys_fts WHERE keys_fts MATCH ?{})", args.len()));
         }
         for like in short_words(search) {
-            args.push(like);
+            args.push(Box::new(like));
             let n = args.len();
             sql.push_str(&format!(
                 " AND (k.name LIKE ?{n} ESCAPE '\\' OR k.preview LIKE ?{n} ESCAPE '\\' OR k.owner LIKE ?{n} ESCAPE '\\')"
@@ -110,6 +162,33 @@ impl Store {
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn get_key(&self, id: &str) -> Result<KeyRow> {
+        use rusqlite::OptionalExtension;
+        self.conn()
+            .query_row(&format!("{SELECT} WHERE k.id = ?2"), params![Utc::now(), id], from_row)
+            .optional()?
+            .ok_or_else(|| crate::error::Error::not_found(format!("No key with id '{id}' is cached here.")))
+    }
+
+    /// Caches a key Keyward just created, at once, before any sync.
+    pub fn insert_created(&self, account_id: &str, key: &RemoteKey, now: DateTime<Utc>) -> Result<KeyRow> {
+        let id = local_id(account_id, key.kind, &key.provider_id);
+        {
+            let conn = self.conn();
+            upsert_key(&conn, &id, account_id, key, now)?;
+        }
+        self.get_key(&id)
+    }
+
+    /// Marks a key revoked at once; the next sync reconciles with the service.
+    pub fn mark_revoked(&self, id: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn().execute(
+            "UPDATE keys SET status = 'revoked', revoked_at = ?2 WHERE id = ?1",
+            params![id, now],
+        )?;
+        Ok(())
     }
 
     /// Replaces an account's view of `kinds` with what the service listed, in one transaction:
@@ -127,15 +206,6 @@ impl Store {
         let mut seen = HashSet::with_capacity(listed.len());
         {
             let mut exists = tx.prepare_cached("SELECT 1 FROM keys WHERE id = ?1")?;
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO keys (id, account_id, kind, provider_id, name, preview, owner, created_at,
-                     expires_at, status, first_seen_at, last_seen_at, details)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?10, ?11)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, preview = excluded.preview,
-                     owner = excluded.owner, created_at = excluded.created_at,
-                     expires_at = excluded.expires_at, status = 'active', gone_at = NULL,
-                     last_seen_at = excluded.last_seen_at, details = excluded.details",
-            )?;
             for key in listed {
                 let id = local_id(account_id, key.kind, &key.provider_id);
                 if !seen.insert(id.clone()) {
@@ -146,23 +216,11 @@ impl Store {
                 } else {
                     counts.added += 1;
                 }
-                upsert.execute(params![
-                    id,
-                    account_id,
-                    key.kind.as_str(),
-                    key.provider_id,
-                    key.name,
-                    key.preview,
-                    key.owner,
-                    key.created_at,
-                    key.expires_at,
-                    now,
-                    key.details.to_string(),
-                ])?;
+                upsert_key(&tx, &id, account_id, key, now)?;
             }
             let mut vanish = tx.prepare_cached(
                 "UPDATE keys SET status = 'gone', gone_at = ?3
-                 WHERE account_id = ?1 AND kind = ?2 AND status != 'gone' AND last_seen_at != ?3",
+                 WHERE account_id = ?1 AND kind = ?2 AND status = 'active' AND last_seen_at != ?3",
             )?;
             for kind in kinds {
                 counts.gone += vanish.execute(params![account_id, kind.as_str(), now])? as u32;
@@ -188,6 +246,7 @@ mod tests {
             owner: Some("ana@example.com".into()),
             created_at: Some(Utc::now()),
             expires_at: None,
+            limits: KeyLimits::default(),
             details: serde_json::json!({}),
         }
     }
@@ -247,6 +306,27 @@ mod tests {
         let store = store_with(&[remote("1", "alpha")]);
         store.delete_account("acc").unwrap();
         assert!(store.list_keys(&KeyQuery { include_gone: Some(true), ..Default::default() }).unwrap().is_empty());
+    }
+
+    #[test]
+    fn expiry_and_revocation_show_in_status() {
+        let mut past = remote("1", "old");
+        past.expires_at = Some(Utc::now() - chrono::Duration::minutes(1));
+        let mut future = remote("2", "new");
+        future.expires_at = Some(Utc::now() + chrono::Duration::days(1));
+        let store = store_with(&[past, future, remote("3", "revoke-me")]);
+        let status = |name: &str| {
+            let rows = store.list_keys(&KeyQuery { include_gone: Some(true), ..Default::default() }).unwrap();
+            rows.into_iter().find(|k| k.name == name).unwrap().status
+        };
+        assert_eq!(status("old"), KeyStatus::Expired);
+        assert_eq!(status("new"), KeyStatus::Active);
+        let id = local_id("acc", KeyKind::BraintrustApiKey, "3");
+        store.mark_revoked(&id, Utc::now()).unwrap();
+        assert_eq!(status("revoke-me"), KeyStatus::Revoked);
+        // Still listed by the service at the next sync: it stays revoked.
+        store.apply_sync("acc", &[KeyKind::BraintrustApiKey], &[remote("3", "revoke-me")], Utc::now()).unwrap();
+        assert_eq!(status("revoke-me"), KeyStatus::Revoked);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Metadata only; WAL so the window can read while a sync writes.
 
 mod accounts;
+mod audit;
 mod keys;
 
 use std::path::{Path, PathBuf};
@@ -13,12 +14,16 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::{Error, Result};
 use crate::paths;
 
-pub use keys::{RemoteKey, SyncCounts};
+pub use audit::AuditEntry;
+pub use keys::{local_id, RemoteKey, SyncCounts};
 
 pub const DB_FILE: &str = "keyward.db";
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/0001_accounts_and_keys.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/0001_accounts_and_keys.sql")),
+        M::up(include_str!("migrations/0002_limits_and_audit.sql")),
+    ])
 }
 
 pub struct Store {

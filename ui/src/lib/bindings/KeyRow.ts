@@ -14,4 +14,16 @@ id: string, account_id: string, account_label: string, service: Service, kind: K
 /**
  * The service's own id for the key.
  */
-provider_id: string, name: string, preview: string | null, owner: string | null, created_at: string | null, expires_at: string | null, status: KeyStatus, last_seen_at: string, };
+provider_id: string, name: string, preview: string | null, owner: string | null, created_at: string | null, expires_at: string | null, status: KeyStatus, last_seen_at: string, is_test: boolean | null, usage_count: number | null, 
+/**
+ * `None` and -1 both mean unlimited.
+ */
+usage_limit: number | null, 
+/**
+ * US dollars.
+ */
+spend: number | null, spend_limit: number | null, 
+/**
+ * Calls per minute.
+ */
+rate_limit: number | null, last_used_at: string | null, };

@@ -1,0 +1,126 @@
+//! Minting and revoking keys: the store is updated at once, every outcome is audited, and an
+//! ambiguous create is reconciled by listing again, so one click never mints two keys.
+
+use chrono::Utc;
+
+use crate::create::NewKey;
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{FieldError, KeyKind, KeyRow};
+use crate::providers::CreateError;
+use crate::secret::MintedSecret;
+use crate::store::AuditEntry;
+use crate::Keyward;
+
+/// A key just created: its row, and its secret to show once. Not `Serialize`: the secret stays
+/// in Rust until the reveal dialog (or stdout of the CLI) takes it.
+pub struct Minted {
+    pub key: KeyRow,
+    pub secret: MintedSecret,
+}
+
+impl Keyward {
+    pub fn validate_key(&self, account_id: &str, request: &NewKey) -> Result<Vec<FieldError>> {
+        let account = self.get_account(account_id)?;
+        Ok(request.problems(account.service, Utc::now()))
+    }
+
+    pub async fn create_key(&self, account_id: &str, request: NewKey) -> Result<Minted> {
+        let account = self.get_account(account_id)?;
+        request.check(account.service, Utc::now())?;
+        let provider = self.provider_for(&account)?;
+        let started = Utc::now();
+        let target = request.display_name();
+        let outcome = match provider.create_key(&request).await {
+            Ok(created) => {
+                let key = self.store.insert_created(&account.id, &created.key, Utc::now())?;
+                Ok(Minted { key, secret: created.secret })
+            }
+            Err(CreateError::Refused(e)) => Err(e),
+            Err(CreateError::Ambiguous(e)) => Err(self.reconcile(&account.id, &*provider, &request, started, e).await),
+        };
+        self.record(Some(&account.id), "key.create", &target, outcome.as_ref().err(), Some(request.kind().label()));
+        outcome
+    }
+
+    /// The answer to a create was lost. Whatever the service made is cached and the person is
+    /// told plainly; nothing is created a second time.
+    async fn reconcile(
+        &self,
+        account_id: &str,
+        provider: &dyn crate::providers::Provider,
+        request: &NewKey,
+        started: chrono::DateTime<Utc>,
+        cause: Error,
+    ) -> Error {
+        let kind = request.kind();
+        match provider.find_created(request, started).await {
+            Ok(Some(found)) => {
+                let _ = self.store.insert_created(account_id, &found, Utc::now());
+                Error::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "The {} “{}” was created, but the answer carrying its secret was lost ({}). The secret cannot be shown \
+                         again: revoke this key and create a new one. It is in your inventory.",
+                        kind.label(),
+                        found.name,
+                        cause.message
+                    ),
+                )
+            }
+            Ok(None) if kind == KeyKind::BraintrustProxyCredential => Error::new(
+                ErrorCode::Network,
+                format!("The answer from Braintrust was lost ({}). If a credential was made it expires by itself; create another.", cause.message),
+            ),
+            Ok(None) => Error::new(
+                cause.code,
+                format!("No {} was created ({}). Nothing changed; you can try again.", kind.label(), cause.message),
+            ),
+            Err(list_err) => Error::new(
+                ErrorCode::Network,
+                format!(
+                    "The answer to the create was lost ({}), and listing to check failed too ({}). Sync the account before \
+                     trying again, to see whether the key exists.",
+                    cause.message, list_err.message
+                ),
+            ),
+        }
+    }
+
+    /// Revokes a key at its service and marks it at once. A key the service no longer has is
+    /// marked revoked too: the goal is reached.
+    pub async fn revoke_key(&self, key_id: &str) -> Result<KeyRow> {
+        let key = self.store.get_key(key_id)?;
+        let account = self.get_account(&key.account_id)?;
+        let provider = self.provider_for(&account)?;
+        let result = match provider.delete_key(key.kind, &key.provider_id).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.code == ErrorCode::NotFound => Ok(()),
+            Err(e) => Err(e),
+        };
+        if result.is_ok() {
+            self.store.mark_revoked(&key.id, Utc::now())?;
+        }
+        self.record(Some(&account.id), "key.revoke", &key.name, result.as_ref().err(), Some(key.kind.label()));
+        result?;
+        self.store.get_key(key_id)
+    }
+
+    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.store.list_audit(limit)
+    }
+
+    /// Best effort: a failure to write the log must not undo what was done.
+    pub(crate) fn record(&self, account_id: Option<&str>, action: &str, target: &str, error: Option<&Error>, detail: Option<&str>) {
+        let entry = AuditEntry {
+            at: Utc::now(),
+            account_id: account_id.map(str::to_string),
+            action: action.into(),
+            target: target.into(),
+            outcome: error.map(|e| e.code.as_str().to_string()).unwrap_or_else(|| "ok".into()),
+            detail: detail.map(str::to_string),
+        };
+        if let Err(e) = self.store.audit(&entry) {
+            tracing::warn!(error = %e, "could not write the audit log");
+        }
+    }
+}

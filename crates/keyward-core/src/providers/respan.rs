@@ -1,0 +1,209 @@
+//! Respan: temporary keys under `/api/temporary-keys/` (every path ends with a slash). Lists come
+//! as a bare array, or as a `{results, next}` page in the legacy shape.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::http::Api;
+use super::{CreateError, Created, PageProgress, Provider};
+use crate::create::{expiry, NewKey};
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{KeyKind, KeyLimits};
+use crate::secret::MintedSecret;
+use crate::store::RemoteKey;
+use crate::time::parse_timestamp;
+
+const KEYS: &str = "/api/temporary-keys/";
+
+pub struct Respan {
+    api: Api,
+}
+
+impl Respan {
+    pub fn new(api: Api) -> Self {
+        Respan { api }
+    }
+
+    async fn all_keys(&self, progress: PageProgress<'_>) -> Result<Vec<RemoteKey>> {
+        let mut keys = Vec::new();
+        let mut page = 1u32;
+        let mut query: Vec<(&str, String)> = Vec::new();
+        loop {
+            let body: Value = self.api.get_json(KEYS, &query).await?;
+            let (items, next) = match body {
+                Value::Array(items) => (items, None),
+                Value::Object(mut map) => {
+                    let items = match map.remove("results") {
+                        Some(Value::Array(items)) => items,
+                        _ => return Err(Error::new(ErrorCode::Provider, "Respan answered the key list without a list of keys.")),
+                    };
+                    (items, map.get("next").and_then(Value::as_str).and_then(next_page))
+                }
+                _ => return Err(Error::new(ErrorCode::Provider, "Respan answered the key list with something that is not a list.")),
+            };
+            for raw in items {
+                keys.push(to_remote(raw)?);
+            }
+            progress(page, keys.len() as u32);
+            match next {
+                Some(n) if page < 10_000 => {
+                    query = vec![("page", n.to_string())];
+                    page += 1;
+                }
+                _ => return Ok(keys),
+            }
+        }
+    }
+}
+
+/// The legacy `next` link carries `?page=N`; only the number is followed, never another host.
+fn next_page(url: &str) -> Option<u32> {
+    let parsed = url::Url::parse(url).ok()?;
+    let page = parsed.query_pairs().find(|(k, _)| k == "page")?.1;
+    page.parse().ok()
+}
+
+#[derive(Deserialize)]
+struct TempKey {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    prefix: Option<String>,
+    #[serde(default)]
+    is_test: Option<bool>,
+    #[serde(default)]
+    expiry_date: Option<String>,
+    #[serde(default)]
+    max_usage: Option<i64>,
+    #[serde(default)]
+    key_usage: Option<i64>,
+    #[serde(default)]
+    rate_limit: Option<i64>,
+    #[serde(default)]
+    spending_limit: Option<f64>,
+    #[serde(default)]
+    spending_in_period: Option<f64>,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default)]
+    created: Option<String>,
+    #[serde(default)]
+    last_used: Option<String>,
+}
+
+fn to_remote(raw: Value) -> Result<RemoteKey> {
+    let k: TempKey = serde_json::from_value(raw.clone())
+        .map_err(|e| Error::new(ErrorCode::Provider, format!("Respan listed a temporary key Keyward could not read ({e}).")))?;
+    let ts = |v: &Option<String>| v.as_deref().and_then(parse_timestamp);
+    // Respan reports "never used" as the Unix epoch.
+    let last_used = ts(&k.last_used).filter(|t| t.timestamp() > 0);
+    Ok(RemoteKey {
+        kind: KeyKind::RespanTempKey,
+        name: k.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "(unnamed)".into()),
+        preview: k.prefix.as_ref().map(|p| format!("{p}…")),
+        owner: None,
+        created_at: ts(&k.created_at).or_else(|| ts(&k.created)),
+        expires_at: ts(&k.expiry_date),
+        limits: KeyLimits {
+            is_test: k.is_test,
+            usage_count: k.key_usage,
+            usage_limit: k.max_usage,
+            spend: k.spending_in_period,
+            spend_limit: k.spending_limit,
+            rate_limit: k.rate_limit,
+            last_used_at: last_used,
+        },
+        provider_id: k.id,
+        details: raw,
+    })
+}
+
+#[async_trait]
+impl Provider for Respan {
+    async fn verify(&self) -> Result<Option<String>> {
+        let _: Value = self.api.get_json(KEYS, &[]).await?;
+        Ok(None)
+    }
+
+    fn listed_kinds(&self) -> &'static [KeyKind] {
+        &[KeyKind::RespanTempKey]
+    }
+
+    async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Vec<RemoteKey>> {
+        self.all_keys(progress).await
+    }
+
+    async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
+        let NewKey::RespanTempKey { name, expiry_date, max_usage, rate_limit, spending_limit, is_test } = request else {
+            return Err(CreateError::Refused(Error::invalid("kind", format!("Respan cannot create a {}.", request.kind().label()))));
+        };
+        let mut body = json!({});
+        if let Some(n) = name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            body["name"] = json!(n);
+        }
+        let expiry = expiry(expiry_date.as_deref(), Utc::now()).map_err(CreateError::Refused)?;
+        if let Some(e) = expiry {
+            body["expiry_date"] = json!(e.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+        }
+        body["max_usage"] = json!(max_usage.unwrap_or(-1));
+        if let Some(r) = rate_limit {
+            body["rate_limit"] = json!(r);
+        }
+        if let Some(s) = spending_limit {
+            body["spending_limit"] = json!(s);
+        }
+        body["is_test"] = json!(is_test.unwrap_or(false));
+        let mut raw: Value = self.api.send_json(Method::POST, KEYS, &body).await?;
+        let secret = raw
+            .as_object_mut()
+            .and_then(|m| m.remove("api_key"))
+            .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())))
+            .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Respan created the key but sent no secret back.")))?;
+        Ok(Created { key: to_remote(raw).map_err(CreateError::Ambiguous)?, secret })
+    }
+
+    async fn find_created(&self, request: &NewKey, since: DateTime<Utc>) -> Result<Option<RemoteKey>> {
+        let wanted = request.display_name();
+        let keys = self.all_keys(&|_, _| {}).await?;
+        Ok(keys
+            .into_iter()
+            .filter(|k| k.name == wanted && k.created_at.is_none_or(|c| c >= since - chrono::Duration::seconds(5)))
+            .max_by_key(|k| k.created_at))
+    }
+
+    async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
+        match kind {
+            KeyKind::RespanTempKey => self.api.delete(&format!("{KEYS}{provider_id}/")).await,
+            _ => Err(Error::invalid("kind", format!("Respan has no {} to revoke.", kind.label()))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_documented_example() {
+        let k = to_remote(json!({ "id": "vcjRcdm8...", "prefix": "vcjRcdm8", "created": "2025-03-16T01:19:17.074170Z",
+            "name": "Respan temporary key", "revoked": false, "expiry_date": "2025-03-15T01:19:33.263343Z", "key_usage": 0,
+            "max_usage": -1, "last_used": "1970-01-01T00:00:00Z", "rate_limit": null, "spending_limit": null,
+            "spending_in_period": 0.0, "is_test": false, "is_temporary": true }))
+        .unwrap();
+        assert_eq!(k.preview.as_deref(), Some("vcjRcdm8…"));
+        assert_eq!(k.limits.usage_limit, Some(-1));
+        assert!(k.limits.last_used_at.is_none(), "the epoch means never used");
+        assert!(k.created_at.is_some() && k.expires_at.is_some());
+    }
+
+    #[test]
+    fn next_links_give_only_a_page_number() {
+        assert_eq!(next_page("https://api.respan.ai/api/temporary-keys/?page=3"), Some(3));
+        assert_eq!(next_page("https://evil.example/?page=x"), None);
+        assert_eq!(next_page("not a url"), None);
+    }
+}

@@ -1,0 +1,216 @@
+//! Respan: `/api/temporary-keys/` (paths end with a slash), bare-array lists, `{"detail"}` errors.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rand::distr::{Alphanumeric, SampleString};
+use serde_json::{json, Value};
+
+use crate::Shared;
+
+#[derive(Debug, Clone)]
+pub struct TempKey {
+    pub id: String,
+    pub prefix: String,
+    pub name: String,
+    pub created: DateTime<Utc>,
+    pub expiry_date: Option<DateTime<Utc>>,
+    pub max_usage: i64,
+    pub key_usage: i64,
+    pub rate_limit: Option<i64>,
+    pub spending_limit: Option<f64>,
+    pub spending_in_period: f64,
+    pub is_test: bool,
+}
+
+impl TempKey {
+    fn to_json(&self) -> Value {
+        json!({
+            "id": self.id, "name": self.name, "prefix": self.prefix, "is_test": self.is_test,
+            "expiry_date": self.expiry_date.map(|d| d.to_rfc3339()), "max_usage": self.max_usage,
+            "rate_limit": self.rate_limit, "spending_limit": self.spending_limit,
+            "created_at": self.created.to_rfc3339(), "key_usage": self.key_usage,
+            "spending_in_period": self.spending_in_period, "last_used": "1970-01-01T00:00:00Z", "revoked": false,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct Respan {
+    pub keys: Vec<TempKey>,
+    seeded: usize,
+}
+
+impl Respan {
+    pub fn seeded(n: usize) -> Respan {
+        let mut r = Respan::default();
+        let epoch = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).single().unwrap_or_default();
+        for _ in 0..n {
+            r.seeded += 1;
+            let i = r.seeded;
+            let prefix = format!("rs{i:06}");
+            r.keys.push(TempKey {
+                id: prefix.clone(),
+                prefix,
+                name: format!("temp-{i:03}"),
+                created: epoch + Duration::hours(i as i64),
+                expiry_date: Some(epoch + Duration::days(200 + i as i64)),
+                max_usage: if i % 2 == 0 { 100 } else { -1 },
+                key_usage: (i as i64 * 7) % 100,
+                rate_limit: (i % 3 == 0).then_some(60),
+                spending_limit: (i % 2 == 0).then_some(25.0),
+                spending_in_period: (i as f64 * 1.25) % 25.0,
+                is_test: i % 4 == 0,
+            });
+        }
+        r
+    }
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/temporary-keys/", get(list).post(create))
+        .route("/api/temporary-keys/{id}/", get(retrieve).patch(update).delete(remove))
+}
+
+fn detail(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "detail": message }))).into_response()
+}
+
+fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+    let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    match token {
+        Some(t) if shared.lock().config.tokens.iter().any(|k| k == t.trim()) => Ok(()),
+        _ => Err(detail(
+            StatusCode::UNAUTHORIZED,
+            "Your API key is invalid or expired, please check your API key at https://platform.respan.ai/platform/api/api-keys",
+        )),
+    }
+}
+
+fn invalid(field: &str, message: &str) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "detail": "Invalid request", "errors": { field: [message] } }))).into_response()
+}
+
+fn parse_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, Response> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(detail(StatusCode::BAD_REQUEST, "JSON parse error")),
+    }
+}
+
+/// Applies the request's fields to `key`, checking each type as the service does.
+fn apply(key: &mut TempKey, body: &serde_json::Map<String, Value>, creating: bool) -> Result<(), Response> {
+    for (field, value) in body {
+        match (field.as_str(), value) {
+            ("name", Value::String(s)) => key.name = s.clone(),
+            ("prefix", Value::String(s)) if !creating => key.prefix = s.clone(),
+            ("is_test", Value::Bool(b)) => key.is_test = *b,
+            ("expiry_date", Value::Null) => key.expiry_date = None,
+            ("expiry_date", Value::String(s)) => {
+                let when = DateTime::parse_from_rfc3339(s).map_err(|_| invalid("expiry_date", "Enter a valid date/time."))?;
+                key.expiry_date = Some(when.with_timezone(&Utc));
+            }
+            ("max_usage", v) if creating => key.max_usage = v.as_i64().ok_or_else(|| invalid("max_usage", "A valid integer is required."))?,
+            ("rate_limit", Value::Null) if creating => key.rate_limit = None,
+            ("rate_limit", v) if creating => key.rate_limit = Some(v.as_i64().ok_or_else(|| invalid("rate_limit", "A valid integer is required."))?),
+            ("spending_limit", Value::Null) if creating => key.spending_limit = None,
+            ("spending_limit", v) if creating => {
+                key.spending_limit = Some(v.as_f64().ok_or_else(|| invalid("spending_limit", "A valid number is required."))?)
+            }
+            (f, _) if ["name", "prefix", "is_test", "expiry_date", "max_usage", "rate_limit", "spending_limit"].contains(&f) => {
+                return Err(invalid(f, if creating { "Wrong type." } else { "This field cannot be updated." }));
+            }
+            _ => {} // unknown fields are ignored, as the service does
+        }
+    }
+    Ok(())
+}
+
+async fn list(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    let world = shared.lock();
+    Json(world.respan.keys.iter().map(TempKey::to_json).collect::<Vec<_>>()).into_response()
+}
+
+async fn create(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    let body = match parse_body(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let secret_tail = Alphanumeric.sample_string(&mut rand::rng(), 32);
+    let prefix = Alphanumeric.sample_string(&mut rand::rng(), 8);
+    let mut key = TempKey {
+        id: prefix.clone(),
+        prefix: prefix.clone(),
+        name: String::new(),
+        created: Utc::now(),
+        expiry_date: None,
+        max_usage: -1,
+        key_usage: 0,
+        rate_limit: None,
+        spending_limit: None,
+        spending_in_period: 0.0,
+        is_test: false,
+    };
+    if let Err(r) = apply(&mut key, &body, true) {
+        return r;
+    }
+    let mut out = key.to_json();
+    out["api_key"] = json!(format!("{prefix}.{secret_tail}"));
+    out["created"] = json!(key.created.to_rfc3339());
+    out["is_temporary"] = json!(true);
+    shared.lock().respan.keys.push(key);
+    Json(out).into_response()
+}
+
+async fn retrieve(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    match shared.lock().respan.keys.iter().find(|k| k.id == id) {
+        Some(k) => Json(k.to_json()).into_response(),
+        None => detail(StatusCode::NOT_FOUND, "Not found."),
+    }
+}
+
+async fn update(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    let body = match parse_body(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let mut world = shared.lock();
+    let Some(key) = world.respan.keys.iter_mut().find(|k| k.id == id) else {
+        return detail(StatusCode::NOT_FOUND, "Not found.");
+    };
+    let mut changed = key.clone();
+    if let Err(r) = apply(&mut changed, &body, false) {
+        return r;
+    }
+    *key = changed;
+    Json(key.to_json()).into_response()
+}
+
+async fn remove(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    let mut world = shared.lock();
+    let before = world.respan.keys.len();
+    world.respan.keys.retain(|k| k.id != id);
+    if world.respan.keys.len() == before {
+        return detail(StatusCode::NOT_FOUND, "Not found.");
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
