@@ -8,6 +8,7 @@ use keyward_core::model::{KeyQuery, NewAccount, Service, SyncProgress};
 use keyward_core::vault::KeyringVault;
 use keyward_core::{host, Error, HttpConfig, Keyward, Result};
 
+use crate::create_args::CreateCommand;
 use crate::{output, token_input};
 
 #[derive(Parser)]
@@ -37,6 +38,24 @@ enum Command {
     /// Browse the cached inventory.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Mint a key. Its secret goes to stdout, alone, once; nothing else is printed there.
+    #[command(subcommand)]
+    Create(CreateCommand),
+    /// Revoke (delete) a key at its service.
+    Revoke {
+        /// Key id, the service's id, or its name.
+        key: String,
+        /// Account id or label, to tell apart keys of the same name.
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// What Keyward did: newest first.
+    Audit {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -115,6 +134,24 @@ pub async fn run(args: Args) -> Result<()> {
             Ok(())
         }
         Command::Sync { account } => sync(&core, account.as_deref()).await,
+        Command::Create(create) => {
+            let (account, request) = create.into_request();
+            let account = core.find_account(&account)?;
+            let minted = core.create_key(&account.id, request).await?;
+            let k = &minted.key;
+            let expires = k.expires_at.map(|e| format!(", expires {}", e.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
+            eprintln!("Created {} “{}” on '{}'{expires}. This is the only time its secret is shown:", k.kind.label(), k.name, account.label);
+            println!("{}", minted.secret.expose());
+            Ok(())
+        }
+        Command::Revoke { key, account } => {
+            let account_id = account.map(|a| core.find_account(&a).map(|a| a.id)).transpose()?;
+            let found = core.find_key(&key, account_id.as_deref())?;
+            let revoked = core.revoke_key(&found.id).await?;
+            eprintln!("Revoked {} “{}” on '{}'.", revoked.kind.label(), revoked.name, revoked.account_label);
+            Ok(())
+        }
+        Command::Audit { json, limit } => output::audit(&core.audit_log(limit)?, json),
         Command::Keys(KeysCommand::List { json, search, account, include_gone }) => {
             let account_id = account.map(|a| core.find_account(&a).map(|a| a.id)).transpose()?;
             let query = KeyQuery { search, account_id, include_gone: Some(include_gone) };

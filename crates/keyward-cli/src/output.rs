@@ -1,6 +1,7 @@
 //! How lists look on stdout: aligned columns for people, `--json` for scripts.
 
 use keyward_core::model::{Account, KeyRow};
+use keyward_core::store::AuditEntry;
 use keyward_core::{Error, ErrorCode, Result};
 use serde::Serialize;
 
@@ -67,10 +68,32 @@ pub fn keys(keys: &[KeyRow], as_json: bool) -> Result<()> {
                 k.owner.clone().unwrap_or_default(),
                 date(k.created_at),
                 k.account_label.clone(),
+                k.kind.label().into(),
+                k.expires_at.map(|e| e.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
                 k.status.as_str().into(),
             ]
         })
         .collect();
-    table(&["NAME", "PREVIEW", "OWNER", "CREATED", "ACCOUNT", "STATUS"], rows);
+    table(&["NAME", "PREVIEW", "OWNER", "CREATED", "ACCOUNT", "KIND", "EXPIRES", "STATUS"], rows);
+    Ok(())
+}
+
+pub fn audit(entries: &[AuditEntry], as_json: bool) -> Result<()> {
+    if as_json {
+        return json(&entries);
+    }
+    let rows = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                e.action.clone(),
+                e.target.clone(),
+                e.outcome.clone(),
+                e.detail.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(&["WHEN (UTC)", "ACTION", "TARGET", "OUTCOME", "DETAIL"], rows);
     Ok(())
 }

@@ -124,3 +124,28 @@ impl Keyward {
         }
     }
 }
+
+impl Keyward {
+    /// A cached key named by its local id, its service id, or its name (which must be unique,
+    /// optionally within one account). Revoked and gone keys are not matched by name.
+    pub fn find_key(&self, wanted: &str, account_id: Option<&str>) -> Result<KeyRow> {
+        let query = crate::model::KeyQuery {
+            account_id: account_id.map(str::to_string),
+            include_gone: Some(true),
+            ..Default::default()
+        };
+        let keys = self.store.list_keys(&query)?;
+        if let Some(k) = keys.iter().find(|k| k.id == wanted || k.provider_id == wanted) {
+            return Ok(k.clone());
+        }
+        let named: Vec<&KeyRow> = keys
+            .iter()
+            .filter(|k| k.name == wanted && !matches!(k.status, crate::model::KeyStatus::Revoked | crate::model::KeyStatus::Gone))
+            .collect();
+        match named.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(Error::invalid("key", format!("No cached key has the id or name '{wanted}'. Sync first if it is new."))),
+            _ => Err(Error::invalid("key", format!("{} keys are named '{wanted}'; use the id or --account.", named.len()))),
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! `keyward` end to end against the sandbox and the real keychain (run by `make test`, which
+//! provides a private Secret Service and sets KEYWARD_REAL_KEYCHAIN=1).
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use keyward_sandbox::{spawn, SandboxConfig, DEFAULT_TOKEN};
+
+fn keyward(data: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keyward"))
+        .args(args)
+        .env("KEYWARD_DATA_DIR", data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn real_keychain() -> bool {
+    let on = std::env::var_os("KEYWARD_REAL_KEYCHAIN").is_some();
+    if !on {
+        eprintln!("KEYWARD_REAL_KEYCHAIN is not set: run through `make test` to use the real Secret Service");
+    }
+    on
+}
+
+fn add_account(data: &std::path::Path, service: &str, label: &str, host: &str) -> String {
+    let add = keyward(data, &["accounts", "add", "--service", service, "--label", label, "--host", host], &format!("{DEFAULT_TOKEN}\n"));
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    text(&add.stdout).trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn braintrust_proxy_credential_and_the_refused_api_key() {
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_account(data, "braintrust", "BT", &sb.base_url);
+
+    let proxy = keyward(data, &["create", "braintrust-proxy", "--account", "BT", "--model", "gpt-4o", "--ttl", "3600"], "");
+    assert!(proxy.status.success(), "{}", text(&proxy.stderr));
+    let secret = text(&proxy.stdout);
+    assert_eq!(secret.lines().count(), 1, "stdout holds the secret alone");
+    assert!(secret.starts_with("eyJ"));
+    assert!(text(&proxy.stderr).contains("expires"));
+
+    let bad = keyward(data, &["create", "braintrust-proxy", "--account", "BT", "--ttl", "90000"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("86400"), "{}", text(&bad.stderr));
+    assert!(bad.stdout.is_empty());
+
+    let refused = keyward(data, &["create", "braintrust-api-key", "--account", "BT", "--name", "ci"], "");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("service token"));
+
+    let listed = keyward(data, &["keys", "list", "--json"], "");
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rows[0]["kind"], "braintrust_proxy_credential");
+    assert!(!text(&listed.stdout).contains(secret.trim()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn respan_temporary_key_create_list_revoke_audit() {
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig { seed_respan_keys: 2, ..Default::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_account(data, "respan", "Gateway", &sb.base_url);
+    assert!(keyward(data, &["sync"], "").status.success());
+
+    let args = ["create", "respan-temp", "--account", "Gateway", "--name", "ci-bot", "--expiry", "2099-12-31", "--max-usage", "100",
+        "--rate-limit", "30", "--spending-limit", "12.5", "--test"];
+    let made = keyward(data, &args, "");
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let secret = text(&made.stdout).trim().to_string();
+    assert!(secret.contains('.'), "Respan keys are prefix.secret");
+
+    let listed = keyward(data, &["keys", "list", "--json", "--search", "ci-bot"], "");
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rows[0]["usage_limit"], 100);
+    assert_eq!(rows[0]["spend_limit"], 12.5);
+    assert_eq!(rows[0]["is_test"], true);
+
+    let past = keyward(data, &["create", "respan-temp", "--account", "Gateway", "--expiry", "2001-01-01"], "");
+    assert_eq!(past.status.code(), Some(2));
+    assert!(text(&past.stderr).contains("past"));
+
+    let revoke = keyward(data, &["revoke", "ci-bot"], "");
+    assert!(revoke.status.success(), "{}", text(&revoke.stderr));
+    assert_eq!(sb.world().respan.keys.len(), 2);
+
+    let audit = keyward(data, &["audit", "--json"], "");
+    let log: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["key.revoke", "key.create", "account.add"], "input refused before sending is not an action");
+    assert!(!text(&audit.stdout).contains(&secret));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn add_sync_list_search_remove() {
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig { seed_keys: 120, ..Default::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+
+    let wrong = keyward(data, &["accounts", "add", "--service", "braintrust", "--label", "Prod", "--host", &sb.base_url], "sk-wrong\n");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text(&wrong.stderr).contains("refused by Braintrust (401)"));
+
+    let add = keyward(data, &["accounts", "add", "--service", "braintrust", "--label", "Prod", "--host", &sb.base_url], &format!("{DEFAULT_TOKEN}\n"));
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    let id = text(&add.stdout).trim().to_string();
+    assert_eq!(id.len(), 36, "stdout holds only the new account's id");
+
+    let sync = keyward(data, &["sync"], "");
+    assert!(sync.status.success(), "{}", text(&sync.stderr));
+    assert!(text(&sync.stderr).contains("120 keys"));
+
+    let listed = keyward(data, &["keys", "list", "--json", "--search", "key-01"], "");
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 21, "key-0100..key-0120");
+
+    let table = keyward(data, &["accounts", "list"], "");
+    assert!(text(&table.stdout).contains("Prod"));
+
+    let bad = keyward(data, &["accounts", "add", "--service", "braintrust", "--label", "", "--host", "http://example.com"], "x\n");
+    assert_eq!(bad.status.code(), Some(2), "invalid input exits 2");
+
+    let rm = keyward(data, &["accounts", "remove", "prod"], "");
+    assert!(rm.status.success(), "{}", text(&rm.stderr));
+    let after = keyward(data, &["keys", "list", "--json"], "");
+    assert_eq!(text(&after.stdout).trim(), "[]");
+    let lookup = Command::new("secret-tool").args(["lookup", "service", "keyward", "username", &id]).output().unwrap();
+    assert!(lookup.stdout.is_empty(), "the token left the keychain");
+
+    // The token was never written to the data dir.
+    for entry in std::fs::read_dir(data).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(DEFAULT_TOKEN.len()).any(|w| w == DEFAULT_TOKEN.as_bytes()));
+    }
+}
