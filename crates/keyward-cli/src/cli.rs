@@ -135,13 +135,18 @@ pub async fn run(args: Args) -> Result<()> {
         }
         Command::Sync { account } => sync(&core, account.as_deref()).await,
         Command::Create(create) => {
-            let (account, request) = create.into_request();
+            let (account, request) = create.into_request()?;
             let account = core.find_account(&account)?;
             let minted = core.create_key(&account.id, request).await?;
             let k = &minted.key;
             let expires = k.expires_at.map(|e| format!(", expires {}", e.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
-            eprintln!("Created {} “{}” on '{}'{expires}. This is the only time its secret is shown:", k.kind.label(), k.name, account.label);
-            println!("{}", minted.secret.expose());
+            match &minted.secret {
+                Some(secret) => {
+                    eprintln!("Created {} “{}” on '{}'{expires}. This is the only time its secret is shown:", k.kind.label(), k.name, account.label);
+                    println!("{}", secret.expose());
+                }
+                None => eprintln!("Created {} “{}” on '{}'. The secret you gave was sent and not kept.", k.kind.label(), k.name, account.label),
+            }
             Ok(())
         }
         Command::Revoke { key, account } => {

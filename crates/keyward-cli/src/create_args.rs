@@ -1,7 +1,10 @@
 //! `keyward create …`: one subcommand per kind of key, with every limit the service takes.
 
 use clap::Subcommand;
-use keyward_core::create::NewKey;
+use keyward_core::create::{default_auth_type, NewKey};
+use keyward_core::Result;
+
+use crate::token_input;
 
 #[derive(Subcommand)]
 pub enum CreateCommand {
@@ -53,12 +56,53 @@ pub enum CreateCommand {
         #[arg(long)]
         test: bool,
     },
+    /// A Barndoor gateway key.
+    BarndoorGatewayKey {
+        /// Account id or label.
+        #[arg(long)]
+        account: String,
+        /// A name for the key.
+        #[arg(long)]
+        name: String,
+        /// ISO 8601 date or time; never expires when left out.
+        #[arg(long)]
+        expires_at: Option<String>,
+    },
+    /// A Barndoor credential for an upstream provider. Its secret is read from stdin or a hidden
+    /// prompt: the API key, or with --credentials-json a JSON object of the provider's fields.
+    BarndoorCredential {
+        /// Account id or label.
+        #[arg(long)]
+        account: String,
+        /// A name, unique in the organization, e.g. "OpenAI Production".
+        #[arg(long)]
+        name: String,
+        /// openai, anthropic, azure_openai, google_ai, bedrock, vertex, groq, together, mistral, cohere, xai,
+        /// fireworks, perplexity, openrouter, deepseek or custom.
+        #[arg(long)]
+        model_provider: String,
+        /// The upstream base URL, e.g. https://api.openai.com/v1.
+        #[arg(long)]
+        base_url: String,
+        /// Left out: the provider's default (api_key; aws_role for bedrock; google_adc for vertex).
+        #[arg(long)]
+        auth_type: Option<String>,
+        /// Read a JSON object of credentials from stdin instead of an API key.
+        #[arg(long)]
+        credentials_json: bool,
+        /// Non-secret settings as a JSON object, e.g. '{"region": "us-east-1"}'.
+        #[arg(long)]
+        settings: Option<String>,
+        /// Why this credential exists (never a secret).
+        #[arg(long)]
+        change_note: Option<String>,
+    },
 }
 
 impl CreateCommand {
-    /// The account it is for, and what to ask the core for.
-    pub fn into_request(self) -> (String, NewKey) {
-        match self {
+    /// The account it is for, and what to ask the core for (reading a given secret, if any).
+    pub fn into_request(self) -> Result<(String, NewKey)> {
+        Ok(match self {
             CreateCommand::BraintrustApiKey { account, name } => (account, NewKey::BraintrustApiKey { name }),
             CreateCommand::BraintrustProxy { account, model, ttl, logging_project } => (
                 account,
@@ -75,6 +119,24 @@ impl CreateCommand {
                     is_test: Some(test),
                 },
             ),
-        }
+            CreateCommand::BarndoorGatewayKey { account, name, expires_at } => (account, NewKey::BarndoorGatewayKey { name, expires_at }),
+            CreateCommand::BarndoorCredential {
+                account, name, model_provider, base_url, auth_type, credentials_json, settings, change_note,
+            } => {
+                let auth = auth_type.clone().unwrap_or_else(|| default_auth_type(&model_provider).to_string());
+                let needs_key = !credentials_json && matches!(auth.as_str(), "api_key" | "bedrock_api_key");
+                let (api_key, credentials) = if credentials_json {
+                    (None, Some(token_input::read_secret("Credentials (JSON)", "credentials")?))
+                } else if needs_key {
+                    (Some(token_input::read_secret("Upstream API key", "api_key")?), None)
+                } else {
+                    (None, None)
+                };
+                (
+                    account,
+                    NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, api_key, credentials, settings, change_note },
+                )
+            }
+        })
     }
 }

@@ -109,6 +109,45 @@ async fn respan_temporary_key_create_list_revoke_audit() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn barndoor_credential_from_stdin_and_gateway_key() {
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_account(data, "barndoor", "Gateway", &sb.base_url);
+
+    let upstream = "sk-upstream-from-stdin-7788";
+    let args = ["create", "barndoor-credential", "--account", "Gateway", "--name", "OpenAI Production", "--model-provider", "openai",
+        "--base-url", "https://api.openai.com/v1", "--settings", r#"{"organization": "org-1"}"#];
+    let made = keyward(data, &args, &format!("{upstream}\n"));
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(made.stdout.is_empty(), "a given secret is not printed back");
+    assert_eq!(sb.world().barndoor.connections[0]["key_last4"], "7788");
+
+    let roles = ["create", "barndoor-credential", "--account", "Gateway", "--name", "Bedrock", "--model-provider", "bedrock",
+        "--base-url", "https://bedrock-runtime.us-east-1.amazonaws.com", "--credentials-json"];
+    let role = keyward(data, &roles, "{\n  \"iam_role_arn\": \"arn:aws:iam::1:role/x\",\n  \"external_id\": \"e\"\n}\n");
+    assert!(role.status.success(), "{}", text(&role.stderr));
+
+    let key = keyward(data, &["create", "barndoor-gateway-key", "--account", "Gateway", "--name", "svc"], "");
+    assert!(key.status.success(), "{}", text(&key.stderr));
+    assert!(text(&key.stdout).trim().starts_with("bdai_"));
+
+    let listed = text(&keyward(data, &["keys", "list"], "").stdout);
+    assert!(listed.contains("OpenAI Production") && listed.contains("svc"));
+    assert!(!listed.contains(upstream));
+    for entry in std::fs::read_dir(data).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(upstream.len()).any(|w| w == upstream.as_bytes()));
+    }
+    let rm = keyward(data, &["revoke", "OpenAI Production"], "");
+    assert!(rm.status.success(), "{}", text(&rm.stderr));
+    assert_eq!(sb.world().barndoor.connections.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn add_sync_list_search_remove() {
     if !real_keychain() {
         return;

@@ -2,6 +2,7 @@
 //! anything is sent. Each problem names its form field.
 
 use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use ts_rs::TS;
 
@@ -13,6 +14,18 @@ pub const PROXY_TTL_DEFAULT: u32 = 600;
 pub const PROXY_TTL_MAX: u32 = 86_400;
 const MAX_NAME: usize = 200;
 
+/// Barndoor's upstream providers, as its API names them.
+pub const MODEL_PROVIDERS: [&str; 16] = [
+    "openai", "anthropic", "azure_openai", "google_ai", "bedrock", "vertex", "groq", "together", "mistral", "cohere", "xai",
+    "fireworks", "perplexity", "openrouter", "deepseek", "custom",
+];
+/// The auth types the docs list; the server decides when none is sent.
+pub const AUTH_TYPES: [&str; 8] = [
+    "api_key", "aws_role", "aws_keys", "bedrock_api_key", "google_adc", "google_service_account", "google_impersonation",
+    "oauth_passthrough",
+];
+
+/// `Debug` is derived: secret fields are `SecretString`, which prints as redacted.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[ts(export)]
@@ -58,6 +71,37 @@ pub enum NewKey {
         #[ts(optional)]
         is_test: Option<bool>,
     },
+    BarndoorGatewayKey {
+        name: String,
+        /// ISO 8601; must be in the future. Never expires when left out.
+        #[serde(default)]
+        #[ts(optional)]
+        expires_at: Option<String>,
+    },
+    BarndoorCredential {
+        name: String,
+        model_provider: String,
+        base_url: String,
+        /// Left out: the server picks the provider's default.
+        #[serde(default)]
+        #[ts(optional)]
+        auth_type: Option<String>,
+        /// The upstream key, given by the user; sent once, never stored.
+        #[serde(default)]
+        #[ts(optional, type = "string")]
+        api_key: Option<SecretString>,
+        /// A JSON object of secret fields (AWS keys, a service-account key); sent once, never stored.
+        #[serde(default)]
+        #[ts(optional, type = "string")]
+        credentials: Option<SecretString>,
+        /// A JSON object of non-secret settings (region, project id…).
+        #[serde(default)]
+        #[ts(optional)]
+        settings: Option<String>,
+        #[serde(default)]
+        #[ts(optional)]
+        change_note: Option<String>,
+    },
 }
 
 impl NewKey {
@@ -66,6 +110,8 @@ impl NewKey {
             NewKey::BraintrustApiKey { .. } => KeyKind::BraintrustApiKey,
             NewKey::BraintrustProxyCredential { .. } => KeyKind::BraintrustProxyCredential,
             NewKey::RespanTempKey { .. } => KeyKind::RespanTempKey,
+            NewKey::BarndoorGatewayKey { .. } => KeyKind::BarndoorGatewayKey,
+            NewKey::BarndoorCredential { .. } => KeyKind::BarndoorCredential,
         }
     }
 
@@ -77,6 +123,7 @@ impl NewKey {
             NewKey::RespanTempKey { name, .. } => {
                 name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("(unnamed)").to_string()
             }
+            NewKey::BarndoorGatewayKey { name, .. } | NewKey::BarndoorCredential { name, .. } => name.trim().to_string(),
         }
     }
 
@@ -107,6 +154,19 @@ impl NewKey {
                 check(usage(*max_usage));
                 check(rate(*rate_limit));
                 check(spend(*spending_limit));
+            }
+            NewKey::BarndoorGatewayKey { name, expires_at } => {
+                check(text("name", Some(name), true));
+                check(future("expires_at", expires_at.as_deref(), now).map(|_| ()));
+            }
+            NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, api_key, credentials, settings, change_note } => {
+                check(text("name", Some(name), true));
+                check(one_of("model_provider", Some(model_provider), &MODEL_PROVIDERS, true));
+                check(crate::host::normalize(base_url).map(|_| ()).map_err(|e| Error::invalid("base_url", e.message)));
+                check(one_of("auth_type", auth_type.as_ref(), &AUTH_TYPES, false));
+                check(credential_secret(model_provider, auth_type.as_deref(), api_key.as_ref(), credentials.as_ref()));
+                check(json_object("settings", settings.as_deref()).map(|_| ()));
+                check(text("change_note", change_note.as_ref(), false));
             }
         }
         out
@@ -154,15 +214,76 @@ fn ttl(value: Option<u32>) -> Result<()> {
 
 /// The expiry as a time, if one was given.
 pub fn expiry(value: Option<&str>, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    future("expiry_date", value, now)
+}
+
+pub fn future(field: &str, value: Option<&str>, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
     let Some(raw) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     let when = parse_timestamp(raw)
-        .ok_or_else(|| Error::invalid("expiry_date", format!("'{raw}' is not a date; use a form like 2026-12-31 or 2026-12-31T18:00:00Z.")))?;
+        .ok_or_else(|| Error::invalid(field, format!("'{raw}' is not a date; use a form like 2026-12-31 or 2026-12-31T18:00:00Z.")))?;
     if when <= now {
-        return Err(Error::invalid("expiry_date", "The expiry date is in the past; pick a later one."));
+        return Err(Error::invalid(field, "The expiry date is in the past; pick a later one."));
     }
     Ok(Some(when))
+}
+
+fn one_of(field: &str, value: Option<&String>, allowed: &[&str], required: bool) -> Result<()> {
+    match value.map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None if required => Err(Error::invalid(field, "Pick one.")),
+        None => Ok(()),
+        Some(v) if allowed.contains(&v) => Ok(()),
+        Some(v) => Err(Error::invalid(field, format!("'{}' is not one of: {}.", v.chars().take(40).collect::<String>(), allowed.join(", ")))),
+    }
+}
+
+/// The auth type the server uses when none is sent.
+pub fn default_auth_type(model_provider: &str) -> &'static str {
+    match model_provider {
+        "bedrock" => "aws_role",
+        "vertex" => "google_adc",
+        _ => "api_key",
+    }
+}
+
+/// Which secret a credential needs depends on how it authenticates upstream.
+fn credential_secret(provider: &str, auth_type: Option<&str>, api_key: Option<&SecretString>, credentials: Option<&SecretString>) -> Result<()> {
+    let auth = auth_type.map(str::trim).filter(|a| !a.is_empty()).unwrap_or_else(|| default_auth_type(provider));
+    let key = api_key.map(|k| k.expose_secret().trim()).unwrap_or("");
+    if let Some(c) = credentials.filter(|c| !c.expose_secret().trim().is_empty()) {
+        // The parse error would quote the text, and the text is secret: say only where it broke.
+        match serde_json::from_str::<serde_json::Value>(c.expose_secret()) {
+            Ok(serde_json::Value::Object(_)) => {}
+            Ok(_) => return Err(Error::invalid("credentials", "Credentials must be a JSON object, like {\"iam_role_arn\": \"…\"}.")),
+            Err(e) => {
+                return Err(Error::invalid("credentials", format!("The credentials are not valid JSON (line {}, column {}).", e.line(), e.column())))
+            }
+        }
+    } else if matches!(auth, "aws_role" | "aws_keys" | "google_service_account" | "google_impersonation") {
+        return Err(Error::invalid("credentials", format!("A {auth} credential needs its fields as a JSON object.")));
+    }
+    if matches!(auth, "api_key" | "bedrock_api_key") {
+        if key.is_empty() {
+            return Err(Error::invalid("api_key", "Paste the upstream API key."));
+        }
+        if key.len() > 8192 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::invalid("api_key", "An API key has no spaces, line breaks or non-ASCII characters; check what was pasted."));
+        }
+    }
+    Ok(())
+}
+
+/// Parses an optional JSON-object field.
+pub fn json_object(field: &str, value: Option<&str>) -> Result<Option<serde_json::Value>> {
+    let Some(raw) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    match serde_json::from_str::<serde_json::Value>(raw) {
+        Ok(v @ serde_json::Value::Object(_)) => Ok(Some(v)),
+        Ok(_) => Err(Error::invalid(field, "This must be a JSON object, like {\"region\": \"us-east-1\"}.")),
+        Err(e) => Err(Error::invalid(field, format!("This is not valid JSON: {e}."))),
+    }
 }
 
 fn usage(value: Option<i64>) -> Result<()> {
@@ -241,6 +362,51 @@ mod tests {
         assert_eq!(fields(&long, Service::Braintrust), ["name"]);
         let wrong_account = NewKey::BraintrustApiKey { name: "ok".into() };
         assert_eq!(fields(&wrong_account, Service::Respan), ["kind"]);
+    }
+
+    fn credential(provider: &str, auth: Option<&str>, key: Option<&str>, creds: Option<&str>) -> NewKey {
+        NewKey::BarndoorCredential {
+            name: "OpenAI Production".into(),
+            model_provider: provider.into(),
+            base_url: "https://api.openai.com/v1".into(),
+            auth_type: auth.map(Into::into),
+            api_key: key.map(|k| SecretString::from(k.to_string())),
+            credentials: creds.map(|c| SecretString::from(c.to_string())),
+            settings: None,
+            change_note: None,
+        }
+    }
+
+    #[test]
+    fn barndoor_credentials_need_the_right_secret() {
+        let b = Service::Barndoor;
+        assert!(fields(&credential("openai", None, Some("sk-x"), None), b).is_empty());
+        assert_eq!(fields(&credential("openai", None, None, None), b), ["api_key"]);
+        assert!(fields(&credential("bedrock", None, None, Some(r#"{"iam_role_arn":"arn:aws:iam::1:role/x","external_id":"e"}"#)), b).is_empty());
+        assert_eq!(fields(&credential("bedrock", Some("aws_role"), None, None), b), ["credentials"]);
+        assert_eq!(fields(&credential("vertex", Some("google_service_account"), None, Some("{not json")), b), ["credentials"]);
+        assert_eq!(fields(&credential("nope", None, Some("k"), None), b), ["model_provider"]);
+        assert_eq!(fields(&credential("openai", Some("magic"), Some("k"), None), b), ["auth_type"]);
+        let err = credential("vertex", Some("google_service_account"), None, Some("{\"private_key\": \"SECRETPEM")).problems(b, now());
+        assert!(!err[0].message.contains("SECRETPEM"), "a parse error never quotes the secret");
+        let mut bad_url = credential("openai", None, Some("k"), None);
+        if let NewKey::BarndoorCredential { base_url, .. } = &mut bad_url {
+            *base_url = "http://api.openai.com".into();
+        }
+        assert_eq!(fields(&bad_url, b), ["base_url"]);
+    }
+
+    #[test]
+    fn gateway_key_expiry() {
+        let k = |e: &str| NewKey::BarndoorGatewayKey { name: "svc".into(), expires_at: Some(e.into()) };
+        assert!(fields(&k("2030-01-01"), Service::Barndoor).is_empty());
+        assert_eq!(fields(&k("2020-01-01"), Service::Barndoor), ["expires_at"]);
+    }
+
+    #[test]
+    fn debug_of_a_request_hides_given_secrets() {
+        let text = format!("{:?}", credential("openai", None, Some("sk-very-secret"), Some("{\"a\":\"creds-secret\"}")));
+        assert!(!text.contains("sk-very-secret") && !text.contains("creds-secret"), "{text}");
     }
 
     #[test]

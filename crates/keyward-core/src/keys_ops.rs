@@ -11,11 +11,12 @@ use crate::secret::MintedSecret;
 use crate::store::AuditEntry;
 use crate::Keyward;
 
-/// A key just created: its row, and its secret to show once. Not `Serialize`: the secret stays
-/// in Rust until the reveal dialog (or stdout of the CLI) takes it.
+/// A key just created: its row, and the secret the service minted, to show once (`None` when
+/// the user gave the secret). Not `Serialize`: the secret stays in Rust until the reveal dialog
+/// (or the CLI's stdout) takes it.
 pub struct Minted {
     pub key: KeyRow,
-    pub secret: MintedSecret,
+    pub secret: Option<MintedSecret>,
 }
 
 impl Keyward {

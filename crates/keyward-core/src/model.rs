@@ -110,16 +110,27 @@ pub enum KeyKind {
     BraintrustApiKey,
     BraintrustProxyCredential,
     RespanTempKey,
+    BarndoorGatewayKey,
+    /// An upstream provider credential stored in Barndoor; its secret was given by the user.
+    BarndoorCredential,
 }
 
 impl KeyKind {
-    pub const ALL: [KeyKind; 3] = [KeyKind::BraintrustApiKey, KeyKind::BraintrustProxyCredential, KeyKind::RespanTempKey];
+    pub const ALL: [KeyKind; 5] = [
+        KeyKind::BraintrustApiKey,
+        KeyKind::BraintrustProxyCredential,
+        KeyKind::RespanTempKey,
+        KeyKind::BarndoorGatewayKey,
+        KeyKind::BarndoorCredential,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             KeyKind::BraintrustApiKey => "braintrust_api_key",
             KeyKind::BraintrustProxyCredential => "braintrust_proxy_credential",
             KeyKind::RespanTempKey => "respan_temp_key",
+            KeyKind::BarndoorGatewayKey => "barndoor_gateway_key",
+            KeyKind::BarndoorCredential => "barndoor_credential",
         }
     }
 
@@ -132,6 +143,8 @@ impl KeyKind {
             KeyKind::BraintrustApiKey => "API key",
             KeyKind::BraintrustProxyCredential => "Proxy credential",
             KeyKind::RespanTempKey => "Temporary key",
+            KeyKind::BarndoorGatewayKey => "Gateway key",
+            KeyKind::BarndoorCredential => "Credential",
         }
     }
 
@@ -139,6 +152,7 @@ impl KeyKind {
         match self {
             KeyKind::BraintrustApiKey | KeyKind::BraintrustProxyCredential => Service::Braintrust,
             KeyKind::RespanTempKey => Service::Respan,
+            KeyKind::BarndoorGatewayKey | KeyKind::BarndoorCredential => Service::Barndoor,
         }
     }
 }

@@ -65,7 +65,7 @@ async fn respan_temp_key_with_every_limit_then_revoke() {
     assert_eq!(report.fetched, 3);
 
     let minted = r.core.create_key(&id, respan_key("ci-runner")).await.unwrap();
-    let secret = minted.secret.expose().to_string();
+    let secret = minted.secret.as_ref().unwrap().expose().to_string();
     assert!(secret.starts_with(minted.key.preview.as_deref().unwrap().trim_end_matches('…')));
     let k = &minted.key;
     assert_eq!((k.kind, k.name.as_str(), k.status), (KeyKind::RespanTempKey, "ci-runner", KeyStatus::Active));
@@ -116,9 +116,9 @@ async fn braintrust_api_key_create_where_allowed() {
     let r = rig(SandboxConfig { allow_api_key_create: true, ..Default::default() }).await;
     let id = account(&r, Service::Braintrust).await;
     let minted = r.core.create_key(&id, NewKey::BraintrustApiKey { name: "deploy".into() }).await.unwrap();
-    assert!(minted.secret.expose().starts_with("sk-"));
+    assert!(minted.secret.as_ref().unwrap().expose().starts_with("sk-"));
     assert_eq!(minted.key.name, "deploy");
-    assert!(!db_holds(&r, minted.secret.expose()));
+    assert!(!db_holds(&r, minted.secret.as_ref().unwrap().expose()));
     let revoked = r.core.revoke_key(&minted.key.id).await.unwrap();
     assert_eq!(revoked.status, KeyStatus::Revoked);
     assert_eq!(r.sandbox.world().braintrust.len(), 0);
@@ -183,4 +183,91 @@ async fn respan_refuses_a_bad_token_on_add() {
     let err = r.core.add_account(input).await.unwrap_err();
     assert_eq!(err.message, "This key was refused by Respan (401).");
     assert_eq!(err.field.as_deref(), Some("token"));
+}
+
+fn openai_credential(name: &str, key: &str) -> NewKey {
+    NewKey::BarndoorCredential {
+        name: name.into(),
+        model_provider: "openai".into(),
+        base_url: "https://api.openai.com/v1".into(),
+        auth_type: None,
+        api_key: Some(key.to_string().into()),
+        credentials: None,
+        settings: Some(r#"{"organization": "org-1"}"#.into()),
+        change_note: Some("first key".into()),
+    }
+}
+
+#[tokio::test]
+async fn barndoor_gateway_key_and_credential_lifecycle() {
+    let r = rig(SandboxConfig::default()).await;
+    let id = account(&r, Service::Barndoor).await;
+
+    let gateway = r.core.create_key(&id, NewKey::BarndoorGatewayKey { name: "svc".into(), expires_at: Some("2099-01-01".into()) }).await.unwrap();
+    let secret = gateway.secret.as_ref().unwrap().expose().to_string();
+    assert!(secret.starts_with("bdai_"));
+    assert_eq!(gateway.key.preview.as_deref(), Some(&format!("{}…", &secret[..12])[..]));
+    assert!(gateway.key.expires_at.is_some());
+
+    let given = "sk-upstream-given-secret-0042";
+    let cred = r.core.create_key(&id, openai_credential("OpenAI Production", given)).await.unwrap();
+    assert!(cred.secret.is_none(), "a given secret is never handed back");
+    assert_eq!(cred.key.preview.as_deref(), Some("…0042"));
+    assert!(!db_holds(&r, given), "a given secret never reaches the store");
+    assert!(!db_holds(&r, &secret));
+
+    let again = r.core.create_key(&id, openai_credential("OpenAI Production", given)).await.err().unwrap();
+    assert_eq!((again.code, again.field.as_deref()), (ErrorCode::Conflict, Some("name")));
+
+    // In use by a provider: 409, explained, nothing marked.
+    let connection_id = cred.key.provider_id.clone();
+    reqwest::Client::new()
+        .post(format!("{}/__sandbox/barndoor/providers", r.sandbox.base_url))
+        .json(&serde_json::json!({"name": "gpt-route", "connection_id": connection_id}))
+        .send()
+        .await
+        .unwrap();
+    let in_use = r.core.revoke_key(&cred.key.id).await.err().unwrap();
+    assert_eq!(in_use.code, ErrorCode::Conflict);
+    assert!(in_use.message.contains("gpt-route") && in_use.message.contains("providers"), "{}", in_use.message);
+    r.sandbox.world().barndoor.providers.clear();
+    assert_eq!(r.core.revoke_key(&cred.key.id).await.unwrap().status, KeyStatus::Revoked);
+    assert!(r.sandbox.world().barndoor.connections.is_empty());
+
+    assert_eq!(r.core.revoke_key(&gateway.key.id).await.unwrap().status, KeyStatus::Revoked);
+    let report = r.core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
+    assert_eq!(report.fetched, 0, "Barndoor lists the revoked key with revoked_at; it is not inventory");
+}
+
+#[tokio::test]
+async fn barndoor_non_admin_and_bad_secrets() {
+    let r = rig(SandboxConfig { tokens: vec![DEFAULT_TOKEN.into(), "member-token".into()], ..Default::default() }).await;
+    r.sandbox.world().barndoor.non_admin_tokens.push("member-token".into());
+    let input = NewAccount { service: Service::Barndoor, label: "B".into(), host: r.sandbox.base_url.clone(), org_name: None, token: "member-token".to_string().into() };
+    let err = r.core.add_account(input).await.unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Forbidden, Some("token")));
+    assert!(err.message.contains("admin role"));
+
+    let id = account(&r, Service::Barndoor).await;
+    let no_key = NewKey::BarndoorCredential {
+        name: "x".into(), model_provider: "anthropic".into(), base_url: "https://api.anthropic.com".into(), auth_type: None,
+        api_key: None, credentials: None, settings: None, change_note: None,
+    };
+    assert_eq!(r.core.create_key(&id, no_key).await.err().unwrap().field.as_deref(), Some("api_key"));
+    let bad_json = NewKey::BarndoorCredential {
+        name: "x".into(), model_provider: "bedrock".into(), base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
+        auth_type: Some("aws_role".into()), api_key: None, credentials: Some("{\"iam_role_arn\": ".to_string().into()),
+        settings: None, change_note: None,
+    };
+    assert_eq!(r.core.create_key(&id, bad_json).await.err().unwrap().field.as_deref(), Some("credentials"));
+    assert_eq!(posts(&r, "/api/llm-gateway/admin/connections"), 0, "nothing was sent");
+    let role = NewKey::BarndoorCredential {
+        name: "Bedrock role".into(), model_provider: "bedrock".into(), base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
+        auth_type: None, api_key: None,
+        credentials: Some(r#"{"iam_role_arn": "arn:aws:iam::123:role/gw", "external_id": "ext-1"}"#.to_string().into()),
+        settings: Some(r#"{"region": "us-east-1"}"#.into()), change_note: None,
+    };
+    let made = r.core.create_key(&id, role).await.unwrap();
+    assert_eq!(made.key.name, "Bedrock role");
+    assert_eq!(r.sandbox.world().barndoor.connections[0]["auth_type"], "aws_role", "the server chose the default");
 }

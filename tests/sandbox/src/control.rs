@@ -20,6 +20,7 @@ pub fn routes() -> Router<Shared> {
         .route("/braintrust/api_keys/{id}/vanish", post(vanish))
         .route("/braintrust/allow_api_key_create", post(allow_api_key_create))
         .route("/counts", get(counts))
+        .route("/barndoor/providers", post(add_barndoor_provider))
 }
 
 async fn reset(State(shared): State<Shared>) -> impl IntoResponse {
@@ -28,6 +29,7 @@ async fn reset(State(shared): State<Shared>) -> impl IntoResponse {
     world.braintrust = crate::braintrust::Braintrust::seeded(seed);
     world.respan = crate::respan::Respan::seeded(world.config.seed_respan_keys);
     world.proxy_credentials_issued = 0;
+    world.barndoor = Default::default();
     world.faults = Faults { latency_ms: world.config.latency_ms, ..Default::default() };
     world.requests.clear();
     StatusCode::NO_CONTENT
@@ -88,5 +90,20 @@ async fn counts(State(shared): State<Shared>) -> impl IntoResponse {
         "braintrust_api_keys": world.braintrust.len(),
         "braintrust_proxy_credentials": world.proxy_credentials_issued,
         "respan_temp_keys": world.respan.keys.len(),
+        "barndoor_credentials": world.barndoor.connections.len(),
+        "barndoor_gateway_keys": world.barndoor.api_keys.len(),
     }))
+}
+
+#[derive(Deserialize)]
+struct NewProvider {
+    name: String,
+    connection_id: String,
+}
+
+/// A provider that uses a credential, so deleting the credential answers 409.
+async fn add_barndoor_provider(State(shared): State<Shared>, Json(body): Json<NewProvider>) -> impl IntoResponse {
+    let id = uuid::Uuid::new_v4().to_string();
+    shared.lock().barndoor.providers.push((id.clone(), body.name, body.connection_id));
+    Json(json!({ "id": id }))
 }

@@ -5,6 +5,7 @@
 // Handlers return early with a ready `Response` as their error; its size does not matter here.
 #![allow(clippy::result_large_err)]
 
+mod barndoor;
 mod braintrust;
 mod control;
 mod faults;
@@ -54,6 +55,7 @@ pub struct World {
     pub config: SandboxConfig,
     pub braintrust: braintrust::Braintrust,
     pub respan: respan::Respan,
+    pub barndoor: barndoor::Barndoor,
     /// Proxy credentials handed out (the service keeps no list; tests count them here).
     pub proxy_credentials_issued: u64,
     pub faults: Faults,
@@ -73,6 +75,7 @@ pub fn app(config: SandboxConfig) -> (Router, Shared) {
     let world = World {
         braintrust: braintrust::Braintrust::seeded(config.seed_keys),
         respan: respan::Respan::seeded(config.seed_respan_keys),
+        barndoor: barndoor::Barndoor::default(),
         proxy_credentials_issued: 0,
         faults: Faults { latency_ms: config.latency_ms, ..Default::default() },
         config,
@@ -82,6 +85,7 @@ pub fn app(config: SandboxConfig) -> (Router, Shared) {
     let services = Router::new()
         .merge(braintrust::routes())
         .merge(respan::routes())
+        .merge(barndoor::routes())
         .layer(middleware::from_fn_with_state(shared.clone(), faults::apply));
     let router = Router::new()
         .merge(services)

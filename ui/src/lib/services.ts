@@ -4,7 +4,7 @@ import type { Service } from './bindings/Service';
 export const SERVICES: { id: Service; name: string; available: boolean }[] = [
   { id: 'braintrust', name: 'Braintrust', available: true },
   { id: 'respan', name: 'Respan', available: true },
-  { id: 'barndoor', name: 'Barndoor', available: false },
+  { id: 'barndoor', name: 'Barndoor', available: true },
 ];
 
 export function serviceName(id: Service): string {

@@ -117,7 +117,7 @@ impl Braintrust {
         if let Some(map) = listed.as_object_mut() {
             map.remove("key"); // the secret never reaches the store's details
         }
-        Ok(Created { key: to_remote(listed).map_err(CreateError::Ambiguous)?, secret })
+        Ok(Created { key: to_remote(listed).map_err(CreateError::Ambiguous)?, secret: Some(secret) })
     }
 
     /// Proxy credentials cannot be listed or revoked: Keyward keeps their metadata itself.
@@ -148,7 +148,7 @@ impl Braintrust {
                 limits: KeyLimits::default(),
                 details,
             },
-            secret: MintedSecret::new(answer.key),
+            secret: Some(MintedSecret::new(answer.key)),
         })
     }
 }

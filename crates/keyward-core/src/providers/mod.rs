@@ -1,5 +1,6 @@
 //! One module per service behind one trait: adding a fourth service is one more module here.
 
+mod barndoor;
 mod braintrust;
 pub mod http;
 mod respan;
@@ -49,10 +50,11 @@ pub trait Provider: Send + Sync {
     }
 }
 
-/// A minted key: what to cache, and the secret to show once.
+/// A created key: what to cache, and the secret to show once when the service minted one
+/// (`None` when the user gave the secret, as for a Barndoor credential).
 pub struct Created {
     pub key: RemoteKey,
-    pub secret: MintedSecret,
+    pub secret: Option<MintedSecret>,
 }
 
 /// `Ambiguous`: the request went out and no clear answer came back; the key may exist.
@@ -87,7 +89,6 @@ pub fn connect(conn: Connection, config: &HttpConfig) -> Result<Box<dyn Provider
     match api.service() {
         Service::Braintrust => Ok(Box::new(braintrust::Braintrust::new(api))),
         Service::Respan => Ok(Box::new(respan::Respan::new(api))),
-        other => Err(Error::new(ErrorCode::InvalidInput, format!("{} accounts are not supported yet.", other.display_name()))
-            .on_field("service")),
+        Service::Barndoor => Ok(Box::new(barndoor::Barndoor::new(api))),
     }
 }

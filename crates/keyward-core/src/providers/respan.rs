@@ -163,7 +163,7 @@ impl Provider for Respan {
             .and_then(|m| m.remove("api_key"))
             .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())))
             .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Respan created the key but sent no secret back.")))?;
-        Ok(Created { key: to_remote(raw).map_err(CreateError::Ambiguous)?, secret })
+        Ok(Created { key: to_remote(raw).map_err(CreateError::Ambiguous)?, secret: Some(secret) })
     }
 
     async fn find_created(&self, request: &NewKey, since: DateTime<Utc>) -> Result<Option<RemoteKey>> {

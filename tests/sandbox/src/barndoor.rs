@@ -1,0 +1,183 @@
+//! Barndoor's LLM gateway admin API: credentials (`/admin/connections`), providers that use
+//! them, and gateway keys (`/admin/api-keys`). Errors are `{"error": {"message", "type"}}`.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use rand::distr::{Alphanumeric, SampleString};
+use serde_json::{json, Map, Value};
+
+use crate::Shared;
+
+const ORG: &str = "7a1c2b3d-0000-4000-8000-00000000b0d0";
+const PROVIDERS: [&str; 16] = [
+    "openai", "anthropic", "azure_openai", "google_ai", "bedrock", "vertex", "groq", "together", "mistral", "cohere", "xai",
+    "fireworks", "perplexity", "openrouter", "deepseek", "custom",
+];
+
+#[derive(Default)]
+pub struct Barndoor {
+    pub connections: Vec<Value>,
+    pub api_keys: Vec<Value>,
+    /// Providers as (id, name, connection id): they keep a credential from being deleted.
+    pub providers: Vec<(String, String, String)>,
+    /// Tokens with no admin role: they get 403 on every admin call.
+    pub non_admin_tokens: Vec<String>,
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/llm-gateway/admin/connections", get(list_connections).post(create_connection))
+        .route("/api/llm-gateway/admin/connections/{id}", get(get_connection).delete(delete_connection))
+        .route("/api/llm-gateway/admin/api-keys", get(list_api_keys).post(create_api_key))
+        .route("/api/llm-gateway/admin/api-keys/{id}", axum::routing::delete(revoke_api_key))
+}
+
+fn error(status: StatusCode, kind: &str, message: &str) -> Response {
+    (status, Json(json!({ "error": { "message": message, "type": kind } }))).into_response()
+}
+
+fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+    let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let world = shared.lock();
+    match token {
+        Some(t) if world.barndoor.non_admin_tokens.iter().any(|k| k == t) => {
+            Err(error(StatusCode::FORBIDDEN, "permission_error", "admin role required"))
+        }
+        Some(t) if world.config.tokens.iter().any(|k| k == t) => Ok(()),
+        _ => Err(error(StatusCode::UNAUTHORIZED, "authentication_error", "invalid or expired token")),
+    }
+}
+
+fn object(body: &[u8]) -> Result<Map<String, Value>, Response> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(error(StatusCode::BAD_REQUEST, "invalid_request_error", "request body must be a JSON object")),
+    }
+}
+
+fn string(body: &Map<String, Value>, field: &str) -> Result<String, Response> {
+    match body.get(field) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        _ => Err(error(StatusCode::BAD_REQUEST, "invalid_request_error", &format!("{field} is required"))),
+    }
+}
+
+macro_rules! guard {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return r,
+        }
+    };
+}
+
+async fn list_connections(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    guard!(authorize(&shared, &headers));
+    Json(shared.lock().barndoor.connections.clone()).into_response()
+}
+
+async fn get_connection(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    match shared.lock().barndoor.connections.iter().find(|c| c["id"] == id.as_str()) {
+        Some(c) => Json(c.clone()).into_response(),
+        None => error(StatusCode::NOT_FOUND, "not_found_error", "connection not found"),
+    }
+}
+
+async fn create_connection(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(object(&body));
+    let name = guard!(string(&body, "name"));
+    let provider = guard!(string(&body, "model_provider"));
+    let base_url = guard!(string(&body, "base_url"));
+    if !PROVIDERS.contains(&provider.as_str()) {
+        return error(StatusCode::BAD_REQUEST, "invalid_request_error", &format!("unknown model_provider {provider}"));
+    }
+    let default_auth = match provider.as_str() {
+        "bedrock" => "aws_role",
+        "vertex" => "google_adc",
+        _ => "api_key",
+    };
+    let auth = body.get("auth_type").and_then(Value::as_str).unwrap_or(default_auth).to_string();
+    let key = body.get("api_key").and_then(Value::as_str).unwrap_or("");
+    if matches!(auth.as_str(), "api_key" | "bedrock_api_key") && key.is_empty() {
+        return error(StatusCode::BAD_REQUEST, "invalid_request_error", "api_key is required for this auth_type");
+    }
+    match body.get("credentials") {
+        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+        Some(_) => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "credentials must be an object"),
+    }
+    let mut world = shared.lock();
+    if world.barndoor.connections.iter().any(|c| c["name"] == name.as_str()) {
+        return error(StatusCode::CONFLICT, "conflict_error", "another connection already uses this name");
+    }
+    let now = Utc::now().to_rfc3339();
+    let id = uuid::Uuid::new_v4().to_string();
+    let last4: Option<String> = (!key.is_empty()).then(|| key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect());
+    let connection = json!({
+        "id": id, "org_id": ORG, "name": name, "model_provider": provider, "auth_type": auth, "base_url": base_url,
+        "key_last4": last4, "secret_path": format!("kv/llm-gateway/{id}"), "settings": body.get("settings").cloned().unwrap_or(json!({})),
+        "stores_key_material": !key.is_empty() || body.get("credentials").is_some_and(Value::is_object),
+        "last_change_note": body.get("change_note").cloned().unwrap_or(Value::Null),
+        "created_at": now, "updated_at": now, "created_by_email": "admin@example.com",
+    });
+    world.barndoor.connections.push(connection.clone());
+    Json(connection).into_response()
+}
+
+async fn delete_connection(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    let mut world = shared.lock();
+    let users: Vec<&str> = world.barndoor.providers.iter().filter(|p| p.2 == id).map(|p| p.1.as_str()).collect();
+    if !users.is_empty() {
+        let message = format!("connection is still used by providers {}", users.join(", "));
+        return error(StatusCode::CONFLICT, "conflict_error", &message);
+    }
+    world.barndoor.connections.retain(|c| c["id"] != id.as_str());
+    Json(json!({ "deleted": true })).into_response()
+}
+
+async fn list_api_keys(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    guard!(authorize(&shared, &headers));
+    Json(shared.lock().barndoor.api_keys.clone()).into_response()
+}
+
+async fn create_api_key(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(object(&body));
+    let name = guard!(string(&body, "name"));
+    let expires_at = match body.get("expires_at") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => match DateTime::parse_from_rfc3339(s) {
+            Ok(t) => Some(t.with_timezone(&Utc).to_rfc3339()),
+            Err(_) => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "expires_at must be RFC 3339"),
+        },
+        Some(_) => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "expires_at must be a string"),
+    };
+    let secret = format!("bdai_{}", Alphanumeric.sample_string(&mut rand::rng(), 40));
+    let key = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "org_id": ORG, "name": name, "key_prefix": &secret[..12], "kind": "machine",
+        "scopes": [], "created_at": Utc::now().to_rfc3339(), "created_by_user_id": "0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0b01",
+        "expires_at": expires_at, "last_used_at": null, "revoked_at": null, "disabled_at": null,
+    });
+    shared.lock().barndoor.api_keys.push(key.clone());
+    let mut out = key;
+    out["key"] = json!(secret);
+    Json(out).into_response()
+}
+
+async fn revoke_api_key(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    let mut world = shared.lock();
+    match world.barndoor.api_keys.iter_mut().find(|k| k["id"] == id.as_str()) {
+        Some(k) => {
+            k["revoked_at"] = json!(Utc::now().to_rfc3339());
+            Json(json!({ "revoked": true })).into_response()
+        }
+        None => error(StatusCode::NOT_FOUND, "not_found_error", "api key not found"),
+    }
+}
