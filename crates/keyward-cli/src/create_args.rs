@@ -32,6 +32,39 @@ pub enum CreateCommand {
         #[arg(long)]
         logging_project: Option<String>,
     },
+    /// A Braintrust service token (needs an organization owner's service token).
+    BraintrustServiceToken {
+        /// Account id or label.
+        #[arg(long)]
+        account: String,
+        /// A name for the token.
+        #[arg(long)]
+        name: String,
+        /// The service account it acts as.
+        #[arg(long)]
+        service_account_id: String,
+        /// Replace the token of the same name instead of adding another.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// A Braintrust AI secret (an upstream provider key). The secret is read from stdin or a prompt.
+    BraintrustAiSecret {
+        /// Account id or label.
+        #[arg(long)]
+        account: String,
+        /// The name Braintrust knows it by, e.g. OPENAI_API_KEY.
+        #[arg(long)]
+        name: String,
+        /// The provider it is for, e.g. openai.
+        #[arg(long = "type")]
+        secret_type: Option<String>,
+        /// Non-secret metadata as a JSON object.
+        #[arg(long)]
+        metadata: Option<String>,
+        /// Replace the AI secret of the same name.
+        #[arg(long)]
+        replace: bool,
+    },
     /// A Respan temporary key with optional expiry, usage, rate and spend limits.
     RespanTemp {
         /// Account id or label.
@@ -119,6 +152,14 @@ impl CreateCommand {
                     is_test: Some(test),
                 },
             ),
+            CreateCommand::BraintrustServiceToken { account, name, service_account_id, replace } => (
+                account,
+                NewKey::BraintrustServiceToken { name, service_account_id, replace_existing: Some(replace) },
+            ),
+            CreateCommand::BraintrustAiSecret { account, name, secret_type, metadata, replace } => {
+                let secret = token_input::read_secret("Secret", "secret")?;
+                (account, NewKey::BraintrustAiSecret { name, secret_type, secret, metadata, replace_existing: Some(replace) })
+            }
             CreateCommand::BarndoorGatewayKey { account, name, expires_at } => (account, NewKey::BarndoorGatewayKey { name, expires_at }),
             CreateCommand::BarndoorCredential {
                 account, name, model_provider, base_url, auth_type, credentials_json, settings, change_note,

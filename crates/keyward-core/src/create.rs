@@ -47,6 +47,33 @@ pub enum NewKey {
         #[ts(optional)]
         logging_project: Option<String>,
     },
+    BraintrustServiceToken {
+        name: String,
+        /// The service account the token acts as (Settings → Service tokens in Braintrust).
+        service_account_id: String,
+        /// Replace the token of the same name (PUT) instead of adding another.
+        #[serde(default)]
+        #[ts(optional)]
+        replace_existing: Option<bool>,
+    },
+    BraintrustAiSecret {
+        name: String,
+        /// The provider it is for, e.g. "openai".
+        #[serde(default, rename = "type")]
+        #[ts(optional, rename = "type")]
+        secret_type: Option<String>,
+        /// The upstream key, given by the user; sent once, never stored.
+        #[ts(type = "string")]
+        secret: SecretString,
+        /// A JSON object of non-secret metadata.
+        #[serde(default)]
+        #[ts(optional)]
+        metadata: Option<String>,
+        /// Replace the AI secret of the same name (PUT) instead of failing.
+        #[serde(default)]
+        #[ts(optional)]
+        replace_existing: Option<bool>,
+    },
     RespanTempKey {
         #[serde(default)]
         #[ts(optional)]
@@ -109,6 +136,8 @@ impl NewKey {
         match self {
             NewKey::BraintrustApiKey { .. } => KeyKind::BraintrustApiKey,
             NewKey::BraintrustProxyCredential { .. } => KeyKind::BraintrustProxyCredential,
+            NewKey::BraintrustServiceToken { .. } => KeyKind::BraintrustServiceToken,
+            NewKey::BraintrustAiSecret { .. } => KeyKind::BraintrustAiSecret,
             NewKey::RespanTempKey { .. } => KeyKind::RespanTempKey,
             NewKey::BarndoorGatewayKey { .. } => KeyKind::BarndoorGatewayKey,
             NewKey::BarndoorCredential { .. } => KeyKind::BarndoorCredential,
@@ -123,7 +152,10 @@ impl NewKey {
             NewKey::RespanTempKey { name, .. } => {
                 name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("(unnamed)").to_string()
             }
-            NewKey::BarndoorGatewayKey { name, .. } | NewKey::BarndoorCredential { name, .. } => name.trim().to_string(),
+            NewKey::BarndoorGatewayKey { name, .. }
+            | NewKey::BarndoorCredential { name, .. }
+            | NewKey::BraintrustServiceToken { name, .. }
+            | NewKey::BraintrustAiSecret { name, .. } => name.trim().to_string(),
         }
     }
 
@@ -147,6 +179,16 @@ impl NewKey {
                 check(text("model", model.as_ref(), false));
                 check(ttl(*ttl_seconds));
                 check(text("logging_project", logging_project.as_ref(), false));
+            }
+            NewKey::BraintrustServiceToken { name, service_account_id, .. } => {
+                check(text("name", Some(name), true));
+                check(text("service_account_id", Some(service_account_id), true));
+            }
+            NewKey::BraintrustAiSecret { name, secret_type, secret, metadata, .. } => {
+                check(text("name", Some(name), true));
+                check(text("type", secret_type.as_ref(), false));
+                check(given_key("secret", Some(secret), true));
+                check(json_object("metadata", metadata.as_deref()).map(|_| ()));
             }
             NewKey::RespanTempKey { name, expiry_date, max_usage, rate_limit, spending_limit, .. } => {
                 check(text("name", name.as_ref(), false));
@@ -263,13 +305,18 @@ fn credential_secret(provider: &str, auth_type: Option<&str>, api_key: Option<&S
     } else if matches!(auth, "aws_role" | "aws_keys" | "google_service_account" | "google_impersonation") {
         return Err(Error::invalid("credentials", format!("A {auth} credential needs its fields as a JSON object.")));
     }
-    if matches!(auth, "api_key" | "bedrock_api_key") {
-        if key.is_empty() {
-            return Err(Error::invalid("api_key", "Paste the upstream API key."));
-        }
-        if key.len() > 8192 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::invalid("api_key", "An API key has no spaces, line breaks or non-ASCII characters; check what was pasted."));
-        }
+    let _ = key;
+    given_key("api_key", api_key, matches!(auth, "api_key" | "bedrock_api_key"))
+}
+
+/// A key the user pastes: one line of visible ASCII. The message never quotes it.
+fn given_key(field: &str, value: Option<&SecretString>, required: bool) -> Result<()> {
+    let key = value.map(|k| k.expose_secret().trim()).unwrap_or("");
+    if key.is_empty() {
+        return if required { Err(Error::invalid(field, "Paste the upstream API key.")) } else { Ok(()) };
+    }
+    if key.len() > 8192 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(field, "An API key has no spaces, line breaks or non-ASCII characters; check what was pasted."));
     }
     Ok(())
 }

@@ -146,12 +146,12 @@ impl Keyward {
             pages.store(page, std::sync::atomic::Ordering::Relaxed);
             progress(SyncProgress { account_id: account.id.clone(), pages: page, fetched, done: false });
         };
-        let listed = provider.list_keys(&on_page).await?;
+        let listing = provider.list_keys(&on_page).await?;
         let now = Utc::now();
-        let counts = self.store.apply_sync(&account.id, provider.listed_kinds(), &listed, now)?;
+        let counts = self.store.apply_sync(&account.id, &listing.kinds, &listing.keys, now)?;
         Ok(SyncReport {
             account_id: account.id.clone(),
-            fetched: listed.len() as u32,
+            fetched: listing.keys.len() as u32,
             added: counts.added,
             updated: counts.updated,
             gone: counts.gone,

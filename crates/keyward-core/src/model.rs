@@ -109,6 +109,9 @@ pub struct FieldError {
 pub enum KeyKind {
     BraintrustApiKey,
     BraintrustProxyCredential,
+    BraintrustServiceToken,
+    /// An upstream provider key stored in Braintrust; its secret was given by the user.
+    BraintrustAiSecret,
     RespanTempKey,
     BarndoorGatewayKey,
     /// An upstream provider credential stored in Barndoor; its secret was given by the user.
@@ -116,9 +119,11 @@ pub enum KeyKind {
 }
 
 impl KeyKind {
-    pub const ALL: [KeyKind; 5] = [
+    pub const ALL: [KeyKind; 7] = [
         KeyKind::BraintrustApiKey,
         KeyKind::BraintrustProxyCredential,
+        KeyKind::BraintrustServiceToken,
+        KeyKind::BraintrustAiSecret,
         KeyKind::RespanTempKey,
         KeyKind::BarndoorGatewayKey,
         KeyKind::BarndoorCredential,
@@ -128,6 +133,8 @@ impl KeyKind {
         match self {
             KeyKind::BraintrustApiKey => "braintrust_api_key",
             KeyKind::BraintrustProxyCredential => "braintrust_proxy_credential",
+            KeyKind::BraintrustServiceToken => "braintrust_service_token",
+            KeyKind::BraintrustAiSecret => "braintrust_ai_secret",
             KeyKind::RespanTempKey => "respan_temp_key",
             KeyKind::BarndoorGatewayKey => "barndoor_gateway_key",
             KeyKind::BarndoorCredential => "barndoor_credential",
@@ -142,6 +149,8 @@ impl KeyKind {
         match self {
             KeyKind::BraintrustApiKey => "API key",
             KeyKind::BraintrustProxyCredential => "Proxy credential",
+            KeyKind::BraintrustServiceToken => "Service token",
+            KeyKind::BraintrustAiSecret => "AI secret",
             KeyKind::RespanTempKey => "Temporary key",
             KeyKind::BarndoorGatewayKey => "Gateway key",
             KeyKind::BarndoorCredential => "Credential",
@@ -150,7 +159,10 @@ impl KeyKind {
 
     pub fn service(self) -> Service {
         match self {
-            KeyKind::BraintrustApiKey | KeyKind::BraintrustProxyCredential => Service::Braintrust,
+            KeyKind::BraintrustApiKey
+            | KeyKind::BraintrustProxyCredential
+            | KeyKind::BraintrustServiceToken
+            | KeyKind::BraintrustAiSecret => Service::Braintrust,
             KeyKind::RespanTempKey => Service::Respan,
             KeyKind::BarndoorGatewayKey | KeyKind::BarndoorCredential => Service::Barndoor,
         }

@@ -271,3 +271,50 @@ async fn barndoor_non_admin_and_bad_secrets() {
     assert_eq!(made.key.name, "Bedrock role");
     assert_eq!(r.sandbox.world().barndoor.connections[0]["auth_type"], "aws_role", "the server chose the default");
 }
+
+#[tokio::test]
+async fn braintrust_service_tokens_and_ai_secrets() {
+    let r = rig(SandboxConfig::default()).await;
+    let id = account(&r, Service::Braintrust).await;
+    let token = NewKey::BraintrustServiceToken { name: "deployer".into(), service_account_id: "sa-1".into(), replace_existing: None };
+    let minted = r.core.create_key(&id, token).await.unwrap();
+    assert!(minted.secret.as_ref().unwrap().expose().starts_with("bt-st-"));
+    assert_eq!(minted.key.kind, KeyKind::BraintrustServiceToken);
+    let replace = NewKey::BraintrustServiceToken { name: "deployer".into(), service_account_id: "sa-1".into(), replace_existing: Some(true) };
+    r.core.create_key(&id, replace).await.unwrap();
+    assert_eq!(r.sandbox.world().braintrust.service_tokens.len(), 1, "PUT replaced the token of the same name");
+
+    let given = "sk-openai-given-9999";
+    let secret = NewKey::BraintrustAiSecret {
+        secret_type: Some("openai".into()),
+        name: "OPENAI".into(),
+        secret: given.to_string().into(),
+        metadata: Some(r#"{"team": "evals"}"#.into()),
+        replace_existing: None,
+    };
+    let made = r.core.create_key(&id, secret).await.unwrap();
+    assert!(made.secret.is_none());
+    assert_eq!(made.key.preview.as_deref(), Some("********9999"));
+    assert!(!db_holds(&r, given));
+
+    // A sync sees all three kinds; the replaced token's first version is gone.
+    let report = r.core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
+    assert_eq!((report.fetched, report.gone), (2, 1));
+    assert_eq!(r.core.revoke_key(&made.key.id).await.unwrap().status, KeyStatus::Revoked);
+    assert!(r.sandbox.world().braintrust.ai_secrets.is_empty());
+}
+
+#[tokio::test]
+async fn a_token_that_may_not_list_service_tokens_still_syncs_the_rest() {
+    let r = rig(SandboxConfig { seed_keys: 3, ..Default::default() }).await;
+    let id = account(&r, Service::Braintrust).await;
+    let token = NewKey::BraintrustServiceToken { name: "t".into(), service_account_id: "sa".into(), replace_existing: None };
+    r.core.create_key(&id, token).await.unwrap();
+    r.sandbox.world().braintrust.forbid_service_tokens = true;
+    let report = r.core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
+    assert_eq!((report.fetched, report.gone), (3, 0), "the cached service token is kept, not marked gone");
+    assert_eq!(r.core.list_keys(&KeyQuery::default()).unwrap().len(), 4);
+    let refused = NewKey::BraintrustServiceToken { name: "u".into(), service_account_id: "sa".into(), replace_existing: None };
+    let err = r.core.create_key(&id, refused).await.err().unwrap();
+    assert!(err.message.contains("organization-owner"), "{}", err.message);
+}

@@ -51,6 +51,11 @@ impl ApiKey {
 pub struct Braintrust {
     keys: Vec<ApiKey>,
     seeded: usize,
+    /// Service tokens and AI secrets as the API shows them, newest first.
+    pub service_tokens: Vec<Value>,
+    pub ai_secrets: Vec<Value>,
+    /// Answer 403 on service-token calls, as for a token without owner permission.
+    pub forbid_service_tokens: bool,
 }
 
 fn seed_epoch() -> DateTime<Utc> {
@@ -110,6 +115,10 @@ pub fn routes() -> Router<Shared> {
         .route("/v1/api_key", get(list_api_keys).post(create_api_key))
         .route("/v1/api_key/{id}", get(get_api_key).delete(delete_api_key))
         .route("/v1/proxy/credentials", axum::routing::post(create_proxy_credential))
+        .route("/v1/service_token", get(list_service_tokens).post(create_service_token).put(replace_service_token))
+        .route("/v1/service_token/{id}", axum::routing::delete(delete_service_token))
+        .route("/v1/ai_secret", get(list_ai_secrets).post(create_ai_secret).put(replace_ai_secret))
+        .route("/v1/ai_secret/{id}", get(get_ai_secret).delete(delete_ai_secret).patch(patch_ai_secret))
 }
 
 fn bad_request(message: &str) -> Response {
@@ -151,7 +160,7 @@ fn paging(raw: Option<String>) -> Result<Paging, Response> {
             "starting_after" => p.starting_after = Some(v.into_owned()),
             "ending_before" => p.ending_before = Some(v.into_owned()),
             "ids" => p.ids.push(v.into_owned()),
-            "api_key_name" => p.name = Some(v.into_owned()),
+            "api_key_name" | "service_token_name" | "ai_secret_name" => p.name = Some(v.into_owned()),
             _ => {} // org_name and unknown parameters do not narrow a one-org sandbox
         }
     }
@@ -290,4 +299,194 @@ async fn create_proxy_credential(State(shared): State<Shared>, headers: HeaderMa
     let key = format!("eyJhbGciOiJIUzI1NiJ9.{}.{}", b64(&claims), Alphanumeric.sample_string(&mut rand::rng(), 43));
     shared.lock().proxy_credentials_issued += 1;
     Json(json!({ "key": key })).into_response()
+}
+
+/// One page of objects (newest first) by their ids, with the same cursor rules as the API keys.
+fn page_values(items: &[Value], p: &Paging) -> Result<Vec<Value>, Response> {
+    let filtered: Vec<&Value> = items
+        .iter()
+        .filter(|v| p.ids.is_empty() || p.ids.iter().any(|id| v["id"] == id.as_str()))
+        .filter(|v| p.name.as_ref().is_none_or(|n| v["name"] == n.as_str()))
+        .collect();
+    let limit = p.limit.unwrap_or(usize::MAX);
+    let position = |id: &str| filtered.iter().position(|v| v["id"] == id).ok_or_else(|| bad_request(&format!("Cursor id {id} not found")));
+    let slice: Vec<&Value> = if let Some(after) = &p.starting_after {
+        filtered[position(after)? + 1..].iter().take(limit).copied().collect()
+    } else if let Some(before) = &p.ending_before {
+        let at = position(before)?;
+        filtered[at.saturating_sub(limit)..at].to_vec()
+    } else {
+        filtered.iter().take(limit).copied().collect()
+    };
+    Ok(slice.into_iter().cloned().collect())
+}
+
+fn objects(items: Vec<Value>) -> Response {
+    Json(json!({ "objects": items })).into_response()
+}
+
+fn json_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, Response> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(bad_request("Request body is not valid JSON")),
+    }
+}
+
+fn required(body: &serde_json::Map<String, Value>, field: &str) -> Result<String, Response> {
+    body.get(field)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| bad_request(&format!("{field}: Required")))
+}
+
+macro_rules! guard {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return r,
+        }
+    };
+}
+
+fn service_tokens_allowed(shared: &Shared) -> Result<(), Response> {
+    if shared.lock().braintrust.forbid_service_tokens {
+        return Err((StatusCode::FORBIDDEN, "Only service tokens with organization-owner permission can manage service tokens").into_response());
+    }
+    Ok(())
+}
+
+async fn list_service_tokens(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    guard!(authorize(&shared, &headers));
+    guard!(service_tokens_allowed(&shared));
+    let p = guard!(paging(q));
+    let world = shared.lock();
+    objects(guard!(page_values(&world.braintrust.service_tokens, &p)))
+}
+
+async fn upsert_service_token(shared: Shared, headers: HeaderMap, body: axum::body::Bytes, replace: bool) -> Response {
+    guard!(authorize(&shared, &headers));
+    guard!(service_tokens_allowed(&shared));
+    let body = guard!(json_body(&body));
+    let name = guard!(required(&body, "name"));
+    let account = guard!(required(&body, "service_account_id"));
+    let secret = format!("bt-st-{}", Alphanumeric.sample_string(&mut rand::rng(), 40));
+    let token = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "created": Utc::now().to_rfc3339(), "name": name,
+        "preview_name": preview(&secret), "service_account_id": account, "service_account_email": "bot@sandbox-org.example",
+        "service_account_name": "ci-bot", "org_id": ORG_ID,
+    });
+    let mut world = shared.lock();
+    if replace {
+        world.braintrust.service_tokens.retain(|t| t["name"] != name.as_str());
+    }
+    world.braintrust.service_tokens.insert(0, token.clone());
+    let mut out = token;
+    out["key"] = json!(secret);
+    Json(out).into_response()
+}
+
+async fn create_service_token(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    upsert_service_token(shared, headers, body, false).await
+}
+
+async fn replace_service_token(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    upsert_service_token(shared, headers, body, true).await
+}
+
+async fn delete_service_token(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    guard!(service_tokens_allowed(&shared));
+    let mut world = shared.lock();
+    match world.braintrust.service_tokens.iter().position(|t| t["id"] == id.as_str()) {
+        Some(i) => Json(world.braintrust.service_tokens.remove(i)).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({ "error": format!("service_token {id} not found") }))).into_response(),
+    }
+}
+
+async fn list_ai_secrets(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    guard!(authorize(&shared, &headers));
+    let p = guard!(paging(q));
+    let world = shared.lock();
+    objects(guard!(page_values(&world.braintrust.ai_secrets, &p)))
+}
+
+/// The secret's value is kept only as its redacted preview, as Braintrust shows it.
+fn ai_secret_json(id: &str, body: &serde_json::Map<String, Value>, name: &str, created: &str) -> Value {
+    let secret = body.get("secret").and_then(Value::as_str).unwrap_or("");
+    let tail: String = secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    json!({
+        "id": id, "created": created, "updated_at": Utc::now().to_rfc3339(), "org_id": ORG_ID, "name": name,
+        "type": body.get("type").cloned().unwrap_or(Value::Null), "metadata": body.get("metadata").cloned().unwrap_or(Value::Null),
+        "preview_secret": if secret.is_empty() { Value::Null } else { json!(format!("********{tail}")) },
+    })
+}
+
+async fn upsert_ai_secret(shared: Shared, headers: HeaderMap, body: axum::body::Bytes, replace: bool) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(json_body(&body));
+    let name = guard!(required(&body, "name"));
+    let mut world = shared.lock();
+    let existing = world.braintrust.ai_secrets.iter().position(|s| s["name"] == name.as_str());
+    match (existing, replace) {
+        (Some(_), false) => return (StatusCode::BAD_REQUEST, format!("AI secret {name} already exists")).into_response(),
+        (Some(i), true) => {
+            let old = world.braintrust.ai_secrets.remove(i);
+            let id = old["id"].as_str().unwrap_or_default().to_string();
+            let created = old["created"].as_str().unwrap_or_default().to_string();
+            let secret = ai_secret_json(&id, &body, &name, &created);
+            world.braintrust.ai_secrets.insert(0, secret.clone());
+            return Json(secret).into_response();
+        }
+        (None, _) => {}
+    }
+    let secret = ai_secret_json(&uuid::Uuid::new_v4().to_string(), &body, &name, &Utc::now().to_rfc3339());
+    world.braintrust.ai_secrets.insert(0, secret.clone());
+    Json(secret).into_response()
+}
+
+async fn create_ai_secret(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    upsert_ai_secret(shared, headers, body, false).await
+}
+
+async fn replace_ai_secret(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    upsert_ai_secret(shared, headers, body, true).await
+}
+
+async fn get_ai_secret(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    match shared.lock().braintrust.ai_secrets.iter().find(|s| s["id"] == id.as_str()) {
+        Some(s) => Json(s.clone()).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({ "error": format!("ai_secret {id} not found") }))).into_response(),
+    }
+}
+
+async fn patch_ai_secret(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(json_body(&body));
+    let mut world = shared.lock();
+    let Some(current) = world.braintrust.ai_secrets.iter_mut().find(|s| s["id"] == id.as_str()) else {
+        return (StatusCode::NOT_FOUND, Json(json!({ "error": format!("ai_secret {id} not found") }))).into_response();
+    };
+    for field in ["name", "type", "metadata"] {
+        if let Some(v) = body.get(field) {
+            current[field] = v.clone();
+        }
+    }
+    if let Some(secret) = body.get("secret").and_then(Value::as_str) {
+        let tail: String = secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        current["preview_secret"] = json!(format!("********{tail}"));
+    }
+    current["updated_at"] = json!(Utc::now().to_rfc3339());
+    Json(current.clone()).into_response()
+}
+
+async fn delete_ai_secret(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    let mut world = shared.lock();
+    match world.braintrust.ai_secrets.iter().position(|s| s["id"] == id.as_str()) {
+        Some(i) => Json(world.braintrust.ai_secrets.remove(i)).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({ "error": format!("ai_secret {id} not found") }))).into_response(),
+    }
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::http::{Api, PostError};
-use super::{CreateError, Created, PageProgress, Provider};
+use super::{CreateError, Created, Listing, PageProgress, Provider};
 use crate::create::{future, json_object, NewKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, KeyLimits};
@@ -132,11 +132,7 @@ impl Provider for Barndoor {
         }
     }
 
-    fn listed_kinds(&self) -> &'static [KeyKind] {
-        &[KeyKind::BarndoorGatewayKey, KeyKind::BarndoorCredential]
-    }
-
-    async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Vec<RemoteKey>> {
+    async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing> {
         let mut out = Vec::new();
         for raw in array(self.api.get_json(API_KEYS, &[]).await?, "gateway key")? {
             out.extend(gateway_key(raw)?);
@@ -146,7 +142,7 @@ impl Provider for Barndoor {
             out.push(credential(raw)?);
         }
         progress(2, out.len() as u32);
-        Ok(out)
+        Ok(Listing { keys: out, kinds: vec![KeyKind::BarndoorGatewayKey, KeyKind::BarndoorCredential] })
     }
 
     async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {

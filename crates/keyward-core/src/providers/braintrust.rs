@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::http::{Api, PostError};
-use super::{CreateError, Created, PageProgress, Provider};
+use super::{CreateError, Created, Listing, PageProgress, Provider};
 use crate::create::{proxy_name, NewKey, PROXY_TTL_DEFAULT};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, KeyLimits};
@@ -84,8 +84,84 @@ fn to_remote(raw: serde_json::Value) -> Result<RemoteKey> {
 }
 
 #[derive(Deserialize)]
+struct ServiceToken {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    preview_name: Option<String>,
+    #[serde(default)]
+    created: Option<String>,
+    #[serde(default)]
+    service_account_email: Option<String>,
+    #[serde(default)]
+    service_account_name: Option<String>,
+}
+
+fn service_token(raw: serde_json::Value) -> Result<RemoteKey> {
+    let t: ServiceToken = serde_json::from_value(raw.clone())
+        .map_err(|e| Error::new(ErrorCode::Provider, format!("Braintrust listed a service token Keyward could not read ({e}).")))?;
+    Ok(RemoteKey {
+        kind: KeyKind::BraintrustServiceToken,
+        name: t.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),
+        preview: t.preview_name,
+        owner: t.service_account_email.or(t.service_account_name),
+        created_at: t.created.as_deref().and_then(parse_timestamp),
+        expires_at: None,
+        limits: KeyLimits::default(),
+        provider_id: t.id,
+        details: raw,
+    })
+}
+
+#[derive(Deserialize)]
+struct AiSecret {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    preview_secret: Option<String>,
+    #[serde(default)]
+    created: Option<String>,
+}
+
+/// An AI secret's value is write-only; `preview_secret` is already redacted by Braintrust.
+fn ai_secret(raw: serde_json::Value) -> Result<RemoteKey> {
+    let a: AiSecret = serde_json::from_value(raw.clone())
+        .map_err(|e| Error::new(ErrorCode::Provider, format!("Braintrust listed an AI secret Keyward could not read ({e}).")))?;
+    Ok(RemoteKey {
+        kind: KeyKind::BraintrustAiSecret,
+        name: a.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),
+        preview: a.preview_secret,
+        owner: a.kind,
+        created_at: a.created.as_deref().and_then(parse_timestamp),
+        expires_at: None,
+        limits: KeyLimits::default(),
+        provider_id: a.id,
+        details: raw,
+    })
+}
+
+#[derive(Deserialize)]
 struct WithKey {
     key: String,
+}
+
+fn take_key(raw: &mut serde_json::Value) -> Option<MintedSecret> {
+    raw.as_object_mut()?.remove("key")?.as_str().map(|k| MintedSecret::new(k.to_string()))
+}
+
+fn explain_owner_only(e: PostError) -> CreateError {
+    match e {
+        PostError::Refused(err) if err.code == ErrorCode::Forbidden => CreateError::Refused(Error::new(
+            ErrorCode::Forbidden,
+            "Braintrust creates service tokens only for a service token with organization-owner permission (403). Add this \
+             account with such a token, or create the service token in Settings → Service tokens.",
+        )),
+        other => other.into(),
+    }
 }
 
 /// The live service no longer lets an API key mint API keys; say what to do instead.
@@ -105,6 +181,44 @@ fn explain_api_key_refusal(e: PostError) -> CreateError {
 }
 
 impl Braintrust {
+    /// Every page of one list: `limit` plus `starting_after` the last id, until a short page.
+    async fn list_all(
+        &self,
+        path: &str,
+        parse: fn(serde_json::Value) -> Result<RemoteKey>,
+        keys: &mut Vec<RemoteKey>,
+        pages: &mut u32,
+        progress: PageProgress<'_>,
+    ) -> Result<()> {
+        let limit = self.api.config().page_size.max(1);
+        let mut cursor: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let mut query = vec![("limit", limit.to_string())];
+            if let Some(c) = &cursor {
+                query.push(("starting_after", c.clone()));
+            }
+            let batch: Objects = self.api.get_json(path, &query).await?;
+            let count = batch.objects.len();
+            let mut last = None;
+            for raw in batch.objects {
+                let key = parse(raw)?;
+                last = Some(key.provider_id.clone());
+                keys.push(key);
+            }
+            *pages += 1;
+            progress(*pages, keys.len() as u32);
+            // Braintrust has no has-more field: a short page is the last one.
+            if count < limit as usize {
+                return Ok(());
+            }
+            if last == cursor {
+                break;
+            }
+            cursor = last;
+        }
+        Err(Error::new(ErrorCode::Provider, "Braintrust kept returning the same page; the listing was stopped."))
+    }
+
     async fn create_api_key(&self, name: &str) -> Result<Created, CreateError> {
         let raw: serde_json::Value =
             self.api.send_json(Method::POST, "/v1/api_key", &json!({ "name": name.trim() })).await.map_err(explain_api_key_refusal)?;
@@ -165,36 +279,26 @@ impl Provider for Braintrust {
             .map(|n| format!("organization {n}")))
     }
 
-    fn listed_kinds(&self) -> &'static [KeyKind] {
-        &[KeyKind::BraintrustApiKey]
-    }
-
-    async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Vec<RemoteKey>> {
-        let limit = self.api.config().page_size.max(1);
-        let mut keys: Vec<RemoteKey> = Vec::new();
-        let mut cursor: Option<String> = None;
-        for page in 1..=MAX_PAGES {
-            let mut query = vec![("limit", limit.to_string())];
-            if let Some(c) = &cursor {
-                query.push(("starting_after", c.clone()));
+    async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing> {
+        let mut listing = Listing { keys: Vec::new(), kinds: Vec::new() };
+        let mut pages = 0;
+        let lists: [(&str, KeyKind, fn(serde_json::Value) -> Result<RemoteKey>); 3] = [
+            ("/v1/api_key", KeyKind::BraintrustApiKey, to_remote),
+            ("/v1/service_token", KeyKind::BraintrustServiceToken, service_token),
+            ("/v1/ai_secret", KeyKind::BraintrustAiSecret, ai_secret),
+        ];
+        for (path, kind, parse) in lists {
+            match self.list_all(path, parse, &mut listing.keys, &mut pages, progress).await {
+                Ok(()) => listing.kinds.push(kind),
+                // Service tokens and AI secrets need more than a user's API key may have: the
+                // kind is left as cached instead of failing the whole sync.
+                Err(e) if e.code == ErrorCode::Forbidden && kind != KeyKind::BraintrustApiKey => {
+                    tracing::info!(kind = kind.as_str(), "not listed: the token may not list this kind");
+                }
+                Err(e) => return Err(e),
             }
-            let batch: Objects = self.api.get_json("/v1/api_key", &query).await?;
-            let count = batch.objects.len();
-            for raw in batch.objects {
-                keys.push(to_remote(raw)?);
-            }
-            progress(page, keys.len() as u32);
-            // Braintrust has no has-more field: a short page is the last one.
-            if count < limit as usize {
-                return Ok(keys);
-            }
-            let next = keys.last().map(|k| k.provider_id.clone());
-            if next == cursor {
-                break;
-            }
-            cursor = next;
         }
-        Err(Error::new(ErrorCode::Provider, "Braintrust kept returning the same page; the listing was stopped."))
+        Ok(listing)
     }
 
     async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
@@ -203,19 +307,44 @@ impl Provider for Braintrust {
             NewKey::BraintrustProxyCredential { model, ttl_seconds, logging_project } => {
                 self.create_proxy_credential(model.as_deref(), *ttl_seconds, logging_project.as_deref()).await
             }
+            NewKey::BraintrustServiceToken { name, service_account_id, replace_existing } => {
+                let body = json!({ "name": name.trim(), "service_account_id": service_account_id.trim() });
+                let method = if replace_existing.unwrap_or(false) { Method::PUT } else { Method::POST };
+                let mut raw: serde_json::Value = self.api.send_json(method, "/v1/service_token", &body).await.map_err(explain_owner_only)?;
+                let secret = take_key(&mut raw).ok_or_else(|| {
+                    CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Braintrust created the token but sent no secret back."))
+                })?;
+                Ok(Created { key: service_token(raw).map_err(CreateError::Ambiguous)?, secret: Some(secret) })
+            }
+            NewKey::BraintrustAiSecret { name, secret_type, secret, metadata, replace_existing } => {
+                let mut body = json!({ "name": name.trim(), "secret": secrecy::ExposeSecret::expose_secret(secret).trim() });
+                if let Some(t) = secret_type.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    body["type"] = json!(t);
+                }
+                if let Some(m) = crate::create::json_object("metadata", metadata.as_deref()).map_err(CreateError::Refused)? {
+                    body["metadata"] = m;
+                }
+                let method = if replace_existing.unwrap_or(false) { Method::PUT } else { Method::POST };
+                let raw: serde_json::Value = self.api.send_json(method, "/v1/ai_secret", &body).await?;
+                Ok(Created { key: ai_secret(raw).map_err(CreateError::Ambiguous)?, secret: None })
+            }
             other => Err(CreateError::Refused(Error::invalid("kind", format!("Braintrust cannot create a {}.", other.kind().label())))),
         }
     }
 
     async fn find_created(&self, request: &NewKey, since: DateTime<Utc>) -> Result<Option<RemoteKey>> {
-        let NewKey::BraintrustApiKey { name } = request else {
-            return Ok(None); // a proxy credential leaves no trace to find; it expires by itself
+        let (path, param, parse): (&str, &str, fn(serde_json::Value) -> Result<RemoteKey>) = match request {
+            NewKey::BraintrustApiKey { .. } => ("/v1/api_key", "api_key_name", to_remote),
+            NewKey::BraintrustServiceToken { .. } => ("/v1/service_token", "service_token_name", service_token),
+            NewKey::BraintrustAiSecret { .. } => ("/v1/ai_secret", "ai_secret_name", ai_secret),
+            _ => return Ok(None), // a proxy credential leaves no trace to find; it expires by itself
         };
-        let found: Objects = self.api.get_json("/v1/api_key", &[("api_key_name", name.trim().to_string())]).await?;
+        let name = request.display_name();
+        let found: Objects = self.api.get_json(path, &[(param, name)]).await?;
         let recent = found
             .objects
             .into_iter()
-            .filter_map(|raw| to_remote(raw).ok())
+            .filter_map(|raw| parse(raw).ok())
             .filter(|k| k.created_at.is_none_or(|c| c >= since - chrono::Duration::seconds(5)))
             .max_by_key(|k| k.created_at);
         Ok(recent)
@@ -224,6 +353,8 @@ impl Provider for Braintrust {
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         match kind {
             KeyKind::BraintrustApiKey => self.api.delete(&format!("/v1/api_key/{provider_id}")).await,
+            KeyKind::BraintrustServiceToken => self.api.delete(&format!("/v1/service_token/{provider_id}")).await,
+            KeyKind::BraintrustAiSecret => self.api.delete(&format!("/v1/ai_secret/{provider_id}")).await,
             _ => Err(Error::invalid(
                 "kind",
                 format!("Braintrust cannot revoke a {}: it stops working when it expires.", kind.label()),

@@ -26,11 +26,8 @@ pub trait Provider: Send + Sync {
     /// Proves the token works; returns who it belongs to, as the service names it.
     async fn verify(&self) -> Result<Option<String>>;
 
-    /// The kinds of key `list_keys` returns, so a sync knows what vanished.
-    fn listed_kinds(&self) -> &'static [KeyKind];
-
-    /// Every key of every listed kind, all pages.
-    async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Vec<RemoteKey>>;
+    /// Every key of every kind the token may list, all pages.
+    async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing>;
 
     /// Mints a key (already checked by `NewKey::check`). A create is sent once, never retried.
     async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
@@ -48,6 +45,14 @@ pub trait Provider: Send + Sync {
         let _ = provider_id;
         Err(unsupported(kind))
     }
+}
+
+/// What a sync saw, and which kinds it saw completely: only those can have keys that vanished.
+/// (A kind the token may not list, such as Braintrust service tokens for a user's API key, is
+/// left as it was.)
+pub struct Listing {
+    pub keys: Vec<RemoteKey>,
+    pub kinds: Vec<KeyKind>,
 }
 
 /// A created key: what to cache, and the secret to show once when the service minted one

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::http::Api;
-use super::{CreateError, Created, PageProgress, Provider};
+use super::{CreateError, Created, Listing, PageProgress, Provider};
 use crate::create::{expiry, NewKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, KeyLimits};
@@ -129,12 +129,8 @@ impl Provider for Respan {
         Ok(None)
     }
 
-    fn listed_kinds(&self) -> &'static [KeyKind] {
-        &[KeyKind::RespanTempKey]
-    }
-
-    async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Vec<RemoteKey>> {
-        self.all_keys(progress).await
+    async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing> {
+        Ok(Listing { keys: self.all_keys(progress).await?, kinds: vec![KeyKind::RespanTempKey] })
     }
 
     async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {

@@ -15,7 +15,31 @@ ttl_seconds?: number,
 /**
  * A Braintrust project to log the credential's calls to.
  */
-logging_project?: string, } | { "kind": "respan_temp_key", name?: string, 
+logging_project?: string, } | { "kind": "braintrust_service_token", name: string, 
+/**
+ * The service account the token acts as (Settings → Service tokens in Braintrust).
+ */
+service_account_id: string, 
+/**
+ * Replace the token of the same name (PUT) instead of adding another.
+ */
+replace_existing?: boolean, } | { "kind": "braintrust_ai_secret", name: string, 
+/**
+ * The provider it is for, e.g. "openai".
+ */
+type?: string, 
+/**
+ * The upstream key, given by the user; sent once, never stored.
+ */
+secret: string, 
+/**
+ * A JSON object of non-secret metadata.
+ */
+metadata?: string, 
+/**
+ * Replace the AI secret of the same name (PUT) instead of failing.
+ */
+replace_existing?: boolean, } | { "kind": "respan_temp_key", name?: string, 
 /**
  * ISO 8601; must be in the future.
  */
