@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use keyward_core::model::{KeyQuery, NewAccount, Service, SyncProgress};
+use keyward_core::model::{KeyKind, KeyQuery, NewAccount, Service, SyncProgress};
+use keyward_core::update::KeyUpdate;
 use keyward_core::vault::KeyringVault;
 use keyward_core::{host, Error, HttpConfig, Keyward, Result};
 
@@ -48,6 +49,38 @@ enum Command {
         /// Account id or label, to tell apart keys of the same name.
         #[arg(long)]
         account: Option<String>,
+    },
+    /// A new secret for a key: a Barndoor gateway key gets a new one, shown once on stdout; a
+    /// Barndoor credential takes yours from stdin or a prompt (--credentials-json for a JSON object).
+    Rotate {
+        /// Key id, the service's id, or its name.
+        key: String,
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        credentials_json: bool,
+    },
+    /// Change a key where its service allows it.
+    Update {
+        /// Key id, the service's id, or its name.
+        key: String,
+        #[arg(long)]
+        account: Option<String>,
+        /// New name (Respan temporary keys, Barndoor credentials, Braintrust AI secrets).
+        #[arg(long)]
+        name: Option<String>,
+        /// New expiry, ISO 8601 (Respan temporary keys, Barndoor gateway keys).
+        #[arg(long)]
+        expiry: Option<String>,
+        /// Remove the expiry (Barndoor gateway keys).
+        #[arg(long)]
+        no_expiry: bool,
+        /// Mark a Respan key as a test key, or (with --test=false) as production.
+        #[arg(long)]
+        test: Option<bool>,
+        /// Disable (true) or enable (false) a Barndoor gateway key.
+        #[arg(long)]
+        disabled: Option<bool>,
     },
     /// What Keyward did: newest first.
     Audit {
@@ -150,10 +183,46 @@ pub async fn run(args: Args) -> Result<()> {
             Ok(())
         }
         Command::Revoke { key, account } => {
-            let account_id = account.map(|a| core.find_account(&a).map(|a| a.id)).transpose()?;
-            let found = core.find_key(&key, account_id.as_deref())?;
+            let found = find_key(&core, &key, account.as_deref())?;
             let revoked = core.revoke_key(&found.id).await?;
             eprintln!("Revoked {} “{}” on '{}'.", revoked.kind.label(), revoked.name, revoked.account_label);
+            Ok(())
+        }
+        Command::Rotate { key, account, credentials_json } => {
+            let found = find_key(&core, &key, account.as_deref())?;
+            if found.kind == KeyKind::BarndoorCredential {
+                let (api_key, credentials) = if credentials_json {
+                    (None, Some(token_input::read_secret("New credentials (JSON)", "credentials")?))
+                } else {
+                    (Some(token_input::read_secret("New upstream API key", "api_key")?), None)
+                };
+                let update = KeyUpdate::BarndoorCredential {
+                    name: None, base_url: None, auth_type: None, api_key, credentials, settings: None, change_note: None,
+                };
+                let row = core.update_key(&found.id, update).await?;
+                eprintln!("Rotated credential “{}”: Barndoor now holds the new secret (…{}).", row.name, row.preview.unwrap_or_default().trim_start_matches('…'));
+                return Ok(());
+            }
+            let minted = core.rotate_key(&found.id).await?;
+            eprintln!("Rotated {} “{}”. This is the only time its new secret is shown:", minted.key.kind.label(), minted.key.name);
+            if let Some(secret) = &minted.secret {
+                println!("{}", secret.expose());
+            }
+            Ok(())
+        }
+        Command::Update { key, account, name, expiry, no_expiry, test, disabled } => {
+            let found = find_key(&core, &key, account.as_deref())?;
+            let update = match found.kind {
+                KeyKind::RespanTempKey => KeyUpdate::RespanTempKey { name, expiry_date: expiry, is_test: test, prefix: None },
+                KeyKind::BarndoorGatewayKey => KeyUpdate::BarndoorGatewayKey { disabled, expires_at: expiry, clear_expiry: Some(no_expiry) },
+                KeyKind::BarndoorCredential => KeyUpdate::BarndoorCredential {
+                    name, base_url: None, auth_type: None, api_key: None, credentials: None, settings: None, change_note: None,
+                },
+                KeyKind::BraintrustAiSecret => KeyUpdate::BraintrustAiSecret { name, secret_type: None, secret: None, metadata: None },
+                other => return Err(Error::invalid("key", format!("{} cannot be changed; revoke it and create another.", other.label()))),
+            };
+            let row = core.update_key(&found.id, update).await?;
+            eprintln!("Updated {} “{}”.", row.kind.label(), row.name);
             Ok(())
         }
         Command::Audit { json, limit } => output::audit(&core.audit_log(limit)?, json),
@@ -163,6 +232,11 @@ pub async fn run(args: Args) -> Result<()> {
             output::keys(&core.list_keys(&query)?, json)
         }
     }
+}
+
+fn find_key(core: &Keyward, key: &str, account: Option<&str>) -> Result<keyward_core::model::KeyRow> {
+    let account_id = account.map(|a| core.find_account(a).map(|a| a.id)).transpose()?;
+    core.find_key(key, account_id.as_deref())
 }
 
 async fn sync(core: &Keyward, account: Option<&str>) -> Result<()> {

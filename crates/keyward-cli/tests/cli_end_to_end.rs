@@ -142,6 +142,19 @@ async fn barndoor_credential_from_stdin_and_gateway_key() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         assert!(!bytes.windows(upstream.len()).any(|w| w == upstream.as_bytes()));
     }
+    let rotated = keyward(data, &["rotate", "OpenAI Production"], "sk-upstream-rotated-9911\n");
+    assert!(rotated.status.success(), "{}", text(&rotated.stderr));
+    assert!(rotated.stdout.is_empty());
+    assert_eq!(sb.world().barndoor.connections[0]["key_last4"], "9911");
+
+    let gw = keyward(data, &["rotate", "svc"], "");
+    assert!(gw.status.success(), "{}", text(&gw.stderr));
+    let new_secret = text(&gw.stdout).trim().to_string();
+    assert!(new_secret.starts_with("bdai_") && new_secret != text(&key.stdout).trim());
+    let off = keyward(data, &["update", "svc", "--disabled", "true", "--expiry", "2099-01-01"], "");
+    assert!(off.status.success(), "{}", text(&off.stderr));
+    assert!(!sb.world().barndoor.api_keys[0]["disabled_at"].is_null());
+
     let rm = keyward(data, &["revoke", "OpenAI Production"], "");
     assert!(rm.status.success(), "{}", text(&rm.stderr));
     assert_eq!(sb.world().barndoor.connections.len(), 1);

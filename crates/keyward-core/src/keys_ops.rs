@@ -106,6 +106,38 @@ impl Keyward {
         self.store.get_key(key_id)
     }
 
+    /// Changes a key at its service and caches what the service answers.
+    pub async fn update_key(&self, key_id: &str, update: crate::update::KeyUpdate) -> Result<KeyRow> {
+        let key = self.store.get_key(key_id)?;
+        if let Some(p) = update.problems(key.kind, Utc::now()).into_iter().next() {
+            return Err(Error::invalid(&p.field, p.message));
+        }
+        let account = self.get_account(&key.account_id)?;
+        let provider = self.provider_for(&account)?;
+        let result = provider.update_key(key.kind, &key.provider_id, &update).await;
+        let row = result.and_then(|remote| self.store.insert_created(&account.id, &remote, Utc::now()));
+        let action = if rotates(&update) { "key.rotate" } else { "key.update" };
+        self.record(Some(&account.id), action, &key.name, row.as_ref().err(), Some(key.kind.label()));
+        row
+    }
+
+    /// A new secret for the same key, shown once.
+    pub async fn rotate_key(&self, key_id: &str) -> Result<Minted> {
+        let key = self.store.get_key(key_id)?;
+        let account = self.get_account(&key.account_id)?;
+        let provider = self.provider_for(&account)?;
+        let result = match provider.rotate_key(key.kind, &key.provider_id).await {
+            Ok(created) => self.store.insert_created(&account.id, &created.key, Utc::now()).map(|row| Minted { key: row, secret: created.secret }),
+            Err(CreateError::Refused(e)) => Err(e),
+            Err(CreateError::Ambiguous(e)) => Err(Error::new(
+                e.code,
+                format!("The answer to the rotation was lost ({}). The old secret may no longer work: rotate again to get a new one.", e.message),
+            )),
+        };
+        self.record(Some(&account.id), "key.rotate", &key.name, result.as_ref().err(), Some(key.kind.label()));
+        result
+    }
+
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         self.store.list_audit(limit)
     }
@@ -149,4 +181,9 @@ impl Keyward {
             _ => Err(Error::invalid("key", format!("{} keys are named '{wanted}'; use the id or --account.", named.len()))),
         }
     }
+}
+
+/// A credential update that carries a new secret is a rotation, and the log says so.
+fn rotates(update: &crate::update::KeyUpdate) -> bool {
+    matches!(update, crate::update::KeyUpdate::BarndoorCredential { api_key: Some(_), .. } | crate::update::KeyUpdate::BarndoorCredential { credentials: Some(_), .. })
 }

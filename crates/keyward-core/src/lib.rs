@@ -12,6 +12,7 @@ pub mod providers;
 pub mod secret;
 pub mod store;
 mod time;
+pub mod update;
 pub mod validate;
 pub mod vault;
 

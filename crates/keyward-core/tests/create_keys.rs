@@ -318,3 +318,62 @@ async fn a_token_that_may_not_list_service_tokens_still_syncs_the_rest() {
     let err = r.core.create_key(&id, refused).await.err().unwrap();
     assert!(err.message.contains("organization-owner"), "{}", err.message);
 }
+
+#[tokio::test]
+async fn barndoor_credential_rotation_and_gateway_key_changes() {
+    use keyward_core::update::KeyUpdate;
+    let r = rig(SandboxConfig::default()).await;
+    let id = account(&r, Service::Barndoor).await;
+    let cred = r.core.create_key(&id, openai_credential("OpenAI", "sk-first-1111")).await.unwrap().key;
+
+    let rotate = KeyUpdate::BarndoorCredential {
+        name: None, base_url: None, auth_type: None, api_key: Some("sk-second-2222".to_string().into()),
+        credentials: None, settings: None, change_note: Some("quarterly rotation".into()),
+    };
+    let rotated = r.core.update_key(&cred.id, rotate).await.unwrap();
+    assert_eq!(rotated.preview.as_deref(), Some("…2222"));
+    assert!(!db_holds(&r, "sk-second-2222"));
+    assert_eq!(r.core.audit_log(1).unwrap()[0].action, "key.rotate");
+    let bad_url = KeyUpdate::BarndoorCredential {
+        name: None, base_url: Some("ftp://x".into()), auth_type: None, api_key: None, credentials: None, settings: None, change_note: None,
+    };
+    assert_eq!(r.core.update_key(&cred.id, bad_url).await.unwrap_err().field.as_deref(), Some("base_url"));
+
+    let key = r.core.create_key(&id, NewKey::BarndoorGatewayKey { name: "svc".into(), expires_at: None }).await.unwrap();
+    let old_secret = key.secret.unwrap().expose().to_string();
+    let new = r.core.rotate_key(&key.key.id).await.unwrap();
+    let new_secret = new.secret.as_ref().unwrap().expose().to_string();
+    assert_ne!(old_secret, new_secret);
+    assert_eq!(new.key.preview.as_deref(), Some(&format!("{}…", &new_secret[..12])[..]));
+
+    let disable = KeyUpdate::BarndoorGatewayKey { disabled: Some(true), expires_at: Some("2099-06-01".into()), clear_expiry: None };
+    let changed = r.core.update_key(&key.key.id, disable).await.unwrap();
+    assert!(changed.expires_at.is_some());
+    assert!(!r.sandbox.world().barndoor.api_keys[0]["disabled_at"].is_null());
+    let never = KeyUpdate::BarndoorGatewayKey { disabled: Some(false), expires_at: None, clear_expiry: Some(true) };
+    let changed = r.core.update_key(&key.key.id, never).await.unwrap();
+    assert!(changed.expires_at.is_none());
+    assert!(r.sandbox.world().barndoor.api_keys[0]["disabled_at"].is_null());
+}
+
+#[tokio::test]
+async fn respan_patch_and_braintrust_ai_secret_patch() {
+    use keyward_core::update::KeyUpdate;
+    let r = rig(SandboxConfig::default()).await;
+    let respan = account(&r, Service::Respan).await;
+    let key = r.core.create_key(&respan, respan_key("old-name")).await.unwrap().key;
+    let patch = KeyUpdate::RespanTempKey { name: Some("new-name".into()), expiry_date: Some("2098-01-01".into()), is_test: Some(false), prefix: None };
+    let changed = r.core.update_key(&key.id, patch).await.unwrap();
+    assert_eq!((changed.name.as_str(), changed.limits.is_test), ("new-name", Some(false)));
+    assert_eq!(changed.expires_at.unwrap().format("%Y").to_string(), "2098");
+    assert_eq!(changed.limits.usage_limit, Some(100), "limits the patch cannot touch are kept");
+
+    let bt = account(&r, Service::Braintrust).await;
+    let made = NewKey::BraintrustAiSecret { name: "OPENAI".into(), secret_type: None, secret: "sk-a-1234".to_string().into(), metadata: None, replace_existing: None };
+    let secret = r.core.create_key(&bt, made).await.unwrap().key;
+    let patch = KeyUpdate::BraintrustAiSecret { name: None, secret_type: Some("openai".into()), secret: Some("sk-b-5678".to_string().into()), metadata: None };
+    let changed = r.core.update_key(&secret.id, patch).await.unwrap();
+    assert_eq!(changed.preview.as_deref(), Some("********5678"));
+    let wrong = KeyUpdate::RespanTempKey { name: Some("x".into()), expiry_date: None, is_test: None, prefix: None };
+    assert_eq!(r.core.update_key(&secret.id, wrong).await.unwrap_err().field.as_deref(), Some("kind"));
+}

@@ -31,9 +31,11 @@ pub struct Barndoor {
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/api/llm-gateway/admin/connections", get(list_connections).post(create_connection))
-        .route("/api/llm-gateway/admin/connections/{id}", get(get_connection).delete(delete_connection))
+        .route("/api/llm-gateway/admin/connections/{id}", get(get_connection).put(update_connection).delete(delete_connection))
         .route("/api/llm-gateway/admin/api-keys", get(list_api_keys).post(create_api_key))
-        .route("/api/llm-gateway/admin/api-keys/{id}", axum::routing::delete(revoke_api_key))
+        .route("/api/llm-gateway/admin/api-keys/{id}", get(get_api_key).patch(set_disabled).delete(revoke_api_key))
+        .route("/api/llm-gateway/admin/api-keys/{id}/rotate", axum::routing::post(rotate_api_key))
+        .route("/api/llm-gateway/admin/api-keys/{id}/expiry", axum::routing::put(set_expiry))
 }
 
 fn error(status: StatusCode, kind: &str, message: &str) -> Response {
@@ -180,4 +182,95 @@ async fn revoke_api_key(State(shared): State<Shared>, headers: HeaderMap, Path(i
         }
         None => error(StatusCode::NOT_FOUND, "not_found_error", "api key not found"),
     }
+}
+
+fn last4(key: &str) -> String {
+    key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect()
+}
+
+/// PUT: a new `api_key` or `credentials` rotates the stored secret; `model_provider` is fixed.
+async fn update_connection(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(object(&body));
+    if body.contains_key("model_provider") {
+        return error(StatusCode::BAD_REQUEST, "invalid_request_error", "model_provider cannot be changed");
+    }
+    let mut world = shared.lock();
+    if let Some(Value::String(name)) = body.get("name") {
+        if world.barndoor.connections.iter().any(|c| c["name"] == name.as_str() && c["id"] != id.as_str()) {
+            return error(StatusCode::CONFLICT, "conflict_error", "another connection already uses this name");
+        }
+    }
+    let Some(c) = world.barndoor.connections.iter_mut().find(|c| c["id"] == id.as_str()) else {
+        return error(StatusCode::NOT_FOUND, "not_found_error", "connection not found");
+    };
+    for field in ["name", "base_url", "auth_type", "settings"] {
+        if let Some(v) = body.get(field).filter(|v| !v.is_null()) {
+            c[field] = v.clone();
+        }
+    }
+    c["last_change_note"] = body.get("change_note").cloned().unwrap_or(Value::Null);
+    if let Some(key) = body.get("api_key").and_then(Value::as_str).filter(|k| !k.is_empty()) {
+        c["key_last4"] = json!(last4(key));
+        c["stores_key_material"] = json!(true);
+    }
+    c["updated_at"] = json!(Utc::now().to_rfc3339());
+    Json(c.clone()).into_response()
+}
+
+fn find_key<'a>(keys: &'a mut [Value], id: &str) -> Result<&'a mut Value, Response> {
+    keys.iter_mut()
+        .find(|k| k["id"] == id && k["revoked_at"].is_null())
+        .ok_or_else(|| error(StatusCode::NOT_FOUND, "not_found_error", "api key not found"))
+}
+
+async fn get_api_key(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    let mut world = shared.lock();
+    Json(guard!(find_key(&mut world.barndoor.api_keys, &id)).clone()).into_response()
+}
+
+async fn set_disabled(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(object(&body));
+    let Some(disabled) = body.get("disabled").and_then(Value::as_bool) else {
+        return error(StatusCode::BAD_REQUEST, "invalid_request_error", "disabled is required");
+    };
+    let mut world = shared.lock();
+    let key = guard!(find_key(&mut world.barndoor.api_keys, &id));
+    key["disabled_at"] = if disabled { json!(Utc::now().to_rfc3339()) } else { Value::Null };
+    Json(json!({ "disabled": disabled })).into_response()
+}
+
+async fn set_expiry(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(object(&body));
+    let expires = match body.get("expires_at") {
+        None => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "expires_at is required (null removes it)"),
+        Some(Value::Null) => Value::Null,
+        Some(Value::String(s)) => match DateTime::parse_from_rfc3339(s) {
+            Ok(t) if t > Utc::now() => json!(t.with_timezone(&Utc).to_rfc3339()),
+            Ok(_) => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "expires_at must be in the future"),
+            Err(_) => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "expires_at must be RFC 3339"),
+        },
+        Some(_) => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "expires_at must be a string or null"),
+    };
+    let mut world = shared.lock();
+    let key = guard!(find_key(&mut world.barndoor.api_keys, &id));
+    key["expires_at"] = expires;
+    Json(key.clone()).into_response()
+}
+
+async fn rotate_api_key(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    let mut world = shared.lock();
+    let key = guard!(find_key(&mut world.barndoor.api_keys, &id));
+    let secret = format!("bdai_{}", Alphanumeric.sample_string(&mut rand::rng(), 40));
+    key["key_prefix"] = json!(&secret[..12]);
+    key["rotated_at"] = json!(Utc::now().to_rfc3339());
+    Json(json!({
+        "id": id, "key": secret, "key_prefix": &secret[..12], "name": key["name"], "expires_at": key["expires_at"],
+        "rotated_at": key["rotated_at"], "previous_key_expires_at": null,
+    }))
+    .into_response()
 }

@@ -203,6 +203,64 @@ impl Provider for Barndoor {
         Ok(found.into_iter().max_by_key(|k| k.created_at))
     }
 
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
+        use crate::update::KeyUpdate;
+        match update {
+            KeyUpdate::BarndoorCredential { name, base_url, auth_type, api_key, credentials, settings, change_note } => {
+                let mut body = json!({});
+                for (field, value) in [("name", name), ("base_url", base_url), ("auth_type", auth_type), ("change_note", change_note)] {
+                    if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                        body[field] = json!(v);
+                    }
+                }
+                if let Some(k) = api_key.as_ref().map(|k| k.expose_secret().trim()).filter(|k| !k.is_empty()) {
+                    body["api_key"] = json!(k);
+                }
+                if let Some(c) = credentials.as_ref().filter(|c| !c.expose_secret().trim().is_empty()) {
+                    body["credentials"] = serde_json::from_str(c.expose_secret())
+                        .map_err(|_| Error::invalid("credentials", "The credentials are not valid JSON."))?;
+                }
+                if let Some(s) = json_object("settings", settings.as_deref())? {
+                    body["settings"] = s;
+                }
+                let raw: Value = self.api.write(Method::PUT, &format!("{CONNECTIONS}/{provider_id}"), &body).await?;
+                credential(raw)
+            }
+            KeyUpdate::BarndoorGatewayKey { disabled, expires_at, clear_expiry } => {
+                let path = format!("{API_KEYS}/{provider_id}");
+                if let Some(d) = disabled {
+                    let _: Value = self.api.write(Method::PATCH, &path, &json!({ "disabled": d })).await?;
+                }
+                if clear_expiry.unwrap_or(false) {
+                    let _: Value = self.api.write(Method::PUT, &format!("{path}/expiry"), &json!({ "expires_at": null })).await?;
+                } else if let Some(e) = future("expires_at", expires_at.as_deref(), Utc::now())? {
+                    let _: Value = self.api.write(Method::PUT, &format!("{path}/expiry"), &json!({ "expires_at": e.to_rfc3339() })).await?;
+                }
+                let raw: Value = self.api.get_json(&path, &[]).await?;
+                gateway_key(raw)?.ok_or_else(|| Error::new(ErrorCode::Provider, "Barndoor reports this key as revoked."))
+            }
+            _ => Err(Error::invalid("kind", format!("Barndoor cannot change a {} that way.", kind.label()))),
+        }
+    }
+
+    async fn rotate_key(&self, kind: KeyKind, provider_id: &str) -> Result<Created, CreateError> {
+        if kind != KeyKind::BarndoorGatewayKey {
+            return Err(CreateError::Refused(Error::invalid("kind", format!("Barndoor rotates gateway keys, not a {}.", kind.label()))));
+        }
+        let path = format!("{API_KEYS}/{provider_id}/rotate");
+        let mut answer: Value = self.api.send_json(Method::POST, &path, &json!({})).await?;
+        let secret = answer
+            .as_object_mut()
+            .and_then(|m| m.remove("key"))
+            .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())))
+            .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Barndoor rotated the key but sent no secret back.")))?;
+        let raw: Value = self.api.get_json(&format!("{API_KEYS}/{provider_id}"), &[]).await.map_err(CreateError::Ambiguous)?;
+        let key = gateway_key(raw)
+            .map_err(CreateError::Ambiguous)?
+            .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Barndoor reports this key as revoked.")))?;
+        Ok(Created { key, secret: Some(secret) })
+    }
+
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         match kind {
             KeyKind::BarndoorGatewayKey => self.api.delete(&format!("{API_KEYS}/{provider_id}")).await,

@@ -350,6 +350,27 @@ impl Provider for Braintrust {
         Ok(recent)
     }
 
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
+        let crate::update::KeyUpdate::BraintrustAiSecret { name, secret_type, secret, metadata } = update else {
+            return Err(Error::invalid("kind", format!("Braintrust cannot change a {} that way.", kind.label())));
+        };
+        let mut body = json!({});
+        if let Some(n) = name {
+            body["name"] = json!(n.trim());
+        }
+        if let Some(t) = secret_type {
+            body["type"] = json!(t.trim());
+        }
+        if let Some(s) = secret.as_ref().map(|s| secrecy::ExposeSecret::expose_secret(s).trim()).filter(|s| !s.is_empty()) {
+            body["secret"] = json!(s);
+        }
+        if let Some(m) = crate::create::json_object("metadata", metadata.as_deref())? {
+            body["metadata"] = m;
+        }
+        let raw: serde_json::Value = self.api.write(Method::PATCH, &format!("/v1/ai_secret/{provider_id}"), &body).await?;
+        ai_secret(raw)
+    }
+
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         match kind {
             KeyKind::BraintrustApiKey => self.api.delete(&format!("/v1/api_key/{provider_id}")).await,

@@ -140,6 +140,14 @@ impl Api {
         }
     }
 
+    /// An update: sent once like a create, but a lost answer changes nothing the next sync
+    /// will not show, so it is simply reported.
+    pub async fn write<T: DeserializeOwned>(&self, method: Method, path: &str, body: &serde_json::Value) -> Result<T> {
+        self.send_json(method, path, body).await.map_err(|e| match e {
+            PostError::Refused(e) | PostError::Ambiguous(e) => e,
+        })
+    }
+
     fn parse<T: DeserializeOwned>(&self, path: &str, body: &str) -> Result<T> {
         serde_json::from_str(body).map_err(|e| {
             Error::new(

@@ -40,6 +40,18 @@ pub trait Provider: Send + Sync {
         Ok(None)
     }
 
+    /// Changes a key where the service allows it; returns it as the service now describes it.
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
+        let _ = (provider_id, update);
+        Err(unsupported(kind))
+    }
+
+    /// Issues a new secret for the same key (Barndoor gateway keys).
+    async fn rotate_key(&self, kind: KeyKind, provider_id: &str) -> Result<Created, CreateError> {
+        let _ = provider_id;
+        Err(CreateError::Refused(unsupported(kind)))
+    }
+
     /// Revokes (deletes) a key at the service.
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         let _ = provider_id;

@@ -171,6 +171,27 @@ impl Provider for Respan {
             .max_by_key(|k| k.created_at))
     }
 
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
+        let crate::update::KeyUpdate::RespanTempKey { name, expiry_date, is_test, prefix } = update else {
+            return Err(Error::invalid("kind", format!("Respan cannot change a {} that way.", kind.label())));
+        };
+        let mut body = json!({});
+        if let Some(n) = name {
+            body["name"] = json!(n.trim());
+        }
+        if let Some(e) = expiry(expiry_date.as_deref(), Utc::now())? {
+            body["expiry_date"] = json!(e.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+        }
+        if let Some(t) = is_test {
+            body["is_test"] = json!(t);
+        }
+        if let Some(p) = prefix {
+            body["prefix"] = json!(p.trim());
+        }
+        let raw: Value = self.api.write(Method::PATCH, &format!("{KEYS}{provider_id}/"), &body).await?;
+        to_remote(raw)
+    }
+
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         match kind {
             KeyKind::RespanTempKey => self.api.delete(&format!("{KEYS}{provider_id}/")).await,
