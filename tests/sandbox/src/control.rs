@@ -32,6 +32,7 @@ async fn reset(State(shared): State<Shared>) -> impl IntoResponse {
     world.barndoor = Default::default();
     world.faults = Faults { latency_ms: world.config.latency_ms, ..Default::default() };
     world.requests.clear();
+    world.log.clear();
     StatusCode::NO_CONTENT
 }
 

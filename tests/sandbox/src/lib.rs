@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tokio::sync::oneshot;
 
@@ -60,6 +60,16 @@ pub struct World {
     pub proxy_credentials_issued: u64,
     pub faults: Faults,
     pub requests: std::collections::BTreeMap<String, u64>,
+    /// Every service request as sent, for tests that check them against the OpenAPI files.
+    pub log: Vec<RecordedRequest>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub body: Option<serde_json::Value>,
 }
 
 #[derive(Clone)]
@@ -80,19 +90,39 @@ pub fn app(config: SandboxConfig) -> (Router, Shared) {
         faults: Faults { latency_ms: config.latency_ms, ..Default::default() },
         config,
         requests: Default::default(),
+        log: Vec::new(),
     };
     let shared = Shared(Arc::new(Mutex::new(world)));
     let services = Router::new()
         .merge(braintrust::routes())
         .merge(respan::routes())
         .merge(barndoor::routes())
-        .layer(middleware::from_fn_with_state(shared.clone(), faults::apply));
+        .layer(middleware::from_fn_with_state(shared.clone(), faults::apply))
+        .layer(middleware::from_fn_with_state(shared.clone(), record));
     let router = Router::new()
         .merge(services)
         .nest("/__sandbox", control::routes())
         .layer(middleware::from_fn_with_state(shared.clone(), count_requests))
         .with_state(shared.clone());
     (router, shared)
+}
+
+/// Keeps a copy of each service request; a body that is not JSON is kept as a string.
+async fn record(State(shared): State<Shared>, req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+    };
+    let json = (!bytes.is_empty()).then(|| {
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into()))
+    });
+    shared.lock().log.push(RecordedRequest {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        body: json,
+    });
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
 }
 
 async fn count_requests(State(shared): State<Shared>, req: Request, next: Next) -> Response {
