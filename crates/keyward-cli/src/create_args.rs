@@ -89,6 +89,20 @@ pub enum CreateCommand {
         #[arg(long)]
         test: bool,
     },
+    /// A Respan custom provider: an upstream key Respan calls with. The key is read from stdin or a prompt.
+    RespanProvider {
+        /// Account id or label.
+        #[arg(long)]
+        account: String,
+        /// Unique in the organization: letters, digits, '-' or '_'.
+        #[arg(long)]
+        provider_id: String,
+        #[arg(long)]
+        provider_name: String,
+        /// Configuration as a JSON object, e.g. '{"base_url": "https://api.openai.com/v1"}'.
+        #[arg(long)]
+        extra_kwargs: Option<String>,
+    },
     /// A Barndoor gateway key.
     BarndoorGatewayKey {
         /// Account id or label.
@@ -159,6 +173,10 @@ impl CreateCommand {
             CreateCommand::BraintrustAiSecret { account, name, secret_type, metadata, replace } => {
                 let secret = token_input::read_secret("Secret", "secret")?;
                 (account, NewKey::BraintrustAiSecret { name, secret_type, secret, metadata, replace_existing: Some(replace) })
+            }
+            CreateCommand::RespanProvider { account, provider_id, provider_name, extra_kwargs } => {
+                let api_key = token_input::read_secret("Upstream API key", "api_key")?;
+                (account, NewKey::RespanProvider { provider_id, provider_name, api_key, extra_kwargs })
             }
             CreateCommand::BarndoorGatewayKey { account, name, expires_at } => (account, NewKey::BarndoorGatewayKey { name, expires_at }),
             CreateCommand::BarndoorCredential {

@@ -98,6 +98,18 @@ pub enum NewKey {
         #[ts(optional)]
         is_test: Option<bool>,
     },
+    RespanProvider {
+        /// Unique in the organization, e.g. "my-openai".
+        provider_id: String,
+        provider_name: String,
+        /// The upstream key, given by the user; sent once, never stored.
+        #[ts(type = "string")]
+        api_key: SecretString,
+        /// A JSON object of configuration such as `base_url` and timeouts (never a secret).
+        #[serde(default)]
+        #[ts(optional)]
+        extra_kwargs: Option<String>,
+    },
     BarndoorGatewayKey {
         name: String,
         /// ISO 8601; must be in the future. Never expires when left out.
@@ -139,6 +151,7 @@ impl NewKey {
             NewKey::BraintrustServiceToken { .. } => KeyKind::BraintrustServiceToken,
             NewKey::BraintrustAiSecret { .. } => KeyKind::BraintrustAiSecret,
             NewKey::RespanTempKey { .. } => KeyKind::RespanTempKey,
+            NewKey::RespanProvider { .. } => KeyKind::RespanProvider,
             NewKey::BarndoorGatewayKey { .. } => KeyKind::BarndoorGatewayKey,
             NewKey::BarndoorCredential { .. } => KeyKind::BarndoorCredential,
         }
@@ -152,6 +165,7 @@ impl NewKey {
             NewKey::RespanTempKey { name, .. } => {
                 name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("(unnamed)").to_string()
             }
+            NewKey::RespanProvider { provider_name, .. } => provider_name.trim().to_string(),
             NewKey::BarndoorGatewayKey { name, .. }
             | NewKey::BarndoorCredential { name, .. }
             | NewKey::BraintrustServiceToken { name, .. }
@@ -197,6 +211,12 @@ impl NewKey {
                 check(rate(*rate_limit));
                 check(spend(*spending_limit));
             }
+            NewKey::RespanProvider { provider_id, provider_name, api_key, extra_kwargs } => {
+                check(slug("provider_id", provider_id));
+                check(text("provider_name", Some(provider_name), true));
+                check(given_key("api_key", Some(api_key), true));
+                check(json_object("extra_kwargs", extra_kwargs.as_deref()).map(|_| ()));
+            }
             NewKey::BarndoorGatewayKey { name, expires_at } => {
                 check(text("name", Some(name), true));
                 check(future("expires_at", expires_at.as_deref(), now).map(|_| ()));
@@ -240,6 +260,18 @@ fn text(field: &str, value: Option<&String>, required: bool) -> Result<()> {
     }
     if v.chars().any(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
         return Err(Error::invalid(field, "This contains control or text-direction characters."));
+    }
+    Ok(())
+}
+
+/// An identifier that goes into a URL path: letters, digits, `-` and `_`.
+fn slug(field: &str, value: &str) -> Result<()> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::invalid(field, "This cannot be empty."));
+    }
+    if v.len() > 100 || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(Error::invalid(field, "Use up to 100 letters, digits, '-' or '_'."));
     }
     Ok(())
 }

@@ -113,18 +113,21 @@ pub enum KeyKind {
     /// An upstream provider key stored in Braintrust; its secret was given by the user.
     BraintrustAiSecret,
     RespanTempKey,
+    /// An upstream provider key stored in Respan; its secret was given by the user.
+    RespanProvider,
     BarndoorGatewayKey,
     /// An upstream provider credential stored in Barndoor; its secret was given by the user.
     BarndoorCredential,
 }
 
 impl KeyKind {
-    pub const ALL: [KeyKind; 7] = [
+    pub const ALL: [KeyKind; 8] = [
         KeyKind::BraintrustApiKey,
         KeyKind::BraintrustProxyCredential,
         KeyKind::BraintrustServiceToken,
         KeyKind::BraintrustAiSecret,
         KeyKind::RespanTempKey,
+        KeyKind::RespanProvider,
         KeyKind::BarndoorGatewayKey,
         KeyKind::BarndoorCredential,
     ];
@@ -136,6 +139,7 @@ impl KeyKind {
             KeyKind::BraintrustServiceToken => "braintrust_service_token",
             KeyKind::BraintrustAiSecret => "braintrust_ai_secret",
             KeyKind::RespanTempKey => "respan_temp_key",
+            KeyKind::RespanProvider => "respan_provider",
             KeyKind::BarndoorGatewayKey => "barndoor_gateway_key",
             KeyKind::BarndoorCredential => "barndoor_credential",
         }
@@ -152,6 +156,7 @@ impl KeyKind {
             KeyKind::BraintrustServiceToken => "Service token",
             KeyKind::BraintrustAiSecret => "AI secret",
             KeyKind::RespanTempKey => "Temporary key",
+            KeyKind::RespanProvider => "Custom provider",
             KeyKind::BarndoorGatewayKey => "Gateway key",
             KeyKind::BarndoorCredential => "Credential",
         }
@@ -163,7 +168,7 @@ impl KeyKind {
             | KeyKind::BraintrustProxyCredential
             | KeyKind::BraintrustServiceToken
             | KeyKind::BraintrustAiSecret => Service::Braintrust,
-            KeyKind::RespanTempKey => Service::Respan,
+            KeyKind::RespanTempKey | KeyKind::RespanProvider => Service::Respan,
             KeyKind::BarndoorGatewayKey | KeyKind::BarndoorCredential => Service::Barndoor,
         }
     }

@@ -29,6 +29,18 @@ pub enum KeyUpdate {
         #[ts(optional)]
         prefix: Option<String>,
     },
+    RespanProvider {
+        #[serde(default)]
+        #[ts(optional)]
+        provider_name: Option<String>,
+        /// A new upstream key replaces the stored one.
+        #[serde(default)]
+        #[ts(optional, type = "string")]
+        api_key: Option<SecretString>,
+        #[serde(default)]
+        #[ts(optional)]
+        extra_kwargs: Option<String>,
+    },
     BraintrustAiSecret {
         #[serde(default)]
         #[ts(optional)]
@@ -87,6 +99,7 @@ impl KeyUpdate {
     pub fn kind(&self) -> KeyKind {
         match self {
             KeyUpdate::RespanTempKey { .. } => KeyKind::RespanTempKey,
+            KeyUpdate::RespanProvider { .. } => KeyKind::RespanProvider,
             KeyUpdate::BraintrustAiSecret { .. } => KeyKind::BraintrustAiSecret,
             KeyUpdate::BarndoorCredential { .. } => KeyKind::BarndoorCredential,
             KeyUpdate::BarndoorGatewayKey { .. } => KeyKind::BarndoorGatewayKey,
@@ -104,6 +117,10 @@ impl KeyUpdate {
                 check(non_empty_if_given("name", name.as_deref()));
                 check(future("expiry_date", expiry_date.as_deref(), now).map(|_| ()));
                 check(non_empty_if_given("prefix", prefix.as_deref()));
+            }
+            KeyUpdate::RespanProvider { provider_name, extra_kwargs, .. } => {
+                check(non_empty_if_given("provider_name", provider_name.as_deref()));
+                check(json_object("extra_kwargs", extra_kwargs.as_deref()).map(|_| ()));
             }
             KeyUpdate::BraintrustAiSecret { name, metadata, .. } => {
                 check(non_empty_if_given("name", name.as_deref()));

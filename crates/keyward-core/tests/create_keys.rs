@@ -377,3 +377,33 @@ async fn respan_patch_and_braintrust_ai_secret_patch() {
     let wrong = KeyUpdate::RespanTempKey { name: Some("x".into()), expiry_date: None, is_test: None, prefix: None };
     assert_eq!(r.core.update_key(&secret.id, wrong).await.unwrap_err().field.as_deref(), Some("kind"));
 }
+
+#[tokio::test]
+async fn respan_custom_provider_lifecycle() {
+    use keyward_core::update::KeyUpdate;
+    let r = rig(SandboxConfig { seed_respan_keys: 2, ..Default::default() }).await;
+    let id = account(&r, Service::Respan).await;
+    let given = "sk-respan-upstream-4321";
+    let req = NewKey::RespanProvider {
+        provider_id: "my-openai".into(),
+        provider_name: "My OpenAI".into(),
+        api_key: given.to_string().into(),
+        extra_kwargs: Some(r#"{"base_url": "https://api.openai.com/v1", "timeout": 30}"#.into()),
+    };
+    let made = r.core.create_key(&id, req).await.unwrap();
+    assert!(made.secret.is_none());
+    assert_eq!((made.key.preview.as_deref(), made.key.owner.as_deref()), (Some("my-openai"), Some("https://api.openai.com/v1")));
+    assert!(!db_holds(&r, given));
+
+    let report = r.core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
+    assert_eq!(report.fetched, 3, "two temporary keys and one provider");
+
+    let patch = KeyUpdate::RespanProvider { provider_name: Some("OpenAI (team)".into()), api_key: Some("sk-new-9".to_string().into()), extra_kwargs: None };
+    assert_eq!(r.core.update_key(&made.key.id, patch).await.unwrap().name, "OpenAI (team)");
+    assert_eq!(r.core.revoke_key(&made.key.id).await.unwrap().status, KeyStatus::Revoked);
+    assert!(r.sandbox.world().respan.providers.is_empty());
+
+    let bad = NewKey::RespanProvider { provider_id: "has space".into(), provider_name: "x".into(), api_key: "".to_string().into(), extra_kwargs: Some("[1]".into()) };
+    let fields: Vec<String> = bad.problems(Service::Respan, Utc::now()).into_iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["provider_id", "api_key", "extra_kwargs"]);
+}

@@ -168,6 +168,16 @@ async fn every_request_conforms_to_the_specs() {
     let bare = NewKey::RespanTempKey { name: Some("lost".into()), expiry_date: None, max_usage: None, rate_limit: None, spending_limit: None, is_test: None };
     core.create_key(&rs, bare).await.err().unwrap();
 
+    let custom = NewKey::RespanProvider {
+        provider_id: "mine".into(), provider_name: "Mine".into(), api_key: "sk-p".to_string().into(),
+        extra_kwargs: Some(r#"{"base_url": "https://x.example"}"#.into()),
+    };
+    let custom = core.create_key(&rs, custom).await.unwrap().key;
+    core.sync_account(&rs, &none).await.unwrap();
+    let patch = KeyUpdate::RespanProvider { provider_name: Some("Mine 2".into()), api_key: Some("sk-q".to_string().into()), extra_kwargs: None };
+    core.update_key(&custom.id, patch).await.unwrap();
+    core.revoke_key(&custom.id).await.unwrap();
+
     // Barndoor: credentials of both secret shapes, update/rotate, gateway keys and their changes.
     let bd = core.add_account(add(Service::Barndoor)).await.unwrap().id;
     let cred = NewKey::BarndoorCredential {

@@ -42,6 +42,8 @@ impl TempKey {
 pub struct Respan {
     pub keys: Vec<TempKey>,
     seeded: usize,
+    /// Custom providers as the API shows them (the key is write-only and kept only as a flag).
+    pub providers: Vec<Value>,
 }
 
 impl Respan {
@@ -74,6 +76,8 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/api/temporary-keys/", get(list).post(create))
         .route("/api/temporary-keys/{id}/", get(retrieve).patch(update).delete(remove))
+        .route("/api/providers/", get(list_providers).post(create_provider))
+        .route("/api/providers/{id}/", get(get_provider).put(replace_provider).patch(patch_provider).delete(delete_provider))
 }
 
 fn detail(status: StatusCode, message: &str) -> Response {
@@ -210,6 +214,86 @@ async fn remove(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path
     let before = world.respan.keys.len();
     world.respan.keys.retain(|k| k.id != id);
     if world.respan.keys.len() == before {
+        return detail(StatusCode::NOT_FOUND, "Not found.");
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+macro_rules! guard {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return r,
+        }
+    };
+}
+
+async fn list_providers(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    guard!(authorize(&shared, &headers));
+    Json(shared.lock().respan.providers.clone()).into_response()
+}
+
+/// POST is an upsert by `provider_id`, as the service documents.
+async fn create_provider(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(parse_body(&body));
+    let text = |f: &str| body.get(f).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let Some(id) = text("provider_id") else { return invalid("provider_id", "This field is required.") };
+    let Some(name) = text("provider_name") else { return invalid("provider_name", "This field is required.") };
+    match body.get("extra_kwargs") {
+        None | Some(Value::Object(_)) => {}
+        Some(_) => return invalid("extra_kwargs", "Expected a dictionary."),
+    }
+    let now = Utc::now().to_rfc3339();
+    let item = json!({
+        "id": id, "provider_id": id, "provider_name": name,
+        "extra_kwargs": body.get("extra_kwargs").cloned().unwrap_or(json!({})), "created_at": now, "updated_at": now,
+    });
+    let mut world = shared.lock();
+    world.respan.providers.retain(|p| p["provider_id"] != id.as_str());
+    world.respan.providers.push(item.clone());
+    Json(item).into_response()
+}
+
+async fn get_provider(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    match shared.lock().respan.providers.iter().find(|p| p["provider_id"] == id.as_str()) {
+        Some(p) => Json(p.clone()).into_response(),
+        None => detail(StatusCode::NOT_FOUND, "Not found."),
+    }
+}
+
+async fn change_provider(shared: Shared, headers: HeaderMap, id: String, body: axum::body::Bytes) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(parse_body(&body));
+    let mut world = shared.lock();
+    let Some(p) = world.respan.providers.iter_mut().find(|p| p["provider_id"] == id.as_str()) else {
+        return detail(StatusCode::NOT_FOUND, "Not found.");
+    };
+    if let Some(v) = body.get("provider_name") {
+        p["provider_name"] = v.clone();
+    }
+    if let Some(v) = body.get("extra_kwargs") {
+        p["extra_kwargs"] = v.clone();
+    }
+    p["updated_at"] = json!(Utc::now().to_rfc3339());
+    Json(p.clone()).into_response()
+}
+
+async fn replace_provider(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
+    change_provider(shared, headers, id, body).await
+}
+
+async fn patch_provider(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
+    change_provider(shared, headers, id, body).await
+}
+
+async fn delete_provider(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    let mut world = shared.lock();
+    let before = world.respan.providers.len();
+    world.respan.providers.retain(|p| p["provider_id"] != id.as_str());
+    if world.respan.providers.len() == before {
         return detail(StatusCode::NOT_FOUND, "Not found.");
     }
     StatusCode::NO_CONTENT.into_response()

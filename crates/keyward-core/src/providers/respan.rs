@@ -17,6 +17,7 @@ use crate::store::RemoteKey;
 use crate::time::parse_timestamp;
 
 const KEYS: &str = "/api/temporary-keys/";
+const PROVIDERS: &str = "/api/providers/";
 
 pub struct Respan {
     api: Api,
@@ -28,26 +29,37 @@ impl Respan {
     }
 
     async fn all_keys(&self, progress: PageProgress<'_>) -> Result<Vec<RemoteKey>> {
+        self.all_of(KEYS, to_remote, progress, 0).await
+    }
+
+    /// Every item of one list, following the legacy `next` pages when the answer has them.
+    async fn all_of(
+        &self,
+        path: &str,
+        parse: fn(Value) -> Result<RemoteKey>,
+        progress: PageProgress<'_>,
+        pages_before: u32,
+    ) -> Result<Vec<RemoteKey>> {
         let mut keys = Vec::new();
         let mut page = 1u32;
         let mut query: Vec<(&str, String)> = Vec::new();
         loop {
-            let body: Value = self.api.get_json(KEYS, &query).await?;
+            let body: Value = self.api.get_json(path, &query).await?;
             let (items, next) = match body {
                 Value::Array(items) => (items, None),
                 Value::Object(mut map) => {
                     let items = match map.remove("results") {
                         Some(Value::Array(items)) => items,
-                        _ => return Err(Error::new(ErrorCode::Provider, "Respan answered the key list without a list of keys.")),
+                        _ => return Err(Error::new(ErrorCode::Provider, "Respan answered a list without a list of items.")),
                     };
                     (items, map.get("next").and_then(Value::as_str).and_then(next_page))
                 }
-                _ => return Err(Error::new(ErrorCode::Provider, "Respan answered the key list with something that is not a list.")),
+                _ => return Err(Error::new(ErrorCode::Provider, "Respan answered a list with something that is not a list.")),
             };
             for raw in items {
-                keys.push(to_remote(raw)?);
+                keys.push(parse(raw)?);
             }
-            progress(page, keys.len() as u32);
+            progress(pages_before + page, keys.len() as u32);
             match next {
                 Some(n) if page < 10_000 => {
                     query = vec![("page", n.to_string())];
@@ -122,6 +134,35 @@ fn to_remote(raw: Value) -> Result<RemoteKey> {
     })
 }
 
+#[derive(Deserialize)]
+struct CustomProvider {
+    provider_id: String,
+    #[serde(default)]
+    provider_name: Option<String>,
+    #[serde(default)]
+    extra_kwargs: Option<Value>,
+    #[serde(default)]
+    created_at: Option<String>,
+}
+
+/// A custom provider's key is write-only: only its id, name and settings are listed.
+fn provider(raw: Value) -> Result<RemoteKey> {
+    let p: CustomProvider = serde_json::from_value(raw.clone())
+        .map_err(|e| Error::new(ErrorCode::Provider, format!("Respan listed a custom provider Keyward could not read ({e}).")))?;
+    let base_url = p.extra_kwargs.as_ref().and_then(|k| k.get("base_url")).and_then(Value::as_str).map(str::to_string);
+    Ok(RemoteKey {
+        kind: KeyKind::RespanProvider,
+        name: p.provider_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| p.provider_id.clone()),
+        preview: Some(p.provider_id.clone()),
+        owner: base_url,
+        created_at: p.created_at.as_deref().and_then(parse_timestamp),
+        expires_at: None,
+        limits: KeyLimits::default(),
+        provider_id: p.provider_id,
+        details: raw,
+    })
+}
+
 #[async_trait]
 impl Provider for Respan {
     async fn verify(&self) -> Result<Option<String>> {
@@ -130,10 +171,26 @@ impl Provider for Respan {
     }
 
     async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing> {
-        Ok(Listing { keys: self.all_keys(progress).await?, kinds: vec![KeyKind::RespanTempKey] })
+        let mut keys = self.all_keys(progress).await?;
+        let counted = keys.len() as u32;
+        let with_count = move |page: u32, n: u32| progress(page, counted + n);
+        keys.extend(self.all_of(PROVIDERS, provider, &with_count, 1).await?);
+        Ok(Listing { keys, kinds: vec![KeyKind::RespanTempKey, KeyKind::RespanProvider] })
     }
 
     async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
+        if let NewKey::RespanProvider { provider_id, provider_name, api_key, extra_kwargs } = request {
+            let mut body = json!({
+                "provider_id": provider_id.trim(),
+                "provider_name": provider_name.trim(),
+                "api_key": secrecy::ExposeSecret::expose_secret(api_key).trim(),
+            });
+            if let Some(k) = crate::create::json_object("extra_kwargs", extra_kwargs.as_deref()).map_err(CreateError::Refused)? {
+                body["extra_kwargs"] = k;
+            }
+            let raw: Value = self.api.send_json(Method::POST, PROVIDERS, &body).await?;
+            return Ok(Created { key: provider(raw).map_err(CreateError::Ambiguous)?, secret: None });
+        }
         let NewKey::RespanTempKey { name, expiry_date, max_usage, rate_limit, spending_limit, is_test } = request else {
             return Err(CreateError::Refused(Error::invalid("kind", format!("Respan cannot create a {}.", request.kind().label()))));
         };
@@ -163,6 +220,10 @@ impl Provider for Respan {
     }
 
     async fn find_created(&self, request: &NewKey, since: DateTime<Utc>) -> Result<Option<RemoteKey>> {
+        if let NewKey::RespanProvider { provider_id, .. } = request {
+            let all = self.all_of(PROVIDERS, provider, &|_, _| {}, 0).await?;
+            return Ok(all.into_iter().find(|p| &p.provider_id == provider_id.trim()));
+        }
         let wanted = request.display_name();
         let keys = self.all_keys(&|_, _| {}).await?;
         Ok(keys
@@ -172,6 +233,20 @@ impl Provider for Respan {
     }
 
     async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
+        if let crate::update::KeyUpdate::RespanProvider { provider_name, api_key, extra_kwargs } = update {
+            let mut body = json!({});
+            if let Some(n) = provider_name {
+                body["provider_name"] = json!(n.trim());
+            }
+            if let Some(k) = api_key.as_ref().map(|k| secrecy::ExposeSecret::expose_secret(k).trim()).filter(|k| !k.is_empty()) {
+                body["api_key"] = json!(k);
+            }
+            if let Some(k) = crate::create::json_object("extra_kwargs", extra_kwargs.as_deref())? {
+                body["extra_kwargs"] = k;
+            }
+            let raw: Value = self.api.write(Method::PATCH, &format!("{PROVIDERS}{provider_id}/"), &body).await?;
+            return provider(raw);
+        }
         let crate::update::KeyUpdate::RespanTempKey { name, expiry_date, is_test, prefix } = update else {
             return Err(Error::invalid("kind", format!("Respan cannot change a {} that way.", kind.label())));
         };
@@ -195,6 +270,7 @@ impl Provider for Respan {
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         match kind {
             KeyKind::RespanTempKey => self.api.delete(&format!("{KEYS}{provider_id}/")).await,
+            KeyKind::RespanProvider => self.api.delete(&format!("{PROVIDERS}{provider_id}/")).await,
             _ => Err(Error::invalid("kind", format!("Respan has no {} to revoke.", kind.label()))),
         }
     }

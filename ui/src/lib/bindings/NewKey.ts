@@ -55,7 +55,19 @@ rate_limit?: number,
 /**
  * US dollars.
  */
-spending_limit?: number, is_test?: boolean, } | { "kind": "barndoor_gateway_key", name: string, 
+spending_limit?: number, is_test?: boolean, } | { "kind": "respan_provider", 
+/**
+ * Unique in the organization, e.g. "my-openai".
+ */
+provider_id: string, provider_name: string, 
+/**
+ * The upstream key, given by the user; sent once, never stored.
+ */
+api_key: string, 
+/**
+ * A JSON object of configuration such as `base_url` and timeouts (never a secret).
+ */
+extra_kwargs?: string, } | { "kind": "barndoor_gateway_key", name: string, 
 /**
  * ISO 8601; must be in the future. Never expires when left out.
  */
