@@ -23,6 +23,10 @@ pub struct Faults {
     pub drop_create_next: u32,
     /// The next N service calls answer 200 with a body that is not JSON.
     pub malformed_next: u32,
+    /// The next N service calls answer `status_code` with `status_body` (JSON if it parses).
+    pub status_next: u32,
+    pub status_code: u16,
+    pub status_body: String,
 }
 
 pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Response {
@@ -43,6 +47,11 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
         } else if f.error_500_next > 0 {
             f.error_500_next -= 1;
             Some((StatusCode::INTERNAL_SERVER_ERROR, "Internal server error (injected)").into_response())
+        } else if f.status_next > 0 {
+            f.status_next -= 1;
+            let status = StatusCode::from_u16(f.status_code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let kind = if serde_json::from_str::<serde_json::Value>(&f.status_body).is_ok() { "application/json" } else { "text/plain" };
+            Some((status, [(header::CONTENT_TYPE, kind)], f.status_body.clone()).into_response())
         } else if f.malformed_next > 0 {
             f.malformed_next -= 1;
             Some(([(header::CONTENT_TYPE, "application/json")], "{\"objects\": [ this is not json").into_response())

@@ -240,7 +240,7 @@ impl Api {
             StatusCode::CONFLICT => Error::new(ErrorCode::Conflict, format!("{name} reported a conflict (409){detail}")),
             StatusCode::TOO_MANY_REQUESTS => {
                 let wait = f.retry_after.map(|d| format!(" Try again in {} s.", d.as_secs().max(1))).unwrap_or_default();
-                Error::new(ErrorCode::RateLimited, format!("{name} is rate-limiting this account (429).{wait}"))
+                Error::new(ErrorCode::RateLimited, format!("{name} is rate-limiting this account (429){}.{wait}", detail.trim_end_matches('.')))
             }
             s if s == StatusCode::BAD_REQUEST || s == StatusCode::UNPROCESSABLE_ENTITY => {
                 Error::new(ErrorCode::InvalidInput, format!("{name} rejected the request ({code}){detail}"))

@@ -1,0 +1,148 @@
+//! Every operation of every service under each error status the services send: the right
+//! code, the service's own words in the message, nothing cached that did not happen, reads
+//! retried through 429 and 5xx, creates never retried.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use keyward_core::create::NewKey;
+use keyward_core::model::{KeyQuery, NewAccount, Service, SyncProgress};
+use keyward_core::update::KeyUpdate;
+use keyward_core::vault::MemoryVault;
+use keyward_core::{ErrorCode, HttpConfig, Keyward};
+use keyward_sandbox::{spawn, Faults, SandboxConfig, SandboxHandle, DEFAULT_TOKEN};
+
+struct Rig {
+    core: Keyward,
+    sb: SandboxHandle,
+    _dir: tempfile::TempDir,
+}
+
+async fn rig() -> Rig {
+    let sb = spawn(SandboxConfig { seed_keys: 3, seed_respan_keys: 2, allow_api_key_create: true, ..Default::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let http = HttpConfig { min_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(20), ..Default::default() };
+    let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), http).unwrap();
+    Rig { core, sb, _dir: dir }
+}
+
+async fn account(r: &Rig, service: Service) -> String {
+    let input = NewAccount { service, label: format!("{service:?}"), host: r.sb.base_url.clone(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
+    r.core.add_account(input).await.unwrap().id
+}
+
+/// The body each service sends with an error, carrying `words`.
+fn body(service: Service, words: &str) -> String {
+    match service {
+        Service::Braintrust => words.to_string(),
+        Service::Respan => serde_json::json!({ "detail": words }).to_string(),
+        Service::Barndoor => serde_json::json!({ "error": { "message": words, "type": "invalid_request_error" } }).to_string(),
+    }
+}
+
+fn inject(r: &Rig, status: u16, body: String) {
+    r.sb.world().faults = Faults { status_next: 1, status_code: status, status_body: body, ..Default::default() };
+}
+
+fn creates() -> Vec<(Service, NewKey)> {
+    vec![
+        (Service::Braintrust, NewKey::BraintrustApiKey { name: "m".into() }),
+        (Service::Braintrust, NewKey::BraintrustProxyCredential { model: None, ttl_seconds: None, logging_project: None }),
+        (Service::Braintrust, NewKey::BraintrustServiceToken { name: "m".into(), service_account_id: "sa".into(), replace_existing: None }),
+        (Service::Braintrust, NewKey::BraintrustAiSecret { name: "m".into(), secret_type: None, secret: "sk".to_string().into(), metadata: None, replace_existing: None }),
+        (Service::Respan, NewKey::RespanTempKey { name: Some("m".into()), expiry_date: None, max_usage: None, rate_limit: None, spending_limit: None, is_test: None }),
+        (Service::Respan, NewKey::RespanProvider { provider_id: "m".into(), provider_name: "m".into(), api_key: "sk".to_string().into(), extra_kwargs: None }),
+        (Service::Barndoor, NewKey::BarndoorGatewayKey { name: "m".into(), expires_at: None }),
+        (Service::Barndoor, NewKey::BarndoorCredential {
+            name: "m".into(), model_provider: "openai".into(), base_url: "https://api.openai.com/v1".into(), auth_type: None,
+            api_key: Some("sk".to_string().into()), credentials: None, settings: None, change_note: None,
+        }),
+    ]
+}
+
+#[tokio::test]
+async fn creates_map_every_refusal_and_cache_nothing() {
+    let r = rig().await;
+    let mut accounts = std::collections::HashMap::new();
+    for s in Service::ALL {
+        accounts.insert(s, account(&r, s).await);
+    }
+    let cases = [
+        (401, ErrorCode::Unauthorized),
+        (403, ErrorCode::Forbidden),
+        (404, ErrorCode::NotFound),
+        (409, ErrorCode::Conflict),
+        (400, ErrorCode::InvalidInput),
+        (422, ErrorCode::InvalidInput),
+        (429, ErrorCode::RateLimited),
+    ];
+    for (service, request) in creates() {
+        for (status, code) in cases {
+            let words = format!("sandbox says no to {:?} with {status}", request.kind());
+            inject(&r, status, body(service, &words));
+            let err = r.core.create_key(&accounts[&service], request.clone()).await.err().unwrap();
+            assert_eq!(err.code, code, "{:?} {status}: {}", request.kind(), err.message);
+            let explained = err.message.contains(&words) || matches!(status, 401 | 409) || err.message.contains("service token");
+            assert!(explained, "{:?} {status}: the service's words are lost: {}", request.kind(), err.message);
+        }
+    }
+    assert!(r.core.list_keys(&KeyQuery::default()).unwrap().is_empty(), "nothing refused was cached");
+    let posts: u64 = r.sb.world().requests.iter().filter(|(k, _)| k.starts_with("POST /v1") || k.starts_with("POST /api")).map(|(_, v)| v).sum();
+    assert_eq!(posts, (creates().len() * cases.len()) as u64, "one request per attempt: no create was retried");
+}
+
+#[tokio::test]
+async fn reads_ride_out_429_and_5xx_but_report_other_failures() {
+    let r = rig().await;
+    for service in Service::ALL {
+        let id = account(&r, service).await;
+        let none = |_: SyncProgress| {};
+        for status in [429, 500, 502, 503] {
+            let retry = if status == 429 { Faults { rate_limit_next: 2, retry_after_secs: 0, ..Default::default() } } else {
+                Faults { status_next: 2, status_code: status, status_body: body(service, "busy"), ..Default::default() }
+            };
+            r.sb.world().faults = retry;
+            r.core.sync_account(&id, &none).await.unwrap_or_else(|e| panic!("{service:?} {status}: {}", e.message));
+        }
+        for (status, code) in [(401, ErrorCode::Unauthorized), (404, ErrorCode::NotFound), (400, ErrorCode::InvalidInput)] {
+            inject(&r, status, body(service, "no listing for you"));
+            let err = r.core.sync_account(&id, &none).await.unwrap_err();
+            assert_eq!(err.code, code, "{service:?} {status}");
+            assert_eq!(r.core.get_account(&id).unwrap().last_sync_error.unwrap().code, code);
+        }
+        r.sb.world().faults = Faults { malformed_next: 1, ..Default::default() };
+        let err = r.core.sync_account(&id, &none).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::Provider, "{service:?}: a malformed body is the service's fault, said plainly");
+    }
+}
+
+#[tokio::test]
+async fn updates_and_deletes_report_refusals_and_a_missing_key_counts_as_revoked() {
+    let r = rig().await;
+    let rs = account(&r, Service::Respan).await;
+    let bd = account(&r, Service::Barndoor).await;
+    let temp = r.core.create_key(&rs, creates()[4].1.clone()).await.unwrap().key;
+    let cred = r.core.create_key(&bd, creates()[7].1.clone()).await.unwrap().key;
+
+    for (status, code) in [(401, ErrorCode::Unauthorized), (403, ErrorCode::Forbidden), (404, ErrorCode::NotFound), (409, ErrorCode::Conflict), (422, ErrorCode::InvalidInput)] {
+        inject(&r, status, body(Service::Respan, "patch refused"));
+        let patch = KeyUpdate::RespanTempKey { name: Some("n".into()), expiry_date: None, is_test: None, prefix: None };
+        assert_eq!(r.core.update_key(&temp.id, patch).await.unwrap_err().code, code, "respan patch {status}");
+        inject(&r, status, body(Service::Barndoor, "put refused"));
+        let put = KeyUpdate::BarndoorCredential { name: Some("n".into()), base_url: None, auth_type: None, api_key: None, credentials: None, settings: None, change_note: None };
+        assert_eq!(r.core.update_key(&cred.id, put).await.unwrap_err().code, code, "barndoor put {status}");
+    }
+    assert_eq!(r.core.audit_log(100).unwrap().iter().filter(|e| e.outcome != "ok" && e.action == "key.update").count(), 10);
+
+    for (status, code) in [(401, ErrorCode::Unauthorized), (403, ErrorCode::Forbidden), (409, ErrorCode::Conflict)] {
+        inject(&r, status, body(Service::Respan, "delete refused"));
+        assert_eq!(r.core.revoke_key(&temp.id).await.unwrap_err().code, code, "delete {status}");
+        assert_ne!(r.core.find_key(&temp.id, None).unwrap().status, keyward_core::model::KeyStatus::Revoked);
+    }
+    // Deleted elsewhere already: the goal is reached.
+    inject(&r, 404, body(Service::Respan, "Not found."));
+    assert_eq!(r.core.revoke_key(&temp.id).await.unwrap().status, keyward_core::model::KeyStatus::Revoked);
+    // A delete rides out a 503 like any idempotent call.
+    r.sb.world().faults = Faults { status_next: 1, status_code: 503, status_body: "busy".into(), ..Default::default() };
+    assert_eq!(r.core.revoke_key(&cred.id).await.unwrap().status, keyward_core::model::KeyStatus::Revoked);
+}
