@@ -6,6 +6,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use keyward_core::model::{KeyKind, KeyQuery, NewAccount, Service, SyncProgress};
 use keyward_core::update::KeyUpdate;
+use keyward_core::validation::{Validation, ValidationOutcome};
 use keyward_core::vault::KeyringVault;
 use keyward_core::{host, Error, HttpConfig, Keyward, Result};
 
@@ -81,6 +82,31 @@ enum Command {
         /// Disable (true) or enable (false) a Barndoor gateway key.
         #[arg(long)]
         disabled: Option<bool>,
+    },
+    /// Ask Barndoor whether it can assume an AWS role, before saving a Bedrock credential.
+    ValidateAwsRole {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        region: String,
+        #[arg(long)]
+        role_arn: String,
+        #[arg(long)]
+        external_id: String,
+    },
+    /// Ask Barndoor whether it can reach Vertex AI. With --credentials-json, a service-account key
+    /// (a JSON object) is read from stdin.
+    ValidateVertex {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        project_id: String,
+        #[arg(long)]
+        location: String,
+        #[arg(long)]
+        auth_type: Option<String>,
+        #[arg(long)]
+        credentials_json: bool,
     },
     /// What Keyward did: newest first.
     Audit {
@@ -226,12 +252,35 @@ pub async fn run(args: Args) -> Result<()> {
             eprintln!("Updated {} “{}”.", row.kind.label(), row.name);
             Ok(())
         }
+        Command::ValidateAwsRole { account, region, role_arn, external_id } => {
+            let account = core.find_account(&account)?;
+            let check = Validation::BarndoorAwsRole { region, iam_role_arn: role_arn, external_id };
+            report_validation(core.validate_setup(&account.id, check).await?)
+        }
+        Command::ValidateVertex { account, project_id, location, auth_type, credentials_json } => {
+            let account = core.find_account(&account)?;
+            let credentials = credentials_json.then(|| token_input::read_secret("Service-account key (JSON)", "credentials")).transpose()?;
+            let check = Validation::BarndoorGoogleVertex {
+                project_id, location, auth_type, model_api_family: None, target_service_account: None, credentials, model: None,
+            };
+            report_validation(core.validate_setup(&account.id, check).await?)
+        }
         Command::Audit { json, limit } => output::audit(&core.audit_log(limit)?, json),
         Command::Keys(KeysCommand::List { json, search, account, include_gone }) => {
             let account_id = account.map(|a| core.find_account(&a).map(|a| a.id)).transpose()?;
             let query = KeyQuery { search, account_id, include_gone: Some(include_gone) };
             output::keys(&core.list_keys(&query)?, json)
         }
+    }
+}
+
+/// A failed check is an answer, not an error of Keyward's: it is said, and the exit code is 1.
+fn report_validation(outcome: ValidationOutcome) -> Result<()> {
+    if outcome.ok {
+        eprintln!("{}", outcome.message);
+        Ok(())
+    } else {
+        Err(Error::new(keyward_core::ErrorCode::InvalidInput, outcome.message))
     }
 }
 

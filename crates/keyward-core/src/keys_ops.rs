@@ -138,6 +138,27 @@ impl Keyward {
         result
     }
 
+    /// Asks the account's service to try a setup (Barndoor: assume an AWS role, reach Vertex).
+    pub async fn validate_setup(&self, account_id: &str, check: crate::validation::Validation) -> Result<crate::validation::ValidationOutcome> {
+        let account = self.get_account(account_id)?;
+        if account.service != check.service() {
+            return Err(Error::invalid("kind", format!("This check is for a {} account.", check.service().display_name())));
+        }
+        check.check()?;
+        let outcome = self.provider_for(&account)?.validate(&check).await;
+        let target = match &check {
+            crate::validation::Validation::BarndoorAwsRole { iam_role_arn, .. } => iam_role_arn.clone(),
+            crate::validation::Validation::BarndoorGoogleVertex { project_id, .. } => project_id.clone(),
+        };
+        let failed = match &outcome {
+            Ok(o) if !o.ok => Some(Error::new(ErrorCode::InvalidInput, o.message.clone())),
+            Ok(_) => None,
+            Err(e) => Some(e.clone()),
+        };
+        self.record(Some(&account.id), "setup.validate", &target, failed.as_ref(), None);
+        outcome
+    }
+
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         self.store.list_audit(limit)
     }

@@ -13,6 +13,7 @@ pub mod secret;
 pub mod store;
 mod time;
 pub mod update;
+pub mod validation;
 pub mod validate;
 pub mod vault;
 

@@ -118,10 +118,12 @@ pub enum KeyKind {
     BarndoorGatewayKey,
     /// An upstream provider credential stored in Barndoor; its secret was given by the user.
     BarndoorCredential,
+    /// A Barndoor route that uses a credential; listed with its health, never created here.
+    BarndoorProvider,
 }
 
 impl KeyKind {
-    pub const ALL: [KeyKind; 8] = [
+    pub const ALL: [KeyKind; 9] = [
         KeyKind::BraintrustApiKey,
         KeyKind::BraintrustProxyCredential,
         KeyKind::BraintrustServiceToken,
@@ -130,6 +132,7 @@ impl KeyKind {
         KeyKind::RespanProvider,
         KeyKind::BarndoorGatewayKey,
         KeyKind::BarndoorCredential,
+        KeyKind::BarndoorProvider,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -142,6 +145,7 @@ impl KeyKind {
             KeyKind::RespanProvider => "respan_provider",
             KeyKind::BarndoorGatewayKey => "barndoor_gateway_key",
             KeyKind::BarndoorCredential => "barndoor_credential",
+            KeyKind::BarndoorProvider => "barndoor_provider",
         }
     }
 
@@ -159,6 +163,7 @@ impl KeyKind {
             KeyKind::RespanProvider => "Custom provider",
             KeyKind::BarndoorGatewayKey => "Gateway key",
             KeyKind::BarndoorCredential => "Credential",
+            KeyKind::BarndoorProvider => "Provider",
         }
     }
 
@@ -169,7 +174,7 @@ impl KeyKind {
             | KeyKind::BraintrustServiceToken
             | KeyKind::BraintrustAiSecret => Service::Braintrust,
             KeyKind::RespanTempKey | KeyKind::RespanProvider => Service::Respan,
-            KeyKind::BarndoorGatewayKey | KeyKind::BarndoorCredential => Service::Barndoor,
+            KeyKind::BarndoorGatewayKey | KeyKind::BarndoorCredential | KeyKind::BarndoorProvider => Service::Barndoor,
         }
     }
 }

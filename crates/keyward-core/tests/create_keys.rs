@@ -407,3 +407,36 @@ async fn respan_custom_provider_lifecycle() {
     let fields: Vec<String> = bad.problems(Service::Respan, Utc::now()).into_iter().map(|p| p.field).collect();
     assert_eq!(fields, ["provider_id", "api_key", "extra_kwargs"]);
 }
+
+#[tokio::test]
+async fn barndoor_providers_show_health_and_setups_validate() {
+    use keyward_core::validation::Validation;
+    let r = rig(SandboxConfig::default()).await;
+    let id = account(&r, Service::Barndoor).await;
+    let cred = r.core.create_key(&id, openai_credential("OpenAI", "sk-1")).await.unwrap().key;
+    for name in ["route-a", "route-b"] {
+        r.sandbox.world().barndoor.providers.push((uuid::Uuid::new_v4().to_string(), name.into(), cred.provider_id.clone()));
+    }
+    r.core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
+    let rows = r.core.list_keys(&KeyQuery { search: Some("route".into()), ..Default::default() }).unwrap();
+    let health: Vec<(String, Option<String>)> = rows.iter().map(|k| (k.name.clone(), k.preview.clone())).collect();
+    assert_eq!(health.len(), 2);
+    assert!(health.iter().all(|(_, h)| matches!(h.as_deref(), Some("healthy" | "unhealthy" | "unverified"))), "{health:?}");
+    assert!(rows.iter().all(|k| k.kind == KeyKind::BarndoorProvider));
+
+    let role = |arn: &str| Validation::BarndoorAwsRole { region: "us-east-1".into(), iam_role_arn: arn.into(), external_id: "ext".into() };
+    assert!(r.core.validate_setup(&id, role("arn:aws:iam::123:role/gw")).await.unwrap().ok);
+    let refused = r.core.validate_setup(&id, role("arn:aws:s3:::bucket")).await.unwrap();
+    assert!(!refused.ok && refused.message.contains("could not assume"), "{}", refused.message);
+    assert_eq!(r.core.validate_setup(&id, role("not-an-arn")).await.unwrap_err().field.as_deref(), Some("iam_role_arn"));
+
+    let vertex = |creds: Option<&str>| Validation::BarndoorGoogleVertex {
+        project_id: "proj".into(), location: "us-central1".into(), auth_type: Some("google_service_account".into()),
+        model_api_family: None, target_service_account: None, credentials: creds.map(|c| c.to_string().into()), model: None,
+    };
+    assert!(r.core.validate_setup(&id, vertex(Some(r#"{"private_key": "-----BEGIN"}"#))).await.unwrap().ok);
+    assert!(!r.core.validate_setup(&id, vertex(None)).await.unwrap().ok);
+    let err = r.core.validate_setup(&id, vertex(Some("{\"private_key\": \"SECRETPEM"))).await.unwrap_err();
+    assert!(err.field.as_deref() == Some("credentials") && !err.message.contains("SECRETPEM"));
+    assert!(!db_holds(&r, "-----BEGIN"));
+}

@@ -54,10 +54,14 @@ fn template_matches(template: &str, path: &str) -> bool {
 
 /// Every problem with one request, empty when it conforms.
 fn check(specs: &[(&str, Value)], req: &RecordedRequest) -> Vec<String> {
+    // A literal segment beats a parameter: `/connections/aws-role-validate` is not `/connections/{id}`.
     let mut found = None;
+    let mut fewest_params = usize::MAX;
     for (name, doc) in specs {
         for (template, item) in doc["paths"].as_object().unwrap() {
-            if template_matches(template, &req.path) {
+            let params = template.matches('{').count();
+            if template_matches(template, &req.path) && params < fewest_params {
+                fewest_params = params;
                 found = Some((name, doc, template, item));
             }
         }
@@ -202,6 +206,15 @@ async fn every_request_conforms_to_the_specs() {
     core.update_key(&gw.id, KeyUpdate::BarndoorGatewayKey { disabled: Some(true), expires_at: Some("2099-03-01".into()), clear_expiry: None }).await.unwrap();
     core.update_key(&gw.id, KeyUpdate::BarndoorGatewayKey { disabled: Some(false), expires_at: None, clear_expiry: Some(true) }).await.unwrap();
     core.sync_account(&bd, &none).await.unwrap();
+    use keyward_core::validation::Validation;
+    let role = Validation::BarndoorAwsRole { region: "us-east-1".into(), iam_role_arn: "arn:aws:iam::1:role/r".into(), external_id: "e".into() };
+    core.validate_setup(&bd, role).await.unwrap();
+    let vertex = Validation::BarndoorGoogleVertex {
+        project_id: "p".into(), location: "us-central1".into(), auth_type: Some("google_service_account".into()),
+        model_api_family: Some("vertex_gemini".into()), target_service_account: Some("sa@p.iam".into()),
+        credentials: Some(r#"{"private_key": "k"}"#.to_string().into()), model: Some("gemini-1.5-pro".into()),
+    };
+    core.validate_setup(&bd, vertex).await.unwrap();
     core.revoke_key(&gw.id).await.unwrap();
     core.revoke_key(&cred.id).await.unwrap();
     sb.world().faults = Faults { drop_create_next: 1, ..Default::default() };

@@ -33,6 +33,9 @@ pub fn routes() -> Router<Shared> {
         .route("/api/llm-gateway/admin/connections", get(list_connections).post(create_connection))
         .route("/api/llm-gateway/admin/connections/{id}", get(get_connection).put(update_connection).delete(delete_connection))
         .route("/api/llm-gateway/admin/api-keys", get(list_api_keys).post(create_api_key))
+        .route("/api/llm-gateway/admin/providers", get(list_providers))
+        .route("/api/llm-gateway/admin/connections/aws-role-validate", axum::routing::post(validate_aws_role))
+        .route("/api/llm-gateway/admin/connections/google-vertex-validate", axum::routing::post(validate_vertex))
         .route("/api/llm-gateway/admin/api-keys/{id}", get(get_api_key).patch(set_disabled).delete(revoke_api_key))
         .route("/api/llm-gateway/admin/api-keys/{id}/rotate", axum::routing::post(rotate_api_key))
         .route("/api/llm-gateway/admin/api-keys/{id}/expiry", axum::routing::put(set_expiry))
@@ -273,4 +276,48 @@ async fn rotate_api_key(State(shared): State<Shared>, headers: HeaderMap, Path(i
         "rotated_at": key["rotated_at"], "previous_key_expires_at": null,
     }))
     .into_response()
+}
+
+async fn list_providers(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    guard!(authorize(&shared, &headers));
+    let world = shared.lock();
+    let items: Vec<Value> = world
+        .barndoor
+        .providers
+        .iter()
+        .enumerate()
+        .map(|(i, (id, name, connection))| {
+            let health = ["healthy", "unhealthy", "unverified"][i % 3];
+            json!({
+                "id": id, "org_id": ORG, "name": name, "connection_id": connection, "model_provider": "openai",
+                "auth_type": "api_key", "base_url": "https://api.openai.com/v1", "billing_mode": "byok",
+                "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "enabled": true,
+                "enforce_health_check": false, "health_status": health,
+                "model_sync_mode": "manual", "secret_path": format!("kv/llm-gateway/{connection}"), "settings": {},
+            })
+        })
+        .collect();
+    Json(items).into_response()
+}
+
+/// The sandbox "assumes" a role whose ARN looks like one and that has an external id.
+async fn validate_aws_role(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(object(&body));
+    let region = guard!(string(&body, "region"));
+    let arn = guard!(string(&body, "iam_role_arn"));
+    let external = guard!(string(&body, "external_id"));
+    let ok = arn.starts_with("arn:aws:iam::") && arn.contains(":role/") && !external.is_empty() && !region.is_empty();
+    Json(json!({ "ok": ok })).into_response()
+}
+
+/// Vertex works when a project and location are given and, for service-account auth, a key with a private_key.
+async fn validate_vertex(State(shared): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    guard!(authorize(&shared, &headers));
+    let body = guard!(object(&body));
+    guard!(string(&body, "project_id"));
+    guard!(string(&body, "location"));
+    let needs_key = body.get("auth_type").and_then(Value::as_str) == Some("google_service_account");
+    let has_key = body.get("credentials").and_then(|c| c.get("private_key")).is_some();
+    Json(json!({ "ok": !needs_key || has_key })).into_response()
 }

@@ -20,6 +20,7 @@ use crate::time::parse_timestamp;
 
 const CONNECTIONS: &str = "/api/llm-gateway/admin/connections";
 const API_KEYS: &str = "/api/llm-gateway/admin/api-keys";
+const PROVIDERS: &str = "/api/llm-gateway/admin/providers";
 
 pub struct Barndoor {
     api: Api,
@@ -110,6 +111,35 @@ fn credential(raw: Value) -> Result<RemoteKey> {
     })
 }
 
+#[derive(Deserialize)]
+struct ProviderRoute {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    model_provider: Option<String>,
+    #[serde(default)]
+    health_status: Option<String>,
+    #[serde(default)]
+    created_at: Option<String>,
+}
+
+/// A provider holds no secret of its own; its health is what a person wants to see.
+fn provider_route(raw: Value) -> Result<RemoteKey> {
+    let p: ProviderRoute = serde_json::from_value(raw.clone()).map_err(|e| unreadable("provider", e))?;
+    Ok(RemoteKey {
+        kind: KeyKind::BarndoorProvider,
+        name: p.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),
+        preview: Some(p.health_status.unwrap_or_else(|| "unverified".into())),
+        owner: p.model_provider,
+        created_at: ts(&p.created_at),
+        expires_at: None,
+        limits: KeyLimits::default(),
+        provider_id: p.id,
+        details: raw,
+    })
+}
+
 fn array(v: Value, what: &str) -> Result<Vec<Value>> {
     match v {
         Value::Array(items) => Ok(items),
@@ -142,7 +172,11 @@ impl Provider for Barndoor {
             out.push(credential(raw)?);
         }
         progress(2, out.len() as u32);
-        Ok(Listing { keys: out, kinds: vec![KeyKind::BarndoorGatewayKey, KeyKind::BarndoorCredential] })
+        for raw in array(self.api.get_json(PROVIDERS, &[]).await?, "provider")? {
+            out.push(provider_route(raw)?);
+        }
+        progress(3, out.len() as u32);
+        Ok(Listing { keys: out, kinds: vec![KeyKind::BarndoorGatewayKey, KeyKind::BarndoorCredential, KeyKind::BarndoorProvider] })
     }
 
     async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
@@ -259,6 +293,35 @@ impl Provider for Barndoor {
             .map_err(CreateError::Ambiguous)?
             .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Barndoor reports this key as revoked.")))?;
         Ok(Created { key, secret: Some(secret) })
+    }
+
+    async fn validate(&self, check: &crate::validation::Validation) -> Result<crate::validation::ValidationOutcome> {
+        use crate::validation::{Validation, ValidationOutcome};
+        let (path, body, what) = match check {
+            Validation::BarndoorAwsRole { region, iam_role_arn, external_id } => (
+                "/api/llm-gateway/admin/connections/aws-role-validate",
+                json!({ "region": region.trim(), "iam_role_arn": iam_role_arn.trim(), "external_id": external_id.trim() }),
+                "assume the AWS role",
+            ),
+            Validation::BarndoorGoogleVertex { project_id, location, auth_type, model_api_family, target_service_account, credentials, model } => {
+                let mut body = json!({ "project_id": project_id.trim(), "location": location.trim() });
+                for (field, value) in [("auth_type", auth_type), ("model_api_family", model_api_family), ("target_service_account", target_service_account), ("model", model)] {
+                    if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                        body[field] = json!(v);
+                    }
+                }
+                if let Some(c) = credentials.as_ref().filter(|c| !c.expose_secret().trim().is_empty()) {
+                    body["credentials"] = serde_json::from_str(c.expose_secret())
+                        .map_err(|_| Error::invalid("credentials", "The credentials are not valid JSON."))?;
+                }
+                ("/api/llm-gateway/admin/connections/google-vertex-validate", body, "reach Vertex AI with these settings")
+            }
+        };
+        let answer: Value = self.api.write(Method::POST, path, &body).await?;
+        let ok = answer.get("ok").and_then(Value::as_bool).unwrap_or(false);
+        let detail = answer.get("message").or_else(|| answer.get("detail")).and_then(Value::as_str).map(|d| format!(" ({d})")).unwrap_or_default();
+        let message = if ok { format!("Barndoor can {what}.") } else { format!("Barndoor could not {what}{detail}.") };
+        Ok(ValidationOutcome { ok, message })
     }
 
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {

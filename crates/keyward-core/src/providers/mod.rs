@@ -52,6 +52,11 @@ pub trait Provider: Send + Sync {
         Err(CreateError::Refused(unsupported(kind)))
     }
 
+    /// Asks the service whether a setup works before it is saved (Barndoor's AWS-role and Vertex checks).
+    async fn validate(&self, check: &crate::validation::Validation) -> Result<crate::validation::ValidationOutcome> {
+        Err(Error::invalid("kind", format!("{} has no such check.", check.service().display_name())))
+    }
+
     /// Revokes (deletes) a key at the service.
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         let _ = provider_id;

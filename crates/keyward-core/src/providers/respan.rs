@@ -222,7 +222,7 @@ impl Provider for Respan {
     async fn find_created(&self, request: &NewKey, since: DateTime<Utc>) -> Result<Option<RemoteKey>> {
         if let NewKey::RespanProvider { provider_id, .. } = request {
             let all = self.all_of(PROVIDERS, provider, &|_, _| {}, 0).await?;
-            return Ok(all.into_iter().find(|p| &p.provider_id == provider_id.trim()));
+            return Ok(all.into_iter().find(|p| p.provider_id == provider_id.trim()));
         }
         let wanted = request.display_name();
         let keys = self.all_keys(&|_, _| {}).await?;
