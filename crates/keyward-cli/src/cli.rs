@@ -147,6 +147,13 @@ enum AccountsCommand {
 
 #[derive(Subcommand)]
 enum KeysCommand {
+    /// Fetch one key from its service now (every field it returns) and update the cache.
+    Show {
+        /// Key id, the service's id, or its name.
+        key: String,
+        #[arg(long)]
+        account: Option<String>,
+    },
     /// List cached keys, newest first.
     List {
         #[arg(long)]
@@ -266,6 +273,11 @@ pub async fn run(args: Args) -> Result<()> {
             report_validation(core.validate_setup(&account.id, check).await?)
         }
         Command::Audit { json, limit } => output::audit(&core.audit_log(limit)?, json),
+        Command::Keys(KeysCommand::Show { key, account }) => {
+            let found = find_key(&core, &key, account.as_deref())?;
+            let fresh = core.refresh_key(&found.id).await?;
+            output::key_detail(&fresh, &core.key_details(&fresh.id)?)
+        }
         Command::Keys(KeysCommand::List { json, search, account, include_gone }) => {
             let account_id = account.map(|a| core.find_account(&a).map(|a| a.id)).transpose()?;
             let query = KeyQuery { search, account_id, include_gone: Some(include_gone) };

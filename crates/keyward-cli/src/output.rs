@@ -97,3 +97,10 @@ pub fn audit(entries: &[AuditEntry], as_json: bool) -> Result<()> {
     table(&["WHEN (UTC)", "ACTION", "TARGET", "OUTCOME", "DETAIL"], rows);
     Ok(())
 }
+
+/// One key with every field its service returned, as JSON (the details never hold a secret).
+pub fn key_detail(key: &KeyRow, details: &serde_json::Value) -> Result<()> {
+    let mut value = serde_json::to_value(key).map_err(|e| Error::new(ErrorCode::Internal, format!("Could not write JSON: {e}")))?;
+    value["details"] = details.clone();
+    json(&value)
+}

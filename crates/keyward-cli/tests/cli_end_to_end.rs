@@ -93,6 +93,12 @@ async fn respan_temporary_key_create_list_revoke_audit() {
     assert_eq!(rows[0]["spend_limit"], 12.5);
     assert_eq!(rows[0]["is_test"], true);
 
+    let shown = keyward(data, &["keys", "show", "ci-bot"], "");
+    assert!(shown.status.success(), "{}", text(&shown.stderr));
+    let detail: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(detail["details"]["max_usage"], 100);
+    assert!(detail["details"].get("api_key").is_none(), "the minted secret is not in the cached details");
+
     let past = keyward(data, &["create", "respan-temp", "--account", "Gateway", "--expiry", "2001-01-01"], "");
     assert_eq!(past.status.code(), Some(2));
     assert!(text(&past.stderr).contains("past"));

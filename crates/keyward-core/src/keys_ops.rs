@@ -106,6 +106,26 @@ impl Keyward {
         self.store.get_key(key_id)
     }
 
+    /// Fetches one key from its service and caches what it says now; a key the service no
+    /// longer has is marked gone.
+    pub async fn refresh_key(&self, key_id: &str) -> Result<KeyRow> {
+        let key = self.store.get_key(key_id)?;
+        let account = self.get_account(&key.account_id)?;
+        match self.provider_for(&account)?.get_key(key.kind, &key.provider_id).await? {
+            Some(remote) => self.store.insert_created(&account.id, &remote, Utc::now()),
+            None => {
+                self.store.mark_gone(&key.id, Utc::now())?;
+                self.store.get_key(key_id)
+            }
+        }
+    }
+
+    /// Every field the service returned for a key, for a detail view. Never a secret: creates
+    /// strip the minted secret before caching, and given secrets are never part of an answer.
+    pub fn key_details(&self, key_id: &str) -> Result<serde_json::Value> {
+        self.store.key_details(key_id)
+    }
+
     /// Changes a key at its service and caches what the service answers.
     pub async fn update_key(&self, key_id: &str, update: crate::update::KeyUpdate) -> Result<KeyRow> {
         let key = self.store.get_key(key_id)?;

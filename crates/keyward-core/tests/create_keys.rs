@@ -440,3 +440,39 @@ async fn barndoor_providers_show_health_and_setups_validate() {
     assert!(err.field.as_deref() == Some("credentials") && !err.message.contains("SECRETPEM"));
     assert!(!db_holds(&r, "-----BEGIN"));
 }
+
+#[tokio::test]
+async fn refresh_fetches_one_key_of_every_kind_and_notices_deletion() {
+    let r = rig(SandboxConfig { seed_keys: 1, seed_respan_keys: 1, ..Default::default() }).await;
+    let bt = account(&r, Service::Braintrust).await;
+    let rs = account(&r, Service::Respan).await;
+    let bd = account(&r, Service::Barndoor).await;
+    let made = [
+        r.core.create_key(&bt, NewKey::BraintrustServiceToken { name: "st".into(), service_account_id: "sa".into(), replace_existing: None }).await.unwrap().key,
+        r.core.create_key(&bt, NewKey::BraintrustAiSecret { name: "AI".into(), secret_type: None, secret: "sk-1".to_string().into(), metadata: None, replace_existing: None }).await.unwrap().key,
+        r.core.create_key(&rs, NewKey::RespanProvider { provider_id: "p".into(), provider_name: "P".into(), api_key: "sk-2".to_string().into(), extra_kwargs: None }).await.unwrap().key,
+        r.core.create_key(&bd, openai_credential("C", "sk-3")).await.unwrap().key,
+        r.core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "g".into(), expires_at: None }).await.unwrap().key,
+    ];
+    for s in [&bt, &rs, &bd] {
+        r.core.sync_account(s, &|_: SyncProgress| {}).await.unwrap();
+    }
+    let all = r.core.list_keys(&KeyQuery::default()).unwrap();
+    let seeded_bt = all.iter().find(|k| k.kind == KeyKind::BraintrustApiKey).unwrap();
+    let seeded_rs = all.iter().find(|k| k.kind == KeyKind::RespanTempKey).unwrap();
+    for key in made.iter().chain([seeded_bt, seeded_rs]) {
+        let fresh = r.core.refresh_key(&key.id).await.unwrap();
+        assert_eq!((fresh.kind, fresh.status), (key.kind, KeyStatus::Active), "{:?}", key.kind);
+    }
+    r.sandbox.world().respan.providers.clear();
+    assert_eq!(r.core.refresh_key(&made[2].id).await.unwrap().status, KeyStatus::Gone);
+}
+
+#[tokio::test]
+async fn a_flaky_service_still_syncs() {
+    let r = rig(SandboxConfig { seed_keys: 300, ..Default::default() }).await;
+    let id = account(&r, Service::Braintrust).await;
+    r.sandbox.world().faults = Faults { error_rate_percent: 30, ..Default::default() };
+    let report = r.core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
+    assert_eq!(report.fetched, 300);
+}

@@ -152,6 +152,11 @@ async fn every_request_conforms_to_the_specs() {
     let ai = core.create_key(&bt, ai).await.unwrap().key;
     let patch = KeyUpdate::BraintrustAiSecret { name: Some("OPENAI2".into()), secret_type: None, secret: Some("sk-y".to_string().into()), metadata: None };
     core.update_key(&ai.id, patch).await.unwrap();
+    for key in core.list_keys(&keyward_core::model::KeyQuery { account_id: Some(bt.clone()), ..Default::default() }).unwrap() {
+        if key.kind != keyward_core::model::KeyKind::BraintrustProxyCredential {
+            core.refresh_key(&key.id).await.unwrap();
+        }
+    }
     core.revoke_key(&ai.id).await.unwrap();
     core.revoke_key(&api_key.id).await.unwrap();
     sb.world().faults = Faults { drop_create_next: 1, ..Default::default() };
@@ -180,6 +185,8 @@ async fn every_request_conforms_to_the_specs() {
     core.sync_account(&rs, &none).await.unwrap();
     let patch = KeyUpdate::RespanProvider { provider_name: Some("Mine 2".into()), api_key: Some("sk-q".to_string().into()), extra_kwargs: None };
     core.update_key(&custom.id, patch).await.unwrap();
+    core.refresh_key(&custom.id).await.unwrap();
+    core.refresh_key(&temp.id).await.unwrap_or_else(|e| panic!("{}", e.message));
     core.revoke_key(&custom.id).await.unwrap();
 
     // Barndoor: credentials of both secret shapes, update/rotate, gateway keys and their changes.
@@ -206,6 +213,9 @@ async fn every_request_conforms_to_the_specs() {
     core.update_key(&gw.id, KeyUpdate::BarndoorGatewayKey { disabled: Some(true), expires_at: Some("2099-03-01".into()), clear_expiry: None }).await.unwrap();
     core.update_key(&gw.id, KeyUpdate::BarndoorGatewayKey { disabled: Some(false), expires_at: None, clear_expiry: Some(true) }).await.unwrap();
     core.sync_account(&bd, &none).await.unwrap();
+    for key in core.list_keys(&keyward_core::model::KeyQuery { account_id: Some(bd.clone()), ..Default::default() }).unwrap() {
+        core.refresh_key(&key.id).await.unwrap();
+    }
     use keyward_core::validation::Validation;
     let role = Validation::BarndoorAwsRole { region: "us-east-1".into(), iam_role_arn: "arn:aws:iam::1:role/r".into(), external_id: "e".into() };
     core.validate_setup(&bd, role).await.unwrap();

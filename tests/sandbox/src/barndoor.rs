@@ -34,6 +34,7 @@ pub fn routes() -> Router<Shared> {
         .route("/api/llm-gateway/admin/connections/{id}", get(get_connection).put(update_connection).delete(delete_connection))
         .route("/api/llm-gateway/admin/api-keys", get(list_api_keys).post(create_api_key))
         .route("/api/llm-gateway/admin/providers", get(list_providers))
+        .route("/api/llm-gateway/admin/providers/{id}", get(get_provider))
         .route("/api/llm-gateway/admin/connections/aws-role-validate", axum::routing::post(validate_aws_role))
         .route("/api/llm-gateway/admin/connections/google-vertex-validate", axum::routing::post(validate_vertex))
         .route("/api/llm-gateway/admin/api-keys/{id}", get(get_api_key).patch(set_disabled).delete(revoke_api_key))
@@ -278,10 +279,8 @@ async fn rotate_api_key(State(shared): State<Shared>, headers: HeaderMap, Path(i
     .into_response()
 }
 
-async fn list_providers(State(shared): State<Shared>, headers: HeaderMap) -> Response {
-    guard!(authorize(&shared, &headers));
-    let world = shared.lock();
-    let items: Vec<Value> = world
+fn providers_json(world: &crate::World) -> Vec<Value> {
+    world
         .barndoor
         .providers
         .iter()
@@ -296,8 +295,20 @@ async fn list_providers(State(shared): State<Shared>, headers: HeaderMap) -> Res
                 "model_sync_mode": "manual", "secret_path": format!("kv/llm-gateway/{connection}"), "settings": {},
             })
         })
-        .collect();
-    Json(items).into_response()
+        .collect()
+}
+
+async fn list_providers(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    guard!(authorize(&shared, &headers));
+    Json(providers_json(&shared.lock())).into_response()
+}
+
+async fn get_provider(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    match providers_json(&shared.lock()).into_iter().find(|p| p["id"] == id.as_str()) {
+        Some(p) => Json(p).into_response(),
+        None => error(StatusCode::NOT_FOUND, "not_found_error", "provider not found"),
+    }
 }
 
 /// The sandbox "assumes" a role whose ARN looks like one and that has an external id.

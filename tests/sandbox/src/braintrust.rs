@@ -116,7 +116,7 @@ pub fn routes() -> Router<Shared> {
         .route("/v1/api_key/{id}", get(get_api_key).delete(delete_api_key))
         .route("/v1/proxy/credentials", axum::routing::post(create_proxy_credential))
         .route("/v1/service_token", get(list_service_tokens).post(create_service_token).put(replace_service_token))
-        .route("/v1/service_token/{id}", axum::routing::delete(delete_service_token))
+        .route("/v1/service_token/{id}", get(get_service_token).delete(delete_service_token))
         .route("/v1/ai_secret", get(list_ai_secrets).post(create_ai_secret).put(replace_ai_secret))
         .route("/v1/ai_secret/{id}", get(get_ai_secret).delete(delete_ai_secret).patch(patch_ai_secret))
 }
@@ -488,5 +488,14 @@ async fn delete_ai_secret(State(shared): State<Shared>, headers: HeaderMap, Path
     match world.braintrust.ai_secrets.iter().position(|s| s["id"] == id.as_str()) {
         Some(i) => Json(world.braintrust.ai_secrets.remove(i)).into_response(),
         None => (StatusCode::NOT_FOUND, Json(json!({ "error": format!("ai_secret {id} not found") }))).into_response(),
+    }
+}
+
+async fn get_service_token(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    guard!(authorize(&shared, &headers));
+    guard!(service_tokens_allowed(&shared));
+    match shared.lock().braintrust.service_tokens.iter().find(|t| t["id"] == id.as_str()) {
+        Some(t) => Json(t.clone()).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({ "error": format!("service_token {id} not found") }))).into_response(),
     }
 }

@@ -23,6 +23,8 @@ pub struct Faults {
     pub drop_create_next: u32,
     /// The next N service calls answer 200 with a body that is not JSON.
     pub malformed_next: u32,
+    /// This share of service calls (0–100) answers 503, at random.
+    pub error_rate_percent: u8,
     /// The next N service calls answer `status_code` with `status_body` (JSON if it parses).
     pub status_next: u32,
     pub status_code: u16,
@@ -47,6 +49,8 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
         } else if f.error_500_next > 0 {
             f.error_500_next -= 1;
             Some((StatusCode::INTERNAL_SERVER_ERROR, "Internal server error (injected)").into_response())
+        } else if f.error_rate_percent > 0 && rand::random_range(0..100u8) < f.error_rate_percent {
+            Some((StatusCode::SERVICE_UNAVAILABLE, "Service unavailable (injected at random)").into_response())
         } else if f.status_next > 0 {
             f.status_next -= 1;
             let status = StatusCode::from_u16(f.status_code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -237,6 +237,22 @@ impl Provider for Barndoor {
         Ok(found.into_iter().max_by_key(|k| k.created_at))
     }
 
+    async fn get_key(&self, kind: KeyKind, provider_id: &str) -> Result<Option<RemoteKey>> {
+        let path = match kind {
+            KeyKind::BarndoorGatewayKey => API_KEYS,
+            KeyKind::BarndoorCredential => CONNECTIONS,
+            _ => PROVIDERS,
+        };
+        let Some(raw) = super::found(self.api.get_json::<Value>(&format!("{path}/{provider_id}"), &[]).await)? else {
+            return Ok(None);
+        };
+        match kind {
+            KeyKind::BarndoorGatewayKey => gateway_key(raw),
+            KeyKind::BarndoorCredential => credential(raw).map(Some),
+            _ => provider_route(raw).map(Some),
+        }
+    }
+
     async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
         use crate::update::KeyUpdate;
         match update {

@@ -350,6 +350,19 @@ impl Provider for Braintrust {
         Ok(recent)
     }
 
+    async fn get_key(&self, kind: KeyKind, provider_id: &str) -> Result<Option<RemoteKey>> {
+        let (path, parse): (&str, fn(serde_json::Value) -> Result<RemoteKey>) = match kind {
+            KeyKind::BraintrustApiKey => ("/v1/api_key", to_remote),
+            KeyKind::BraintrustServiceToken => ("/v1/service_token", service_token),
+            KeyKind::BraintrustAiSecret => ("/v1/ai_secret", ai_secret),
+            _ => return Err(Error::invalid("kind", format!("Braintrust cannot look up a {}; it is kept only here.", kind.label()))),
+        };
+        match super::found(self.api.get_json::<serde_json::Value>(&format!("{path}/{provider_id}"), &[]).await)? {
+            Some(raw) => parse(raw).map(Some),
+            None => Ok(None),
+        }
+    }
+
     async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
         let crate::update::KeyUpdate::BraintrustAiSecret { name, secret_type, secret, metadata } = update else {
             return Err(Error::invalid("kind", format!("Braintrust cannot change a {} that way.", kind.label())));

@@ -40,6 +40,12 @@ pub trait Provider: Send + Sync {
         Ok(None)
     }
 
+    /// Fetches one key as the service describes it now; `None` when the service no longer has it.
+    async fn get_key(&self, kind: KeyKind, provider_id: &str) -> Result<Option<RemoteKey>> {
+        let _ = provider_id;
+        Err(unsupported(kind))
+    }
+
     /// Changes a key where the service allows it; returns it as the service now describes it.
     async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
         let _ = (provider_id, update);
@@ -91,6 +97,15 @@ impl From<http::PostError> for CreateError {
             http::PostError::Refused(e) => CreateError::Refused(e),
             http::PostError::Ambiguous(e) => CreateError::Ambiguous(e),
         }
+    }
+}
+
+/// A 404 on a single-object GET means the object is gone, which is an answer, not a failure.
+pub(crate) fn found<T>(result: Result<T>) -> Result<Option<T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.code == ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

@@ -232,6 +232,17 @@ impl Provider for Respan {
             .max_by_key(|k| k.created_at))
     }
 
+    async fn get_key(&self, kind: KeyKind, provider_id: &str) -> Result<Option<RemoteKey>> {
+        let (path, parse): (&str, fn(Value) -> Result<RemoteKey>) = match kind {
+            KeyKind::RespanTempKey => (KEYS, to_remote),
+            _ => (PROVIDERS, provider),
+        };
+        match super::found(self.api.get_json::<Value>(&format!("{path}{provider_id}/"), &[]).await)? {
+            Some(raw) => parse(raw).map(Some),
+            None => Ok(None),
+        }
+    }
+
     async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
         if let crate::update::KeyUpdate::RespanProvider { provider_name, api_key, extra_kwargs } = update {
             let mut body = json!({});

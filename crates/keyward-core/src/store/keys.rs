@@ -191,6 +191,19 @@ impl Store {
         Ok(())
     }
 
+    pub fn key_details(&self, id: &str) -> Result<serde_json::Value> {
+        use rusqlite::OptionalExtension;
+        let text: Option<String> = self.conn().query_row("SELECT details FROM keys WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let text = text.ok_or_else(|| crate::error::Error::not_found(format!("No key with id '{id}' is cached here.")))?;
+        Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Marks one key as no longer at its service (a revoked key stays revoked).
+    pub fn mark_gone(&self, id: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn().execute("UPDATE keys SET status = 'gone', gone_at = ?2 WHERE id = ?1 AND status = 'active'", params![id, now])?;
+        Ok(())
+    }
+
     /// Replaces an account's view of `kinds` with what the service listed, in one transaction:
     /// listed keys are upserted, cached keys it no longer lists are marked gone, never deleted.
     pub fn apply_sync(
