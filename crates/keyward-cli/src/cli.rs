@@ -52,7 +52,8 @@ enum Command {
         account: Option<String>,
     },
     /// A new secret for a key: a Barndoor gateway key gets a new one, shown once on stdout; a
-    /// Barndoor credential takes yours from stdin or a prompt (--credentials-json for a JSON object).
+    /// Barndoor credential, Braintrust AI secret or Respan custom provider takes yours from stdin
+    /// or a prompt (--credentials-json for a Barndoor JSON object).
     Rotate {
         /// Key id, the service's id, or its name.
         key: String,
@@ -82,6 +83,12 @@ enum Command {
         /// Disable (true) or enable (false) a Barndoor gateway key.
         #[arg(long)]
         disabled: Option<bool>,
+        /// New key prefix (Respan temporary keys).
+        #[arg(long)]
+        prefix: Option<String>,
+        /// New upstream base URL (Barndoor credentials).
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Ask Barndoor whether it can assume an AWS role, before saving a Bedrock credential.
     ValidateAwsRole {
@@ -223,6 +230,21 @@ pub async fn run(args: Args) -> Result<()> {
         }
         Command::Rotate { key, account, credentials_json } => {
             let found = find_key(&core, &key, account.as_deref())?;
+            let given = |what: &str, field: &str| token_input::read_secret(what, field).map(Some);
+            let update = match found.kind {
+                KeyKind::BraintrustAiSecret => {
+                    Some(KeyUpdate::BraintrustAiSecret { name: None, secret_type: None, secret: given("New secret", "secret")?, metadata: None })
+                }
+                KeyKind::RespanProvider => {
+                    Some(KeyUpdate::RespanProvider { provider_name: None, api_key: given("New upstream API key", "api_key")?, extra_kwargs: None })
+                }
+                _ => None,
+            };
+            if let Some(update) = update {
+                let row = core.update_key(&found.id, update).await?;
+                eprintln!("Rotated {} “{}”: the service now holds the new secret.", row.kind.label(), row.name);
+                return Ok(());
+            }
             if found.kind == KeyKind::BarndoorCredential {
                 let (api_key, credentials) = if credentials_json {
                     (None, Some(token_input::read_secret("New credentials (JSON)", "credentials")?))
@@ -243,13 +265,13 @@ pub async fn run(args: Args) -> Result<()> {
             }
             Ok(())
         }
-        Command::Update { key, account, name, expiry, no_expiry, test, disabled } => {
+        Command::Update { key, account, name, expiry, no_expiry, test, disabled, prefix, base_url } => {
             let found = find_key(&core, &key, account.as_deref())?;
             let update = match found.kind {
-                KeyKind::RespanTempKey => KeyUpdate::RespanTempKey { name, expiry_date: expiry, is_test: test, prefix: None },
+                KeyKind::RespanTempKey => KeyUpdate::RespanTempKey { name, expiry_date: expiry, is_test: test, prefix },
                 KeyKind::BarndoorGatewayKey => KeyUpdate::BarndoorGatewayKey { disabled, expires_at: expiry, clear_expiry: Some(no_expiry) },
                 KeyKind::BarndoorCredential => KeyUpdate::BarndoorCredential {
-                    name, base_url: None, auth_type: None, api_key: None, credentials: None, settings: None, change_note: None,
+                    name, base_url, auth_type: None, api_key: None, credentials: None, settings: None, change_note: None,
                 },
                 KeyKind::BraintrustAiSecret => KeyUpdate::BraintrustAiSecret { name, secret_type: None, secret: None, metadata: None },
                 KeyKind::RespanProvider => KeyUpdate::RespanProvider { provider_name: name, api_key: None, extra_kwargs: None },

@@ -63,9 +63,16 @@ async fn braintrust_proxy_credential_and_the_refused_api_key() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(text(&refused.stderr).contains("service token"));
 
+    let ai = keyward(data, &["create", "braintrust-ai-secret", "--account", "BT", "--name", "OPENAI", "--type", "openai"], "sk-ai-first-1111\n");
+    assert!(ai.status.success(), "{}", text(&ai.stderr));
+    let rotated = keyward(data, &["rotate", "OPENAI"], "sk-ai-second-2222\n");
+    assert!(rotated.status.success(), "{}", text(&rotated.stderr));
+    assert_eq!(sb.world().braintrust.ai_secrets[0]["preview_secret"], "********2222");
+
     let listed = keyward(data, &["keys", "list", "--json"], "");
     let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
-    assert_eq!(rows[0]["kind"], "braintrust_proxy_credential");
+    assert!(rows.as_array().unwrap().iter().any(|r| r["kind"] == "braintrust_proxy_credential"));
+    assert!(!text(&listed.stdout).contains("sk-ai-"));
     assert!(!text(&listed.stdout).contains(secret.trim()));
 }
 
