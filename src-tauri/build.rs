@@ -8,6 +8,18 @@ const COMMANDS: &[&str] = &[
     "remove_account",
     "sync_account",
     "list_keys",
+    "validate_key",
+    "create_key",
+    "rotate_key",
+    "reveal_secret",
+    "copy_secret",
+    "close_reveal",
+    "revoke_key",
+    "update_key",
+    "refresh_key",
+    "key_details",
+    "validate_setup",
+    "audit_log",
 ];
 
 fn main() {

@@ -1,6 +1,10 @@
 //! One line per command: deserialize, call the core, let `Error` cross as `{code, message, field}`.
 
-use keyward_core::model::{Account, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
+use keyward_core::create::NewKey;
+use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
+use keyward_core::store::AuditEntry;
+use keyward_core::update::KeyUpdate;
+use keyward_core::validation::{Validation, ValidationOutcome};
 use keyward_core::Error;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -48,4 +52,70 @@ pub async fn sync_account<R: Runtime>(
 #[tauri::command]
 pub fn list_keys(state: State<'_, AppState>, query: KeyQuery) -> Result<Vec<KeyRow>, Error> {
     state.core()?.list_keys(&query)
+}
+
+#[tauri::command]
+pub fn validate_key(state: State<'_, AppState>, account_id: String, request: NewKey) -> Result<Vec<FieldError>, Error> {
+    state.core()?.validate_key(&account_id, &request)
+}
+
+/// The secret goes to a reveal slot; the window gets the row and a ticket.
+#[tauri::command]
+pub async fn create_key(state: State<'_, AppState>, account_id: String, request: NewKey) -> Result<CreatedKey, Error> {
+    let minted = state.core()?.create_key(&account_id, request).await?;
+    Ok(state.ticket(minted))
+}
+
+#[tauri::command]
+pub async fn rotate_key(state: State<'_, AppState>, key_id: String) -> Result<CreatedKey, Error> {
+    let minted = state.core()?.rotate_key(&key_id).await?;
+    Ok(state.ticket(minted))
+}
+
+/// The plaintext, once, for the dialog to display.
+#[tauri::command]
+pub fn reveal_secret(state: State<'_, AppState>, reveal_id: String) -> Result<String, Error> {
+    state.reveal.reveal_once(&reveal_id)
+}
+
+/// Copies from Rust: the page never needs the plaintext for this. Returns seconds until cleared.
+#[tauri::command]
+pub fn copy_secret(state: State<'_, AppState>, reveal_id: String, as_env_line: bool) -> Result<u32, Error> {
+    let after = state.reveal.with_secret(&reveal_id, as_env_line, |text| state.clipboard.copy(text))??;
+    Ok(after.as_secs() as u32)
+}
+
+#[tauri::command]
+pub fn close_reveal(state: State<'_, AppState>, reveal_id: String) {
+    state.reveal.close(&reveal_id);
+}
+
+#[tauri::command]
+pub async fn revoke_key(state: State<'_, AppState>, key_id: String) -> Result<KeyRow, Error> {
+    state.core()?.revoke_key(&key_id).await
+}
+
+#[tauri::command]
+pub async fn update_key(state: State<'_, AppState>, key_id: String, update: KeyUpdate) -> Result<KeyRow, Error> {
+    state.core()?.update_key(&key_id, update).await
+}
+
+#[tauri::command]
+pub async fn refresh_key(state: State<'_, AppState>, key_id: String) -> Result<KeyRow, Error> {
+    state.core()?.refresh_key(&key_id).await
+}
+
+#[tauri::command]
+pub fn key_details(state: State<'_, AppState>, key_id: String) -> Result<serde_json::Value, Error> {
+    state.core()?.key_details(&key_id)
+}
+
+#[tauri::command]
+pub async fn validate_setup(state: State<'_, AppState>, account_id: String, check: Validation) -> Result<ValidationOutcome, Error> {
+    state.core()?.validate_setup(&account_id, check).await
+}
+
+#[tauri::command]
+pub fn audit_log(state: State<'_, AppState>, limit: u32) -> Result<Vec<AuditEntry>, Error> {
+    state.core()?.audit_log(limit)
 }

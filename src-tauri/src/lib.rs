@@ -1,6 +1,8 @@
 //! The desktop shell: a window, Keyward's commands and nothing else. Behaviour lives in keyward-core.
 
+mod clipboard;
 mod commands;
+mod reveal;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -17,18 +19,37 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> 
         commands::remove_account,
         commands::sync_account,
         commands::list_keys,
+        commands::validate_key,
+        commands::create_key,
+        commands::rotate_key,
+        commands::reveal_secret,
+        commands::copy_secret,
+        commands::close_reveal,
+        commands::revoke_key,
+        commands::update_key,
+        commands::refresh_key,
+        commands::key_details,
+        commands::validate_setup,
+        commands::audit_log,
     ])
 }
 
 pub fn run() {
     init_logging();
-    builder(tauri::Builder::default())
+    let app = builder(tauri::Builder::default())
         .manage(AppState::open_default())
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("Keyward could not start its window: {e}");
             std::process::exit(1);
         });
+    app.run(|handle, event| {
+        // Whatever Keyward copied does not outlive it.
+        if let tauri::RunEvent::Exit = event {
+            use tauri::Manager;
+            handle.state::<AppState>().clipboard.clear_now();
+        }
+    });
 }
 
 fn init_logging() {

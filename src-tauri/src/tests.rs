@@ -12,11 +12,14 @@ use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
+use crate::clipboard::tests::FakeClipboard;
+use crate::clipboard::ClipboardBackend;
 use crate::AppState;
 
 pub(crate) struct Shell {
     _app: App<MockRuntime>,
     pub webview: WebviewWindow<MockRuntime>,
+    pub clipboard: Arc<FakeClipboard>,
     _dir: tempfile::TempDir,
 }
 
@@ -24,12 +27,11 @@ pub(crate) fn shell() -> Shell {
     let dir = tempfile::tempdir().unwrap();
     let http = HttpConfig { min_backoff: std::time::Duration::from_millis(5), ..Default::default() };
     let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), http).unwrap();
-    let app = crate::builder(mock_builder())
-        .manage(AppState::new(core))
-        .build(tauri::generate_context!())
-        .unwrap();
+    let clipboard = Arc::new(FakeClipboard::default());
+    let state = AppState::with(Ok(core), clipboard.clone(), std::time::Duration::from_millis(300));
+    let app = crate::builder(mock_builder()).manage(state).build(tauri::generate_context!()).unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Shell { _app: app, webview, _dir: dir }
+    Shell { _app: app, webview, clipboard, _dir: dir }
 }
 
 pub(crate) fn invoke(shell: &Shell, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -101,4 +103,40 @@ fn a_remote_page_cannot_call_keywards_commands() {
     let s = shell();
     let err = invoke_from(&s, "https://evil.example", "list_accounts", json!({})).unwrap_err();
     assert!(err.to_string().contains("not allowed"), "{err}");
+}
+
+/// The reveal-once path through IPC: the create answer holds no secret, the plaintext comes out
+/// once, copy works from Rust (and clears), and after close nothing can show it again.
+#[test]
+fn a_minted_secret_is_revealed_once_copied_from_rust_and_gone_after_close() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt.block_on(keyward_sandbox::spawn(Default::default())).unwrap();
+    let s = shell();
+    let input = json!({"service": "respan", "label": "R", "host": sb.base_url, "org_name": null, "token": keyward_sandbox::DEFAULT_TOKEN});
+    let account = invoke(&s, "add_account", json!({ "input": input })).unwrap();
+    let request = json!({"kind": "respan_temp_key", "name": "ci", "max_usage": 10});
+    let created = invoke(&s, "create_key", json!({"accountId": account["id"], "request": request})).unwrap();
+    let secret_at_service = {
+        let world = sb.world();
+        world.respan.keys[0].prefix.clone()
+    };
+    assert!(created["key"]["name"] == "ci" && created["reveal"]["env_var"] == "RESPAN_API_KEY");
+    let reveal_id = created["reveal"]["id"].clone();
+    let plaintext = invoke(&s, "reveal_secret", json!({"revealId": reveal_id})).unwrap();
+    let plaintext = plaintext.as_str().unwrap().to_string();
+    assert!(plaintext.starts_with(&secret_at_service));
+    assert!(!created.to_string().contains(&plaintext), "the create answer carries no secret");
+    assert_eq!(invoke(&s, "reveal_secret", json!({"revealId": reveal_id})).unwrap_err()["code"], "conflict");
+
+    let secs = invoke(&s, "copy_secret", json!({"revealId": reveal_id, "asEnvLine": true})).unwrap();
+    assert_eq!(secs, 0, "300 ms rounds down to 0 whole seconds");
+    assert_eq!(s.clipboard.get_text().unwrap(), format!("RESPAN_API_KEY={plaintext}"));
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert_eq!(s.clipboard.get_text(), None, "cleared after the timeout");
+
+    invoke(&s, "close_reveal", json!({"revealId": reveal_id})).unwrap();
+    assert_eq!(invoke(&s, "copy_secret", json!({"revealId": reveal_id, "asEnvLine": false})).unwrap_err()["code"], "not_found");
+    let log = invoke(&s, "audit_log", json!({"limit": 10})).unwrap();
+    assert!(!log.to_string().contains(&plaintext));
+    drop(sb);
 }

@@ -167,6 +167,18 @@ impl KeyKind {
         }
     }
 
+    /// The environment variable a minted secret of this kind is usually given to programs as
+    /// ("Copy as .env line").
+    pub fn env_var(self) -> &'static str {
+        match self {
+            KeyKind::BraintrustApiKey | KeyKind::BraintrustServiceToken => "BRAINTRUST_API_KEY",
+            KeyKind::BraintrustProxyCredential => "BRAINTRUST_PROXY_CREDENTIAL",
+            KeyKind::BraintrustAiSecret => "OPENAI_API_KEY",
+            KeyKind::RespanTempKey | KeyKind::RespanProvider => "RESPAN_API_KEY",
+            KeyKind::BarndoorGatewayKey | KeyKind::BarndoorCredential | KeyKind::BarndoorProvider => "BARNDOOR_API_KEY",
+        }
+    }
+
     pub fn service(self) -> Service {
         match self {
             KeyKind::BraintrustApiKey
@@ -288,4 +300,24 @@ pub struct SyncReport {
     pub gone: u32,
     pub pages: u32,
     pub finished_at: DateTime<Utc>,
+}
+
+/// What the window gets after a mint: the new row, and a ticket to the secret, which stays in
+/// Rust. The ticket is only an id; the plaintext is never part of this payload.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CreatedKey {
+    pub key: KeyRow,
+    /// `None` when the user gave the secret (nothing to reveal).
+    pub reveal: Option<RevealTicket>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RevealTicket {
+    pub id: String,
+    /// For "Copy as .env line".
+    pub env_var: String,
+    /// How long a copy stays on the clipboard.
+    pub clear_after_secs: u32,
 }

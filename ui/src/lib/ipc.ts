@@ -11,6 +11,12 @@ import type { KeyRow } from './bindings/KeyRow';
 import type { NewAccount } from './bindings/NewAccount';
 import type { SyncProgress } from './bindings/SyncProgress';
 import type { SyncReport } from './bindings/SyncReport';
+import type { AuditEntry } from './bindings/AuditEntry';
+import type { CreatedKey } from './bindings/CreatedKey';
+import type { KeyUpdate } from './bindings/KeyUpdate';
+import type { NewKey } from './bindings/NewKey';
+import type { Validation } from './bindings/Validation';
+import type { ValidationOutcome } from './bindings/ValidationOutcome';
 
 export type { IpcError };
 
@@ -38,6 +44,21 @@ export const addAccount = (input: NewAccount) => call<Account>('add_account', { 
 export const removeAccount = (accountId: string) => call<null>('remove_account', { accountId });
 export const syncAccount = (accountId: string) => call<SyncReport>('sync_account', { accountId });
 export const listKeys = (query: KeyQuery) => call<KeyRow[]>('list_keys', { query });
+
+export const validateKey = (accountId: string, request: NewKey) => call<FieldError[]>('validate_key', { accountId, request });
+export const createKey = (accountId: string, request: NewKey) => call<CreatedKey>('create_key', { accountId, request });
+export const rotateKey = (keyId: string) => call<CreatedKey>('rotate_key', { keyId });
+/** The plaintext, once, for the reveal dialog to display. */
+export const revealSecret = (revealId: string) => call<string>('reveal_secret', { revealId });
+/** Copies in Rust; resolves to the seconds until the clipboard is cleared. */
+export const copySecret = (revealId: string, asEnvLine: boolean) => call<number>('copy_secret', { revealId, asEnvLine });
+export const closeReveal = (revealId: string) => call<null>('close_reveal', { revealId });
+export const revokeKey = (keyId: string) => call<KeyRow>('revoke_key', { keyId });
+export const updateKey = (keyId: string, update: KeyUpdate) => call<KeyRow>('update_key', { keyId, update });
+export const refreshKey = (keyId: string) => call<KeyRow>('refresh_key', { keyId });
+export const keyDetails = (keyId: string) => call<Record<string, unknown>>('key_details', { keyId });
+export const validateSetup = (accountId: string, check: Validation) => call<ValidationOutcome>('validate_setup', { accountId, check });
+export const auditLog = (limit = 200) => call<AuditEntry[]>('audit_log', { limit });
 
 export const SYNC_PROGRESS = 'sync-progress';
 export function onSyncProgress(handler: (p: SyncProgress) => void): Promise<UnlistenFn> {
