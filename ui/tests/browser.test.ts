@@ -155,3 +155,59 @@ test('welcome screen when there are no accounts', async () => {
   expect(errors).toEqual([]);
   await context.close();
 });
+
+describe('create and reveal', () => {
+  test('a proxy credential: core-checked limits, then the secret shown once and copied from Rust', async () => {
+    const { page, context, errors } = await h.open({ accounts: [{ label: 'Production', keys: 3 }] });
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('3');
+    await page.keyboard.press('Control+n');
+    await page.waitForSelector(tid('create-form'));
+    await page.selectOption(tid('field-kind'), 'braintrust_proxy_credential');
+    await page.fill(tid('field-model'), 'gpt-4o');
+    await page.fill(tid('field-ttl_seconds'), '90000');
+    await expect.poll(() => page.textContent(tid('field-error-ttl_seconds'))).toContain('86400');
+    await shot(page, 'create-proxy-error');
+    await page.fill(tid('field-ttl_seconds'), '3600');
+    await expect.poll(() => page.locator(tid('field-error-ttl_seconds')).count()).toBe(0);
+    await shot(page, 'create-proxy');
+    await page.click(tid('submit-key'));
+
+    await page.waitForSelector(tid('reveal-dialog'));
+    expect(await page.textContent(tid('reveal-secret'))).not.toContain('sk-fake');
+    expect(await page.textContent(tid('reveal-expiry'))).toContain('in 1 hour');
+    await page.click(tid('copy-button'));
+    await expect.poll(() => page.textContent(tid('clipboard-countdown'))).toContain('clears in');
+    expect(await page.evaluate(() => (window as any).__fake.clipboard)).toMatch(/^sk-fake-/);
+    expect(await page.content(), 'Copy never brought the secret into the page').not.toContain('sk-fake');
+    await page.click(tid('reveal-button'));
+    await expect.poll(() => page.textContent(tid('reveal-secret'))).toContain('sk-fake-');
+    await shot(page, 'reveal-dialog');
+
+    // Done without "I have stored it" asks before discarding.
+    await page.click(tid('close-reveal'));
+    await page.waitForSelector(tid('discard-button'));
+    await page.click(tid('discard-button'));
+    await page.waitForSelector(tid('reveal-dialog'), { state: 'detached' });
+    expect(await page.content()).not.toContain('sk-fake');
+    const calls = await page.evaluate(() => (window as any).__fake.calls.map((c: { cmd: string }) => c.cmd));
+    expect(calls).toContain('close_reveal');
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('4');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('the reveal dialog in dark', async () => {
+    const { page, context } = await h.open({ accounts: [{ label: 'Production', keys: 3 }] }, { dark: true });
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('3');
+    await page.click(tid('new-key-button'));
+    await page.fill(tid('field-name'), 'ci-deploy');
+    await page.click(tid('submit-key'));
+    await page.waitForSelector(tid('reveal-dialog'));
+    await page.click(tid('copy-env-button'));
+    await page.check(tid('stored-checkbox'));
+    await shot(page, 'reveal-dialog-dark');
+    await page.click(tid('close-reveal'));
+    await page.waitForSelector(tid('reveal-dialog'), { state: 'detached' });
+    await context.close();
+  });
+});

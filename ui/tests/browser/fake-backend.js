@@ -11,7 +11,7 @@
     { service: 'braintrust', label: 'Braintrust (EU)', url: 'https://api-eu.braintrust.dev', is_default: false },
   ];
   const owners = ['ana@example.com', 'ben@example.com', 'chen@example.com'];
-  const state = { accounts: [], keys: [], offline: config.offline, calls: [] };
+  const state = { accounts: [], keys: [], offline: config.offline, calls: [], secrets: {}, revealed: {}, clipboard: null };
   const iso = (minutesAgo) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
   function makeKeys(account, n) {
@@ -100,6 +100,41 @@
         (!query.account_id || k.account_id === query.account_id) &&
         (query.include_gone || k.status !== 'gone') &&
         words.every((w) => [k.name, k.preview, k.owner].some((f) => (f || '').toLowerCase().includes(w))));
+    },
+    validate_key: ({ request }) => {
+      const problems = [];
+      if (request.kind === 'braintrust_proxy_credential' && request.ttl_seconds !== undefined && (request.ttl_seconds < 1 || request.ttl_seconds > 86400))
+        problems.push({ field: 'ttl_seconds', message: `A proxy credential lives 1 to 86400 seconds (24 hours); ${request.ttl_seconds} is outside that.` });
+      if ('name' in request && request.kind !== 'respan_temp_key' && !String(request.name).trim())
+        problems.push({ field: 'name', message: 'This cannot be empty.' });
+      return problems;
+    },
+    create_key: ({ accountId, request }) => {
+      const account = state.accounts.find((a) => a.id === accountId);
+      const expires = request.ttl_seconds ? new Date(Date.now() + request.ttl_seconds * 1000).toISOString() : request.expiry_date ?? null;
+      const key = { id: `new-${state.keys.length + 1}`, account_id: accountId, account_label: account.label, service: account.service,
+        kind: request.kind, provider_id: 'p-new', name: request.name || (request.model ? `Proxy credential · ${request.model}` : 'Proxy credential · all models'),
+        preview: null, owner: null, created_at: iso(0), expires_at: expires, status: 'active', last_seen_at: iso(0) };
+      state.keys.unshift(key);
+      countKeys();
+      const minted = !['braintrust_ai_secret', 'respan_provider', 'barndoor_credential'].includes(request.kind);
+      if (minted) state.secrets[`r-${key.id}`] = `sk-fake-${key.id}-0123456789`;
+      return { key, reveal: minted ? { id: `r-${key.id}`, env_var: 'BRAINTRUST_API_KEY', clear_after_secs: 30 } : null };
+    },
+    reveal_secret: ({ revealId }) => {
+      if (!(revealId in state.secrets)) throw err('not_found', 'This secret is no longer held.');
+      if (state.revealed[revealId]) throw err('conflict', 'This secret was already shown once.');
+      state.revealed[revealId] = true;
+      return state.secrets[revealId];
+    },
+    copy_secret: ({ revealId, asEnvLine }) => {
+      if (!(revealId in state.secrets)) throw err('not_found', 'This secret is no longer held.');
+      state.clipboard = asEnvLine ? `BRAINTRUST_API_KEY=${state.secrets[revealId]}` : state.secrets[revealId];
+      return 30;
+    },
+    close_reveal: ({ revealId }) => {
+      delete state.secrets[revealId];
+      return null;
     },
     'plugin:event|listen': ({ event, handler }) => {
       listeners.set(event, [...(listeners.get(event) || []), handler]);
