@@ -26,9 +26,9 @@ def free_port() -> int:
 
 
 class Sandbox:
-    def __init__(self, seed_keys: int):
+    def __init__(self, seed_keys: int, seed_respan_keys: int = 0):
         self.proc = subprocess.Popen(
-            [SANDBOX, "--seed-keys", str(seed_keys), "--token", TOKEN],
+            [SANDBOX, "--seed-keys", str(seed_keys), "--seed-respan-keys", str(seed_respan_keys), "--token", TOKEN],
             stdout=subprocess.PIPE, text=True,
         )
         line = self.proc.stdout.readline()
@@ -47,7 +47,8 @@ class Driver:
 
     def __init__(self, data_dir: Path):
         self.port = free_port()
-        env = dict(os.environ, KEYWARD_DATA_DIR=str(data_dir))
+        # A short clipboard clear, so a journey can watch it happen.
+        env = dict(os.environ, KEYWARD_DATA_DIR=str(data_dir), KEYWARD_CLIPBOARD_CLEAR_SECS="3")
         self.log = open(ARTIFACTS / "tauri-driver.log", "a")
         self.proc = subprocess.Popen(
             ["tauri-driver", "--port", str(self.port), "--native-port", str(free_port())],

@@ -1,0 +1,82 @@
+"""Issue 4 journey (a): create a Respan temporary key with limits in the real window, see it in
+the reveal dialog, Copy (from Rust) puts it on the real X clipboard, the clipboard is cleared
+after the timeout, closing leaves the key in the inventory and its secret nowhere on disk."""
+
+import base64
+import json
+import subprocess
+import time
+import urllib.request
+
+from conftest import ARTIFACTS, TOKEN, Sandbox
+from ui import all_of, click, find, gone, select, text_of, type_into, wait_text
+from selenium.webdriver.common.by import By
+
+
+def clipboard() -> str:
+    out = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True, timeout=5)
+    return out.stdout
+
+
+def respan_keys(sandbox) -> list:
+    req = urllib.request.Request(f"{sandbox.url}/api/temporary-keys/", headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.load(r)
+
+
+def test_create_respan_key_reveal_copy_clear_close(driver_host, data_dir):
+    sandbox = Sandbox(0, seed_respan_keys=2)
+    driver = driver_host.session()
+    try:
+        click(driver, "add-account-button")
+        driver.find_element(By.CSS_SELECTOR, 'input[name="service"][value="respan"]').find_element(By.XPATH, "..").click()
+        type_into(driver, "field-label", "Gateway")
+        select(driver, "field-host", "custom")
+        type_into(driver, "field-host-custom", sandbox.url)
+        type_into(driver, "field-token", TOKEN)
+        click(driver, "submit-account")
+        gone(driver, "account-form")
+        wait_text(driver, "key-count", lambda t: t.strip() == "2")
+
+        click(driver, "new-key-button")
+        find(driver, "create-form")
+        type_into(driver, "field-name", "journey-key")
+        type_into(driver, "field-max_usage", "50")
+        type_into(driver, "field-spending_limit", "5")
+        click(driver, "field-is_test")
+        driver.save_screenshot(str(ARTIFACTS / "10-create-respan.png"))
+        click(driver, "submit-key")
+
+        find(driver, "reveal-dialog")
+        assert "journey-key" in text_of(driver, "reveal-dialog")
+        click(driver, "copy-button")
+        wait_text(driver, "clipboard-countdown", lambda t: "clears in" in t)
+        made = [k for k in respan_keys(sandbox) if k["name"] == "journey-key"]
+        assert len(made) == 1 and made[0]["max_usage"] == 50 and made[0]["is_test"] is True
+        secret = clipboard()
+        assert secret.startswith(made[0]["prefix"] + "."), "the system clipboard holds the new key"
+        assert secret not in driver.page_source, "Copy did not need the secret in the page"
+        driver.save_screenshot(str(ARTIFACTS / "11-reveal.png"))
+
+        deadline = time.time() + 10
+        while time.time() < deadline and clipboard() == secret:
+            time.sleep(0.25)
+        assert clipboard() != secret, "the clipboard was cleared after the timeout"
+        wait_text(driver, "clipboard-countdown", lambda t: "cleared" in t)
+
+        click(driver, "stored-checkbox")
+        click(driver, "close-reveal")
+        gone(driver, "reveal-dialog")
+        wait_text(driver, "key-count", lambda t: t.strip() == "3")
+        rows = [r.text for r in all_of(driver, "key-row")]
+        assert any("journey-key" in r for r in rows)
+        assert secret not in driver.page_source
+    finally:
+        driver.quit()
+        sandbox.stop()
+
+    needles = [secret.encode(), base64.b64encode(secret.encode())]
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(n in data for n in needles), f"the secret is in {path}"
