@@ -200,6 +200,7 @@ describe('create and reveal', () => {
     const { page, context } = await h.open({ accounts: [{ label: 'Production', keys: 3 }] }, { dark: true });
     await expect.poll(() => page.textContent(tid('key-count'))).toBe('3');
     await page.click(tid('new-key-button'));
+    expect(await page.inputValue(tid('field-kind')), 'the kind select shows the kind the form is for').toBe('braintrust_api_key');
     await page.fill(tid('field-name'), 'ci-deploy');
     await page.click(tid('submit-key'));
     await page.waitForSelector(tid('reveal-dialog'));
