@@ -1,4 +1,4 @@
-"""Issue 4 journey (a): create a Respan temporary key with limits in the real window, see it in
+"""Issue 4 journeys (a) and (d): create a Respan temporary key with limits in the real window, see it in
 the reveal dialog, Copy (from Rust) puts it on the real X clipboard, the clipboard is cleared
 after the timeout, closing leaves the key in the inventory and its secret nowhere on disk."""
 
@@ -24,7 +24,7 @@ def respan_keys(sandbox) -> list:
         return json.load(r)
 
 
-def test_create_respan_key_reveal_copy_clear_close(driver_host, data_dir):
+def test_create_respan_key_reveal_copy_clear_close_revoke(driver_host, data_dir):
     sandbox = Sandbox(0, seed_respan_keys=2)
     driver = driver_host.session()
     try:
@@ -71,6 +71,18 @@ def test_create_respan_key_reveal_copy_clear_close(driver_host, data_dir):
         rows = [r.text for r in all_of(driver, "key-row")]
         assert any("journey-key" in r for r in rows)
         assert secret not in driver.page_source
+
+        # Journey (d): revoke it from the detail panel; a test key needs no typed name.
+        row = [r for r in all_of(driver, "key-row") if "journey-key" in r.text][0]
+        row.click()
+        find(driver, "key-detail")
+        click(driver, "revoke-key")
+        find(driver, "revoke-dialog")
+        click(driver, "confirm-revoke")
+        gone(driver, "revoke-dialog")
+        wait_text(driver, "detail-status", lambda t: t.strip() == "Revoked")
+        assert not [k for k in respan_keys(sandbox) if k["name"] == "journey-key"], "revoked at the service"
+        driver.save_screenshot(str(ARTIFACTS / "12-revoked.png"))
     finally:
         driver.quit()
         sandbox.stop()

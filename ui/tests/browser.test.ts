@@ -212,3 +212,26 @@ describe('create and reveal', () => {
     await context.close();
   });
 });
+
+describe('detail and revoke', () => {
+  test('a row opens every field; revoking a production key needs its name typed', async () => {
+    const { page, context, errors } = await h.open({ accounts: [{ label: 'Production', keys: 5 }] });
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('5');
+    await page.click(`${tid('key-row')}:first-child`);
+    await page.waitForSelector(tid('key-detail'));
+    await expect.poll(() => page.textContent(tid('detail-fields'))).toContain('preview_name');
+    await shot(page, 'key-detail');
+    await page.click(tid('revoke-key'));
+    await page.waitForSelector(tid('revoke-dialog'));
+    expect(await page.isDisabled(tid('confirm-revoke'))).toBe(true);
+    await page.fill(tid('revoke-confirm-input'), 'key-0005');
+    expect(await page.isDisabled(tid('confirm-revoke'))).toBe(false);
+    await shot(page, 'revoke-confirm');
+    await page.click(tid('confirm-revoke'));
+    await page.waitForSelector(tid('revoke-dialog'), { state: 'detached' });
+    await expect.poll(() => page.textContent(tid('detail-status'))).toBe('Revoked');
+    expect(await page.getAttribute(`${tid('key-row')}[data-status="revoked"]`, 'data-key-id')).toBeTruthy();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

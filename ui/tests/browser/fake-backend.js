@@ -94,9 +94,10 @@
       countKeys();
       return { account_id: accountId, fetched: config.keysPerAccount, added: 0, updated: config.keysPerAccount, gone: 0, pages: 1, finished_at: iso(0) };
     },
+    // Real IPC hands the page fresh copies; so does the fake.
     list_keys: ({ query }) => {
       const words = (query.search || '').toLowerCase().split(/\s+/).filter(Boolean);
-      return state.keys.filter((k) =>
+      return structuredClone(state.keys).filter((k) =>
         (!query.account_id || k.account_id === query.account_id) &&
         (query.include_gone || k.status !== 'gone') &&
         words.every((w) => [k.name, k.preview, k.owner].some((f) => (f || '').toLowerCase().includes(w))));
@@ -132,6 +133,18 @@
       state.clipboard = asEnvLine ? `BRAINTRUST_API_KEY=${state.secrets[revealId]}` : state.secrets[revealId];
       return 30;
     },
+    revoke_key: ({ keyId }) => {
+      const key = state.keys.find((k) => k.id === keyId);
+      if (!key) throw err('not_found', 'No such key.');
+      key.status = 'revoked';
+      countKeys();
+      return key;
+    },
+    key_details: ({ keyId }) => {
+      const key = state.keys.find((k) => k.id === keyId);
+      return { id: key.provider_id, name: key.name, preview_name: key.preview, user_email: key.owner };
+    },
+    refresh_key: ({ keyId }) => state.keys.find((k) => k.id === keyId),
     close_reveal: ({ revealId }) => {
       delete state.secrets[revealId];
       return null;

@@ -1,0 +1,17 @@
+// How kinds and statuses read in the window (one place, shared by the table and the panel).
+import type { KeyKind } from './bindings/KeyKind';
+import type { KeyStatus } from './bindings/KeyStatus';
+
+export const KIND_LABEL: Record<KeyKind, string> = {
+  braintrust_api_key: 'API key',
+  braintrust_proxy_credential: 'Proxy credential',
+  braintrust_service_token: 'Service token',
+  braintrust_ai_secret: 'AI secret',
+  respan_temp_key: 'Temporary key',
+  respan_provider: 'Custom provider',
+  barndoor_gateway_key: 'Gateway key',
+  barndoor_credential: 'Credential',
+  barndoor_provider: 'Provider',
+};
+
+export const STATUS_LABEL: Record<KeyStatus, string> = { active: 'Active', expired: 'Expired', revoked: 'Revoked', gone: 'Gone' };
