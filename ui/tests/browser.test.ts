@@ -235,3 +235,22 @@ describe('detail and revoke', () => {
     await context.close();
   });
 });
+
+test('filters narrow by kind and status, headers sort', async () => {
+  const { page, context } = await h.open({ accounts: [{ label: 'Production', keys: 12 }] });
+  await expect.poll(() => page.textContent(tid('key-count'))).toBe('12');
+  await page.click(tid('sort-name'));
+  await expect.poll(() => page.locator(`${tid('key-row')} [role=cell]:first-child`).first().textContent()).toContain('key-0001');
+  expect(await page.getAttribute('[role=columnheader][aria-sort="ascending"]', 'aria-sort')).toBe('ascending');
+  await page.click(tid('sort-name'));
+  await expect.poll(() => page.locator(`${tid('key-row')} [role=cell]:first-child`).first().textContent()).toContain('key-0012');
+  await page.selectOption(tid('filter-kind'), 'respan_temp_key');
+  await expect.poll(() => page.textContent('main')).toContain('No keys match these filters');
+  await page.selectOption(tid('filter-kind'), 'braintrust_api_key');
+  await expect.poll(() => page.textContent(tid('key-count'))).toBe('12');
+  await page.selectOption(tid('filter-status'), 'revoked');
+  await expect.poll(() => page.textContent('main')).toContain('No keys match these filters');
+  await page.selectOption(tid('filter-status'), '');
+  await shot(page, 'inventory-filters');
+  await context.close();
+});

@@ -278,6 +278,58 @@ pub struct KeyQuery {
     #[serde(default)]
     #[ts(optional)]
     pub include_gone: Option<bool>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub service: Option<Service>,
+    /// Only these kinds; all when empty or left out.
+    #[serde(default)]
+    #[ts(optional)]
+    pub kinds: Option<Vec<KeyKind>>,
+    /// Only these statuses (as shown: a key past its expiry is `expired`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub statuses: Option<Vec<KeyStatus>>,
+    /// Only test keys (true) or only production keys (false).
+    #[serde(default)]
+    #[ts(optional)]
+    pub is_test: Option<bool>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub sort: Option<KeySort>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub descending: Option<bool>,
+}
+
+/// The inventory's sortable columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum KeySort {
+    Name,
+    Kind,
+    Account,
+    Preview,
+    Owner,
+    Created,
+    Expires,
+    Status,
+}
+
+impl KeySort {
+    /// The SQL it orders by; fixed strings, never user text.
+    pub fn column(self) -> &'static str {
+        match self {
+            KeySort::Name => "k.name COLLATE NOCASE",
+            KeySort::Kind => "k.kind",
+            KeySort::Account => "a.label COLLATE NOCASE",
+            KeySort::Preview => "k.preview",
+            KeySort::Owner => "k.owner COLLATE NOCASE",
+            KeySort::Created => "k.created_at",
+            KeySort::Expires => "k.expires_at IS NULL, k.expires_at",
+            KeySort::Status => "shown_status",
+        }
+    }
 }
 
 /// Emitted while an account syncs (event `sync-progress`).

@@ -97,10 +97,15 @@
     // Real IPC hands the page fresh copies; so does the fake.
     list_keys: ({ query }) => {
       const words = (query.search || '').toLowerCase().split(/\s+/).filter(Boolean);
-      return structuredClone(state.keys).filter((k) =>
+      const rows = structuredClone(state.keys).filter((k) =>
         (!query.account_id || k.account_id === query.account_id) &&
-        (query.include_gone || k.status !== 'gone') &&
+        (query.include_gone || query.statuses?.length || k.status !== 'gone') &&
+        (!query.service || k.service === query.service) &&
+        (!query.kinds?.length || query.kinds.includes(k.kind)) &&
+        (!query.statuses?.length || query.statuses.includes(k.status)) &&
         words.every((w) => [k.name, k.preview, k.owner].some((f) => (f || '').toLowerCase().includes(w))));
+      if (query.sort === 'name') rows.sort((a, b) => a.name.localeCompare(b.name) * (query.descending ? -1 : 1));
+      return rows;
     },
     validate_key: ({ request }) => {
       const problems = [];

@@ -42,7 +42,7 @@ pub fn local_id(account_id: &str, kind: KeyKind, provider_id: &str) -> String {
 const SELECT: &str = "SELECT k.id, k.account_id, a.label, a.service, k.kind, k.provider_id, k.name,
         k.preview, k.owner, k.created_at, k.expires_at,
         CASE WHEN k.status = 'active' AND k.expires_at IS NOT NULL AND k.expires_at <= ?1
-             THEN 'expired' ELSE k.status END,
+             THEN 'expired' ELSE k.status END AS shown_status,
         k.last_seen_at, k.is_test, k.usage_count, k.usage_limit, k.spend, k.spend_limit, k.rate_limit, k.last_used_at
     FROM keys k JOIN accounts a ON a.id = k.account_id";
 
@@ -142,8 +142,31 @@ impl Store {
             args.push(Box::new(account.clone()));
             sql.push_str(&format!(" AND k.account_id = ?{}", args.len()));
         }
-        if !query.include_gone.unwrap_or(false) {
+        if !query.include_gone.unwrap_or(false) && query.statuses.as_ref().is_none_or(|s| s.is_empty()) {
             sql.push_str(" AND k.status != 'gone'");
+        }
+        if let Some(service) = query.service {
+            args.push(Box::new(service.as_str()));
+            sql.push_str(&format!(" AND a.service = ?{}", args.len()));
+        }
+        if let Some(kinds) = query.kinds.as_ref().filter(|k| !k.is_empty()) {
+            let mut marks = Vec::new();
+            for kind in kinds {
+                args.push(Box::new(kind.as_str()));
+                marks.push(format!("?{}", args.len()));
+            }
+            sql.push_str(&format!(" AND k.kind IN ({})", marks.join(", ")));
+        }
+        if let Some(statuses) = query.statuses.as_ref().filter(|s| !s.is_empty()) {
+            let mut marks = Vec::new();
+            for status in statuses {
+                args.push(Box::new(status.as_str()));
+                marks.push(format!("?{}", args.len()));
+            }
+            sql.push_str(&format!(" AND shown_status IN ({})", marks.join(", ")));
+        }
+        if let Some(test) = query.is_test {
+            sql.push_str(if test { " AND k.is_test = 1" } else { " AND (k.is_test IS NULL OR k.is_test = 0)" });
         }
         let search = query.search.as_deref().unwrap_or("").trim();
         if let Some(fts) = fts_query(search) {
@@ -157,7 +180,14 @@ impl Store {
                 " AND (k.name LIKE ?{n} ESCAPE '\\' OR k.preview LIKE ?{n} ESCAPE '\\' OR k.owner LIKE ?{n} ESCAPE '\\')"
             ));
         }
-        sql.push_str(" ORDER BY k.created_at DESC, k.name");
+        let direction = if query.descending.unwrap_or(false) { "DESC" } else { "ASC" };
+        match query.sort {
+            Some(sort) => {
+                let columns: Vec<String> = sort.column().split(", ").map(|c| format!("{c} {direction}")).collect();
+                sql.push_str(&format!(" ORDER BY {}, k.name", columns.join(", ")));
+            }
+            None => sql.push_str(" ORDER BY k.created_at DESC, k.name"),
+        }
         let conn = self.conn();
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
@@ -340,6 +370,27 @@ mod tests {
         // Still listed by the service at the next sync: it stays revoked.
         store.apply_sync("acc", &[KeyKind::BraintrustApiKey], &[remote("3", "revoke-me")], Utc::now()).unwrap();
         assert_eq!(status("revoke-me"), KeyStatus::Revoked);
+    }
+
+    #[test]
+    fn filters_and_sorts() {
+        let mut test_key = remote("1", "b-test");
+        test_key.limits.is_test = Some(true);
+        let mut expired = remote("2", "a-expired");
+        expired.expires_at = Some(Utc::now() - chrono::Duration::hours(1));
+        let store = store_with(&[test_key, expired, remote("3", "c-prod")]);
+        let names = |q: KeyQuery| store.list_keys(&q).unwrap().into_iter().map(|k| k.name).collect::<Vec<_>>();
+        let sorted = |sort, descending| KeyQuery { sort: Some(sort), descending: Some(descending), ..Default::default() };
+        assert_eq!(names(sorted(crate::model::KeySort::Name, false)), ["a-expired", "b-test", "c-prod"]);
+        assert_eq!(names(sorted(crate::model::KeySort::Name, true)), ["c-prod", "b-test", "a-expired"]);
+        assert_eq!(names(KeyQuery { is_test: Some(true), ..Default::default() }), ["b-test"]);
+        assert_eq!(names(KeyQuery { is_test: Some(false), sort: Some(crate::model::KeySort::Name), ..Default::default() }), ["a-expired", "c-prod"]);
+        assert_eq!(names(KeyQuery { statuses: Some(vec![KeyStatus::Expired]), ..Default::default() }), ["a-expired"]);
+        assert_eq!(names(KeyQuery { kinds: Some(vec![KeyKind::RespanTempKey]), ..Default::default() }).len(), 0);
+        assert_eq!(names(KeyQuery { service: Some(crate::model::Service::Braintrust), ..Default::default() }).len(), 3);
+        assert_eq!(names(KeyQuery { service: Some(crate::model::Service::Barndoor), ..Default::default() }).len(), 0);
+        let by_expiry = names(sorted(crate::model::KeySort::Expires, false));
+        assert_eq!(by_expiry[0], "a-expired", "keys with an expiry come first, soonest first");
     }
 
     #[test]

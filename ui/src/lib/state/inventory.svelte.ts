@@ -6,6 +6,12 @@ import type { Account } from '../bindings/Account';
 import type { KeyRow } from '../bindings/KeyRow';
 import type { NewAccount } from '../bindings/NewAccount';
 import type { SyncProgress } from '../bindings/SyncProgress';
+import type { KeyKind } from '../bindings/KeyKind';
+import type { KeySort } from '../bindings/KeySort';
+import type { KeyStatus } from '../bindings/KeyStatus';
+import type { Service } from '../bindings/Service';
+
+export type Filters = { service: Service | ''; kind: KeyKind | ''; status: KeyStatus | ''; env: 'test' | 'prod' | '' };
 import { debounce } from '../debounce';
 import { plural } from '../format';
 import { toasts } from './toasts.svelte';
@@ -17,6 +23,9 @@ export class Inventory {
   search = $state('');
   accountFilter = $state<string | null>(null);
   includeGone = $state(false);
+  filters = $state<Filters>({ service: '', kind: '', status: '', env: '' });
+  sort = $state<KeySort | null>(null);
+  descending = $state(false);
   progress = $state<Record<string, SyncProgress | undefined>>({});
   loaded = $state(false);
   loadError = $state<IpcError | null>(null);
@@ -64,6 +73,12 @@ export class Inventory {
         search: this.search.trim() || undefined,
         account_id: this.accountFilter ?? undefined,
         include_gone: this.includeGone,
+        service: this.filters.service || undefined,
+        kinds: this.filters.kind ? [this.filters.kind] : undefined,
+        statuses: this.filters.status ? [this.filters.status] : undefined,
+        is_test: this.filters.env === '' ? undefined : this.filters.env === 'test',
+        sort: this.sort ?? undefined,
+        descending: this.descending,
       });
       if (seq === this.#query) this.keys = rows;
     } catch (e) {
@@ -78,6 +93,25 @@ export class Inventory {
 
   setAccountFilter(id: string | null) {
     this.accountFilter = id;
+    void this.reloadKeys();
+  }
+
+  setFilter<K extends keyof Filters>(name: K, value: Filters[K]) {
+    this.filters = { ...this.filters, [name]: value };
+    void this.reloadKeys();
+  }
+
+  /** A header click sorts by its column; a second click reverses; a third returns to newest first. */
+  sortBy(column: KeySort) {
+    if (this.sort !== column) {
+      this.sort = column;
+      this.descending = false;
+    } else if (!this.descending) {
+      this.descending = true;
+    } else {
+      this.sort = null;
+      this.descending = false;
+    }
     void this.reloadKeys();
   }
 
