@@ -302,7 +302,7 @@ pub async fn run(args: Args) -> Result<()> {
         }
         Command::Keys(KeysCommand::List { json, search, account, include_gone }) => {
             let account_id = account.map(|a| core.find_account(&a).map(|a| a.id)).transpose()?;
-            let query = KeyQuery { search, account_id, include_gone: Some(include_gone) };
+            let query = KeyQuery { search, account_id, include_gone: Some(include_gone), ..Default::default() };
             output::keys(&core.list_keys(&query)?, json)
         }
     }
