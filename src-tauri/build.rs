@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "list_accounts",
     "validate_account",
     "add_account",
+    "update_account",
     "remove_account",
     "sync_account",
     "list_keys",

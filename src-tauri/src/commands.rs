@@ -33,6 +33,15 @@ pub async fn add_account(state: State<'_, AppState>, input: NewAccount) -> Resul
 }
 
 #[tauri::command]
+pub async fn update_account(
+    state: State<'_, AppState>,
+    account_id: String,
+    update: keyward_core::model::AccountUpdate,
+) -> Result<Account, Error> {
+    state.core()?.update_account(&account_id, update).await
+}
+
+#[tauri::command]
 pub fn remove_account(state: State<'_, AppState>, account_id: String) -> Result<(), Error> {
     state.core()?.remove_account(&account_id)
 }

@@ -16,6 +16,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> 
         commands::list_accounts,
         commands::validate_account,
         commands::add_account,
+        commands::update_account,
         commands::remove_account,
         commands::sync_account,
         commands::list_keys,

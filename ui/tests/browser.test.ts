@@ -254,3 +254,20 @@ test('filters narrow by kind and status, headers sort', async () => {
   await shot(page, 'inventory-filters');
   await context.close();
 });
+
+test('a token that left the keychain is re-entered from the account', async () => {
+  const lost = { code: 'token_missing', message: "This account's token is not in the system keychain any more. Re-enter the token to use the account again.", field: null };
+  const { page, context } = await h.open({ accounts: [{ label: 'Production', keys: 2, last_sync_error: lost }], offline: false });
+  await page.waitForSelector(tid('reenter-token'));
+  await shot(page, 'token-missing');
+  await page.click(tid('reenter-token'));
+  await page.waitForSelector(tid('edit-account-form'));
+  await page.fill(tid('edit-token'), 'sk-wrong');
+  await page.click(tid('save-account'));
+  await expect.poll(() => page.textContent(tid('edit-error-token'))).toContain('refused');
+  await page.fill(tid('edit-token'), 'sk-good-token');
+  await page.click(tid('save-account'));
+  await page.waitForSelector(tid('edit-account-form'), { state: 'detached' });
+  await expect.poll(() => page.locator(tid('reenter-token')).count()).toBe(0);
+  await context.close();
+});

@@ -87,6 +87,48 @@ impl Keyward {
         Ok(account)
     }
 
+    /// Edits an account. A new token, host or organization is verified with the service first;
+    /// the keychain and the store change only when that works, so nothing stored is lost.
+    pub async fn update_account(&self, id: &str, update: crate::model::AccountUpdate) -> Result<Account> {
+        let mut account = self.store.get_account(id)?;
+        if let Some(label) = &update.label {
+            account.label = validate::label(label)?;
+        }
+        let reach_changed = update.host.is_some() || update.org_name.is_some() || update.token.is_some();
+        if let Some(host) = &update.host {
+            account.host = host::normalize(host)?;
+        }
+        if let Some(org) = &update.org_name {
+            account.org_name = validate::org_name(Some(org))?;
+        }
+        let new_token = match &update.token {
+            Some(t) => {
+                let t = secrecy::ExposeSecret::expose_secret(t).trim().to_string();
+                validate::token(&t)?;
+                Some(SecretString::from(t))
+            }
+            None => None,
+        };
+        if reach_changed {
+            let token = match &new_token {
+                Some(t) => t.clone(),
+                None => self.vault.read(id)?,
+            };
+            let provider = providers::connect(
+                Connection { service: account.service, host: account.host.clone(), org_name: account.org_name.clone(), token },
+                &self.http,
+            )?;
+            account.identity = provider.verify().await?;
+        }
+        if let Some(t) = &new_token {
+            self.vault.store(id, t)?;
+        }
+        self.store.update_account(&account)?;
+        let what = if new_token.is_some() { "account.token" } else { "account.update" };
+        self.record(Some(id), what, &account.label, None, Some(account.service.display_name()));
+        self.store.get_account(id)
+    }
+
     pub fn list_accounts(&self) -> Result<Vec<Account>> {
         self.store.list_accounts()
     }

@@ -95,6 +95,37 @@ impl std::fmt::Debug for NewAccount {
     }
 }
 
+/// Changes to an account; a new token or host is verified with the service before anything is kept.
+#[derive(Deserialize, TS)]
+#[ts(export)]
+pub struct AccountUpdate {
+    #[serde(default)]
+    #[ts(optional)]
+    pub label: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub host: Option<String>,
+    /// An empty string clears it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub org_name: Option<String>,
+    /// A new token replaces the one in the keychain (re-entry after it was lost, or rotation).
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub token: Option<SecretString>,
+}
+
+impl std::fmt::Debug for AccountUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountUpdate")
+            .field("label", &self.label)
+            .field("host", &self.host)
+            .field("org_name", &self.org_name)
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
 /// One validation problem, named by the form field it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]

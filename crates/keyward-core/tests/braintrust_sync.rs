@@ -202,3 +202,33 @@ async fn a_token_deleted_from_the_keychain_is_named_and_the_cache_stays() {
     assert_eq!(err.code, ErrorCode::TokenMissing);
     assert_eq!(r.core.list_keys(&KeyQuery::default()).unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn editing_an_account_verifies_first_and_loses_nothing_on_failure() {
+    use keyward_core::model::AccountUpdate;
+    use secrecy::ExposeSecret;
+    let r = rig(3, 100).await;
+    let id = added(&r).await;
+    let none = AccountUpdate { label: None, host: None, org_name: None, token: None };
+
+    let renamed = r.core.update_account(&id, AccountUpdate { label: Some("Prod EU".into()), ..none }).await.unwrap();
+    assert_eq!(renamed.label, "Prod EU");
+
+    // A wrong new token is refused by the service: the old one stays in the keychain.
+    let bad = AccountUpdate { label: None, host: None, org_name: None, token: Some("sk-wrong".to_string().into()) };
+    let err = r.core.update_account(&id, bad).await.unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Unauthorized, Some("token")));
+    assert_eq!(r.vault.read(&id).unwrap().expose_secret(), DEFAULT_TOKEN);
+
+    // The token was deleted behind Keyward's back: re-entering it brings the account back.
+    r.vault.delete(&id).unwrap();
+    assert_eq!(r.core.sync_account(&id, &no_progress).await.unwrap_err().code, ErrorCode::TokenMissing);
+    let again = AccountUpdate { label: None, host: None, org_name: None, token: Some(DEFAULT_TOKEN.to_string().into()) };
+    r.core.update_account(&id, again).await.unwrap();
+    r.core.sync_account(&id, &no_progress).await.unwrap();
+
+    let bad_host = AccountUpdate { label: None, host: Some("http://example.com".into()), org_name: None, token: None };
+    assert_eq!(r.core.update_account(&id, bad_host).await.unwrap_err().field.as_deref(), Some("host"));
+    assert_eq!(r.core.get_account(&id).unwrap().host, r.sandbox.base_url, "nothing stored changed");
+    assert_eq!(r.core.audit_log(5).unwrap()[0].action, "account.token");
+}

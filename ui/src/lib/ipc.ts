@@ -3,6 +3,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { Account } from './bindings/Account';
+import type { AccountUpdate } from './bindings/AccountUpdate';
 import type { Error as IpcError } from './bindings/Error';
 import type { FieldError } from './bindings/FieldError';
 import type { HostPreset } from './bindings/HostPreset';
@@ -41,6 +42,7 @@ export const hostPresets = () => call<HostPreset[]>('host_presets');
 export const listAccounts = () => call<Account[]>('list_accounts');
 export const validateAccount = (input: NewAccount) => call<FieldError[]>('validate_account', { input });
 export const addAccount = (input: NewAccount) => call<Account>('add_account', { input });
+export const updateAccount = (accountId: string, update: AccountUpdate) => call<Account>('update_account', { accountId, update });
 export const removeAccount = (accountId: string) => call<null>('remove_account', { accountId });
 export const syncAccount = (accountId: string) => call<SyncReport>('sync_account', { accountId });
 export const listKeys = (query: KeyQuery) => call<KeyRow[]>('list_keys', { query });

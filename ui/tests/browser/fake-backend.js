@@ -73,6 +73,13 @@
       state.accounts.push(account);
       return structuredClone(account);
     },
+    update_account: ({ accountId, update }) => {
+      const account = state.accounts.find((a) => a.id === accountId);
+      if (update.token !== undefined && update.token !== config.goodToken) throw err('unauthorized', 'This key was refused by Braintrust (401).', 'token');
+      if (update.label !== undefined) account.label = update.label;
+      if (update.token !== undefined) account.last_sync_error = null;
+      return structuredClone(account);
+    },
     remove_account: ({ accountId }) => {
       if (!state.accounts.some((a) => a.id === accountId)) throw err('not_found', 'No such account.');
       state.accounts = state.accounts.filter((a) => a.id !== accountId);
@@ -83,6 +90,8 @@
       const account = state.accounts.find((a) => a.id === accountId);
       if (!account) throw err('not_found', 'No such account.');
       await new Promise((r) => setTimeout(r, 150));
+      // A lost token stays lost until it is re-entered.
+      if (account.last_sync_error?.code === 'token_missing') throw account.last_sync_error;
       if (state.offline) {
         account.last_sync_error = err('network', 'Could not reach Braintrust at api.braintrust.dev (connection failed).');
         throw account.last_sync_error;

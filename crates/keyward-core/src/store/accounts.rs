@@ -52,6 +52,18 @@ impl Store {
         Ok(())
     }
 
+    /// Saves an account's label, host, organization and identity.
+    pub fn update_account(&self, a: &Account) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE accounts SET label = ?2, host = ?3, org_name = ?4, identity = ?5 WHERE id = ?1",
+            params![a.id, a.label, a.host, a.org_name, a.identity],
+        )?;
+        if n == 0 {
+            return Err(Error::not_found(format!("No account with id '{}' is stored here.", a.id)));
+        }
+        Ok(())
+    }
+
     pub fn list_accounts(&self) -> Result<Vec<Account>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY a.created_at, a.id"))?;
