@@ -250,7 +250,7 @@ pub fn proxy_name(model: Option<&str>) -> String {
     }
 }
 
-fn text(field: &str, value: Option<&String>, required: bool) -> Result<()> {
+pub(crate) fn text(field: &str, value: Option<&String>, required: bool) -> Result<()> {
     let v = value.map(|s| s.trim()).unwrap_or("");
     if v.is_empty() {
         return if required { Err(Error::invalid(field, "This cannot be empty.")) } else { Ok(()) };

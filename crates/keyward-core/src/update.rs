@@ -7,7 +7,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::create::{future, json_object, AUTH_TYPES};
+use crate::create::{future, json_object, text, AUTH_TYPES};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, KeyKind};
 
@@ -147,12 +147,11 @@ impl KeyUpdate {
     }
 }
 
+/// A field left out is unchanged; a field given must be a proper value (a name cannot be blanked).
 fn non_empty_if_given(field: &str, value: Option<&str>) -> Result<()> {
     match value {
-        Some(v) if v.trim().is_empty() => Err(Error::invalid(field, "This cannot be empty.")),
-        Some(v) if v.chars().any(char::is_control) => Err(Error::invalid(field, "This contains control characters.")),
-        Some(v) if v.chars().count() > 200 => Err(Error::invalid(field, "Keep this under 200 characters.")),
-        _ => Ok(()),
+        Some(v) => text(field, Some(&v.to_string()), true),
+        None => Ok(()),
     }
 }
 

@@ -146,3 +146,28 @@ async fn updates_and_deletes_report_refusals_and_a_missing_key_counts_as_revoked
     r.sb.world().faults = Faults { status_next: 1, status_code: 503, status_body: "busy".into(), ..Default::default() };
     assert_eq!(r.core.revoke_key(&cred.id).await.unwrap().status, keyward_core::model::KeyStatus::Revoked);
 }
+
+#[tokio::test]
+async fn a_service_that_echoes_a_given_secret_never_puts_it_in_a_message() {
+    let r = rig().await;
+    let bd = account(&r, Service::Barndoor).await;
+    let given = "sk-given-upstream-secret-7777";
+    let echo = format!("invalid api_key {given} for provider openai");
+    inject(&r, 400, body(Service::Barndoor, &echo));
+    let request = NewKey::BarndoorCredential {
+        name: "x".into(), model_provider: "openai".into(), base_url: "https://api.openai.com/v1".into(), auth_type: None,
+        api_key: Some(given.to_string().into()), credentials: None, settings: None, change_note: None,
+    };
+    let err = r.core.create_key(&bd, request).await.err().unwrap();
+    assert!(!err.message.contains(given), "{}", err.message);
+    assert!(err.message.contains("[redacted]"), "{}", err.message);
+
+    let creds = r#"{"private_key": "-----BEGIN PRIVATE KEY-----abc"}"#;
+    inject(&r, 422, body(Service::Barndoor, "bad key -----BEGIN PRIVATE KEY-----abc"));
+    let request = NewKey::BarndoorCredential {
+        name: "y".into(), model_provider: "vertex".into(), base_url: "https://us-central1-aiplatform.googleapis.com".into(),
+        auth_type: Some("google_service_account".into()), api_key: None, credentials: Some(creds.to_string().into()), settings: None, change_note: None,
+    };
+    let err = r.core.create_key(&bd, request).await.err().unwrap();
+    assert!(!err.message.contains("BEGIN PRIVATE KEY"), "{}", err.message);
+}

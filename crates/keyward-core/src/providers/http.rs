@@ -133,10 +133,18 @@ impl Api {
         path: &str,
         body: &serde_json::Value,
     ) -> Result<T, PostError> {
+        // A service that echoes the request must not put a secret the user gave into a message.
+        let given = given_secrets(body);
+        let scrub = |mut e: Error| {
+            for secret in &given {
+                e.message = e.message.replace(secret.as_str(), "[redacted]");
+            }
+            e
+        };
         match self.send(method, path, &[], Some(body)).await {
             Ok(text) => self.parse(path, &text).map_err(PostError::Ambiguous),
-            Err(f) if f.ambiguous() => Err(PostError::Ambiguous(self.to_error(f))),
-            Err(f) => Err(PostError::Refused(self.to_error(f))),
+            Err(f) if f.ambiguous() => Err(PostError::Ambiguous(scrub(self.to_error(f)))),
+            Err(f) => Err(PostError::Refused(scrub(self.to_error(f)))),
         }
     }
 
@@ -248,6 +256,28 @@ impl Api {
             _ => Error::new(ErrorCode::Provider, format!("{name} answered with an error ({code}){detail}")),
         }
     }
+}
+
+/// Every string under a secret-carrying field of a request body (`api_key`, `secret`,
+/// `credentials`), long enough to be worth hiding.
+fn given_secrets(body: &serde_json::Value) -> Vec<String> {
+    fn leaves(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) if s.len() >= 4 => out.push(s.clone()),
+            serde_json::Value::Object(m) => m.values().for_each(|x| leaves(x, out)),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| leaves(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(map) = body.as_object() {
+        for field in ["api_key", "secret", "credentials"] {
+            if let Some(v) = map.get(field) {
+                leaves(v, &mut out);
+            }
+        }
+    }
+    out
 }
 
 fn describe_transport(e: &reqwest::Error) -> String {
