@@ -67,9 +67,16 @@ class Driver:
         options = ArgOptions()
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": APP})
-        driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=options)
-        driver.implicitly_wait(0)
-        return driver
+        # tauri-driver can accept the connection a moment before it serves sessions.
+        for attempt in range(5):
+            try:
+                driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=options)
+                driver.implicitly_wait(0)
+                return driver
+            except Exception:  # noqa: BLE001 - a refused or dropped first connection is retried
+                if attempt == 4:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
 
     def stop(self):
         self.proc.terminate()

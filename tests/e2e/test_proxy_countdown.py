@@ -1,0 +1,43 @@
+"""Issue 4 journey (b): a Braintrust proxy credential made in the real window shows its expiry
+in the reveal dialog and a countdown in the inventory, kept locally since Braintrust cannot list it."""
+
+from conftest import ARTIFACTS, TOKEN, Sandbox
+from ui import all_of, click, find, gone, select, type_into, wait_text
+
+
+def test_proxy_credential_countdown(driver_host, data_dir):
+    sandbox = Sandbox(2)
+    driver = driver_host.session()
+    try:
+        click(driver, "add-account-button")
+        type_into(driver, "field-label", "Evals")
+        select(driver, "field-host", "custom")
+        type_into(driver, "field-host-custom", sandbox.url)
+        type_into(driver, "field-token", TOKEN)
+        click(driver, "submit-account")
+        gone(driver, "account-form")
+        wait_text(driver, "key-count", lambda t: t.strip() == "2")
+
+        click(driver, "new-key-button")
+        select(driver, "field-kind", "braintrust_proxy_credential")
+        type_into(driver, "field-model", "gpt-4o")
+        type_into(driver, "field-ttl_seconds", "3600")
+        click(driver, "submit-key")
+        find(driver, "reveal-dialog")
+        wait_text(driver, "reveal-expiry", lambda t: "in 1 hour" in t or "in 60 minutes" in t)
+        click(driver, "stored-checkbox")
+        click(driver, "close-reveal")
+        gone(driver, "reveal-dialog")
+
+        wait_text(driver, "key-count", lambda t: t.strip() == "3")
+        row = [r for r in all_of(driver, "key-row") if "gpt-4o" in r.text][0]
+        expires = row.find_element("css selector", '[data-testid="key-expires"]').get_attribute("textContent")
+        assert "in 1 hour" in expires or "in 60 minutes" in expires or "in 59 minutes" in expires, expires
+        driver.save_screenshot(str(ARTIFACTS / "13-proxy-countdown.png"))
+
+        # A sync does not lose it: Braintrust cannot list proxy credentials.
+        click(driver, "sync-all-button")
+        wait_text(driver, "key-count", lambda t: t.strip() == "3")
+    finally:
+        driver.quit()
+        sandbox.stop()
