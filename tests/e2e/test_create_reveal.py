@@ -9,8 +9,7 @@ import time
 import urllib.request
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import all_of, click, find, gone, select, text_of, type_into, wait_text
-from selenium.webdriver.common.by import By
+from ui import add_account, all_of, click, find, gone, text_of, type_into, wait_text
 
 
 def clipboard() -> str:
@@ -28,14 +27,7 @@ def test_create_respan_key_reveal_copy_clear_close_revoke(driver_host, data_dir)
     sandbox = Sandbox(0, seed_respan_keys=2)
     driver = driver_host.session()
     try:
-        click(driver, "add-account-button")
-        driver.find_element(By.CSS_SELECTOR, 'input[name="service"][value="respan"]').find_element(By.XPATH, "..").click()
-        type_into(driver, "field-label", "Gateway")
-        select(driver, "field-host", "custom")
-        type_into(driver, "field-host-custom", sandbox.url)
-        type_into(driver, "field-token", TOKEN)
-        click(driver, "submit-account")
-        gone(driver, "account-form")
+        add_account(driver, "Gateway", sandbox.url, TOKEN, service="respan")
         wait_text(driver, "key-count", lambda t: t.strip() == "2")
 
         click(driver, "new-key-button")

@@ -2,20 +2,14 @@
 in the reveal dialog and a countdown in the inventory, kept locally since Braintrust cannot list it."""
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import all_of, click, find, gone, select, type_into, wait_text
+from ui import add_account, all_of, click, find, gone, select, type_into, wait_text
 
 
 def test_proxy_credential_countdown(driver_host, data_dir):
     sandbox = Sandbox(2)
     driver = driver_host.session()
     try:
-        click(driver, "add-account-button")
-        type_into(driver, "field-label", "Evals")
-        select(driver, "field-host", "custom")
-        type_into(driver, "field-host-custom", sandbox.url)
-        type_into(driver, "field-token", TOKEN)
-        click(driver, "submit-account")
-        gone(driver, "account-form")
+        add_account(driver, "Evals", sandbox.url, TOKEN)
         wait_text(driver, "key-count", lambda t: t.strip() == "2")
 
         click(driver, "new-key-button")

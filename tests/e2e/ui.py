@@ -65,3 +65,19 @@ def click(driver, testid: str, extra: str = ""):
 
 def settle(seconds: float = 0.3):
     time.sleep(seconds)
+
+
+def add_account(driver, label: str, host: str, token: str, service: str = "braintrust"):
+    """Adds an account through the dialog and waits for it to close."""
+    from selenium.webdriver.common.by import By
+
+    click(driver, "add-account-button")
+    if service != "braintrust":
+        radio = driver.find_element(By.CSS_SELECTOR, f'input[name="service"][value="{service}"]')
+        radio.find_element(By.XPATH, "..").click()
+    type_into(driver, "field-label", label)
+    select(driver, "field-host", "custom")
+    type_into(driver, "field-host-custom", host)
+    type_into(driver, "field-token", token)
+    click(driver, "submit-account")
+    gone(driver, "account-form")
