@@ -230,6 +230,7 @@ async fn barndoor_gateway_key_and_credential_lifecycle() {
     let in_use = r.core.revoke_key(&cred.key.id).await.err().unwrap();
     assert_eq!(in_use.code, ErrorCode::Conflict);
     assert!(in_use.message.contains("gpt-route") && in_use.message.contains("providers"), "{}", in_use.message);
+    assert!(!in_use.message.contains('\\') && !in_use.message.contains("  "), "one clean sentence: {}", in_use.message);
     r.sandbox.world().barndoor.providers.clear();
     assert_eq!(r.core.revoke_key(&cred.key.id).await.unwrap().status, KeyStatus::Revoked);
     assert!(r.sandbox.world().barndoor.connections.is_empty());

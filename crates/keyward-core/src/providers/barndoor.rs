@@ -348,7 +348,7 @@ impl Provider for Barndoor {
                     Error::new(
                         ErrorCode::Conflict,
                         format!(
-                            "Barndoor keeps this credential while providers still use it ({}). Point those providers at another \\
+                            "Barndoor keeps this credential while providers still use it ({}). Point those providers at another \
                              credential, or delete them, then delete this one.",
                             e.message.trim_start_matches("Barndoor reported a conflict (409): ")
                         ),
