@@ -227,6 +227,8 @@ impl KeyKind {
 #[ts(export)]
 pub enum KeyStatus {
     Active,
+    /// Active, and expiring within [`KeyStatus::EXPIRING_DAYS`] (computed when read).
+    Expiring,
     /// Past its expiry date (computed when read, so it needs no sync to become true).
     Expired,
     /// Revoked or deleted through Keyward.
@@ -236,11 +238,14 @@ pub enum KeyStatus {
 }
 
 impl KeyStatus {
-    pub const ALL: [KeyStatus; 4] = [KeyStatus::Active, KeyStatus::Expired, KeyStatus::Revoked, KeyStatus::Gone];
+    pub const ALL: [KeyStatus; 5] = [KeyStatus::Active, KeyStatus::Expiring, KeyStatus::Expired, KeyStatus::Revoked, KeyStatus::Gone];
+    /// How near an expiry must be for an active key to read as expiring.
+    pub const EXPIRING_DAYS: i64 = 7;
 
     pub fn as_str(self) -> &'static str {
         match self {
             KeyStatus::Active => "active",
+            KeyStatus::Expiring => "expiring",
             KeyStatus::Expired => "expired",
             KeyStatus::Revoked => "revoked",
             KeyStatus::Gone => "gone",

@@ -14,4 +14,7 @@ export const KIND_LABEL: Record<KeyKind, string> = {
   barndoor_provider: 'Provider',
 };
 
-export const STATUS_LABEL: Record<KeyStatus, string> = { active: 'Active', expired: 'Expired', revoked: 'Revoked', gone: 'Gone' };
+export const STATUS_LABEL: Record<KeyStatus, string> = { active: 'Active', expiring: 'Expiring', expired: 'Expired', revoked: 'Revoked', gone: 'Gone' };
+
+/** Kinds whose secret the person gives (and can replace); Keyward sends it once and keeps nothing. */
+export const GIVEN_SECRET_KINDS: KeyKind[] = ['braintrust_ai_secret', 'respan_provider', 'barndoor_credential'];

@@ -38,11 +38,14 @@ pub fn local_id(account_id: &str, kind: KeyKind, provider_id: &str) -> String {
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes()).to_string()
 }
 
-/// `?1` is now: a key past its expiry reads as expired without waiting for a sync.
+/// `?1` is now: a key past its expiry reads as expired, and one within a week of it as expiring,
+/// without waiting for a sync. The 7 is `KeyStatus::EXPIRING_DAYS` (a test holds them together).
 const SELECT: &str = "SELECT k.id, k.account_id, a.label, a.service, k.kind, k.provider_id, k.name,
         k.preview, k.owner, k.created_at, k.expires_at,
-        CASE WHEN k.status = 'active' AND k.expires_at IS NOT NULL AND k.expires_at <= ?1
-             THEN 'expired' ELSE k.status END AS shown_status,
+        CASE WHEN k.status != 'active' OR k.expires_at IS NULL THEN k.status
+             WHEN k.expires_at <= ?1 THEN 'expired'
+             WHEN julianday(k.expires_at) - julianday(?1) <= 7 THEN 'expiring'
+             ELSE k.status END AS shown_status,
         k.last_seen_at, k.is_test, k.usage_count, k.usage_limit, k.spend, k.spend_limit, k.rate_limit, k.last_used_at
     FROM keys k JOIN accounts a ON a.id = k.account_id";
 
@@ -355,15 +358,21 @@ mod tests {
     fn expiry_and_revocation_show_in_status() {
         let mut past = remote("1", "old");
         past.expires_at = Some(Utc::now() - chrono::Duration::minutes(1));
-        let mut future = remote("2", "new");
-        future.expires_at = Some(Utc::now() + chrono::Duration::days(1));
-        let store = store_with(&[past, future, remote("3", "revoke-me")]);
+        let days = KeyStatus::EXPIRING_DAYS;
+        let mut soon = remote("2", "soon");
+        soon.expires_at = Some(Utc::now() + chrono::Duration::days(days) - chrono::Duration::minutes(1));
+        let mut later = remote("4", "later");
+        later.expires_at = Some(Utc::now() + chrono::Duration::days(days) + chrono::Duration::minutes(1));
+        let store = store_with(&[past, soon, later, remote("3", "revoke-me")]);
         let status = |name: &str| {
             let rows = store.list_keys(&KeyQuery { include_gone: Some(true), ..Default::default() }).unwrap();
             rows.into_iter().find(|k| k.name == name).unwrap().status
         };
         assert_eq!(status("old"), KeyStatus::Expired);
-        assert_eq!(status("new"), KeyStatus::Active);
+        assert_eq!(status("soon"), KeyStatus::Expiring);
+        assert_eq!(status("later"), KeyStatus::Active);
+        let expiring = store.list_keys(&KeyQuery { statuses: Some(vec![KeyStatus::Expiring]), ..Default::default() }).unwrap();
+        assert_eq!(expiring.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(), ["soon"]);
         let id = local_id("acc", KeyKind::BraintrustApiKey, "3");
         store.mark_revoked(&id, Utc::now()).unwrap();
         assert_eq!(status("revoke-me"), KeyStatus::Revoked);
