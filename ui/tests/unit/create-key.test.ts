@@ -1,0 +1,92 @@
+// @vitest-environment happy-dom
+// The create form: a kind's fields with its defaults, Barndoor's form following the provider and
+// auth type, the core's messages as you type, and given secrets in masked fields only.
+import { afterEach, expect, test, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import CreateKeyDialog from '../../src/lib/components/CreateKeyDialog.svelte';
+import type { Account } from '../../src/lib/bindings/Account';
+import { KIND_FORMS, initialValues, toRequest } from '../../src/lib/forms/keyForms';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const account = (id: string, service: Account['service']): Account =>
+  ({ id, service, label: `${service} prod`, host: 'https://example.test', org_name: null, created_at: '2026-11-01T00:00:00Z',
+     last_sync_at: null, last_sync_error: null, key_count: 0, token_owner: null }) as unknown as Account;
+
+function setup(accounts: Account[], created = vi.fn()) {
+  const requests: Record<string, unknown>[] = [];
+  mockIPC((cmd, args) => {
+    const a = args as { request: Record<string, unknown> };
+    if (cmd === 'validate_key') {
+      requests.push(a.request);
+      return a.request.kind === 'respan_temp_key' && (a.request.max_usage as number) < -1
+        ? [{ field: 'max_usage', message: 'max_usage must be -1 (unlimited) or at least 1.' }] : [];
+    }
+    if (cmd === 'create_key') return { key: { name: 'made' }, reveal: null };
+    return null;
+  });
+  render(CreateKeyDialog, { accounts, onclose: vi.fn(), oncreated: created });
+  return { requests };
+}
+const field = (name: string) => screen.getByTestId(`field-${name}`) as HTMLInputElement;
+/** Picks an option the way a person does: the option becomes selected, then `change` fires.
+ * happy-dom does not match `:checked` on options, which Svelte's select binding reads. */
+async function choose(name: string, value: string) {
+  const select = field(name) as unknown as HTMLSelectElement;
+  const query = select.querySelector.bind(select);
+  select.querySelector = ((q: string) => (q === ':checked' ? select.options[select.selectedIndex] ?? null : query(q))) as typeof select.querySelector;
+  for (const o of select.options) o.selected = o.value === value;
+  await fireEvent.change(select);
+}
+
+test('every kind has a form and starts from its defaults', () => {
+  expect(new Set(KIND_FORMS.map((f) => f.kind)).size).toBe(8);
+  const proxy = KIND_FORMS.find((f) => f.kind === 'braintrust_proxy_credential')!;
+  expect(toRequest(proxy, initialValues(proxy))).toEqual({ kind: 'braintrust_proxy_credential', model: '', ttl_seconds: 600, logging_project: '' });
+});
+
+test('the kinds follow the account, and a Respan key offers every limit', async () => {
+  setup([account('b', 'braintrust'), account('r', 'respan')]);
+  const kinds = () => [...(field('kind') as unknown as HTMLSelectElement).options].map((o) => o.value);
+  expect(kinds()).toEqual(['braintrust_api_key', 'braintrust_proxy_credential', 'braintrust_service_token', 'braintrust_ai_secret']);
+  await choose('account', 'r');
+  await waitFor(() => expect(kinds()).toEqual(['respan_temp_key', 'respan_provider']));
+  for (const name of ['name', 'expiry_date', 'max_usage', 'rate_limit', 'spending_limit', 'is_test']) expect(field(name)).toBeTruthy();
+  expect(field('max_usage').value).toBe('-1');
+});
+
+test('the core’s message appears on the field as you type', async () => {
+  setup([account('r', 'respan')]);
+  await fireEvent.input(field('max_usage'), { target: { value: '-5' } });
+  await waitFor(() => expect(screen.getByTestId('field-error-max_usage').textContent).toBe('max_usage must be -1 (unlimited) or at least 1.'));
+  await fireEvent.input(field('max_usage'), { target: { value: '10' } });
+  await waitFor(() => expect(screen.queryByTestId('field-error-max_usage')).toBeNull());
+});
+
+test('Barndoor: the provider fills the base URL; the auth type swaps key for masked JSON', async () => {
+  setup([account('d', 'barndoor')]);
+  await choose('kind', 'barndoor_credential');
+  await waitFor(() => expect(field('api_key').type).toBe('password'));
+  await choose('model_provider', 'anthropic');
+  expect(field('base_url').value).toBe('https://api.anthropic.com');
+  await choose('auth_type', 'aws_role');
+  await waitFor(() => expect(screen.queryByTestId('field-api_key')).toBeNull());
+  expect(field('credentials').classList.contains('masked')).toBe(true);
+});
+
+test('a given secret is cleared from the form once it is sent', async () => {
+  const created = vi.fn();
+  setup([account('b', 'braintrust')], created);
+  await choose('kind', 'braintrust_ai_secret');
+  await waitFor(() => expect(field('secret').type).toBe('password'));
+  await fireEvent.input(field('name'), { target: { value: 'OPENAI_API_KEY' } });
+  await fireEvent.input(field('secret'), { target: { value: 'sk-given-1234' } });
+  await fireEvent.click(screen.getByTestId('submit-key'));
+  await waitFor(() => expect(created).toHaveBeenCalledOnce());
+  expect(created.mock.calls[0][0].key.name).toBe('made');
+  expect(field('secret').value).toBe('');
+});
