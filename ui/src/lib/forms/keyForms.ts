@@ -28,9 +28,19 @@ export const BASE_URLS: Record<string, string> = {
   perplexity: 'https://api.perplexity.ai', openrouter: 'https://openrouter.ai/api/v1', deepseek: 'https://api.deepseek.com',
 };
 const AUTH_TYPES = ['api_key', 'aws_role', 'aws_keys', 'bedrock_api_key', 'google_adc', 'google_service_account', 'google_impersonation'];
+const AUTH_LABELS: Record<string, string> = {
+  api_key: 'API key', aws_role: 'AWS role (assumed by Barndoor)', aws_keys: 'AWS access keys', bedrock_api_key: 'Bedrock API key',
+  google_adc: 'Google application default credentials', google_service_account: 'Google service account', google_impersonation: 'Google service account impersonation',
+};
+const PROVIDER_LABELS: Record<string, string> = {
+  openai: 'OpenAI', anthropic: 'Anthropic', azure_openai: 'Azure OpenAI', google_ai: 'Google AI Studio', bedrock: 'AWS Bedrock', vertex: 'Google Vertex AI',
+  groq: 'Groq', together: 'Together AI', mistral: 'Mistral', cohere: 'Cohere', xai: 'xAI', fireworks: 'Fireworks', perplexity: 'Perplexity',
+  openrouter: 'OpenRouter', deepseek: 'DeepSeek', custom: 'Custom (OpenAI-compatible)',
+};
+export const AUTH_TYPE_OPTIONS = [{ value: '', label: "Provider's default" }, ...AUTH_TYPES.map((a) => ({ value: a, label: AUTH_LABELS[a] ?? a }))];
 const defaultAuth = (provider: string) => (provider === 'bedrock' ? 'aws_role' : provider === 'vertex' ? 'google_adc' : 'api_key');
 const authOf = (v: Values) => (v.auth_type as string) || defaultAuth(v.model_provider as string);
-const usesKey = (v: Values) => ['api_key', 'bedrock_api_key'].includes(authOf(v));
+export const usesKey = (v: Values) => ['api_key', 'bedrock_api_key'].includes(authOf(v));
 
 export type KindForm = { kind: KeyKind; service: Service; title: string; mints: boolean; fields: Field[] };
 
@@ -75,9 +85,9 @@ export const KIND_FORMS: KindForm[] = [
   ] },
   { kind: 'barndoor_credential', service: 'barndoor', title: 'Credential', mints: false, fields: [
     { name: 'name', label: 'Name', type: 'text', placeholder: 'OpenAI Production' },
-    { name: 'model_provider', label: 'Upstream provider', type: 'select', initial: 'openai', options: MODEL_PROVIDERS.map((p) => ({ value: p, label: p })) },
+    { name: 'model_provider', label: 'Upstream provider', type: 'select', initial: 'openai', options: MODEL_PROVIDERS.map((p) => ({ value: p, label: PROVIDER_LABELS[p] ?? p })) },
     { name: 'base_url', label: 'Base URL', type: 'text', initial: BASE_URLS.openai },
-    { name: 'auth_type', label: 'Authentication', type: 'select', initial: '', options: [{ value: '', label: "Provider's default" }, ...AUTH_TYPES.map((a) => ({ value: a, label: a }))] },
+    { name: 'auth_type', label: 'Authentication', type: 'select', initial: '', options: AUTH_TYPE_OPTIONS },
     { name: 'api_key', label: 'Upstream API key', type: 'secret', when: usesKey, help: 'Sent to Barndoor once; Keyward never keeps it.' },
     { name: 'credentials', label: 'Credentials (JSON)', type: 'secret-json', when: (v) => !usesKey(v), help: 'e.g. {"iam_role_arn": "…", "external_id": "…"}; sent once, never kept.' },
     { name: 'settings', label: 'Settings (JSON)', type: 'json', placeholder: '{"region": "us-east-1"}' },
