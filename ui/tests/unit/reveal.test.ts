@@ -1,0 +1,108 @@
+// @vitest-environment happy-dom
+// The reveal-once dialog's state machine: masked → revealed (asked once) → hidden/shown; copy goes
+// through Rust; closing needs "I have stored it" or an explicit discard, and always closes the slot.
+import { afterEach, expect, test, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import RevealDialog from '../../src/lib/components/RevealDialog.svelte';
+import type { CreatedKey } from '../../src/lib/bindings/CreatedKey';
+import type { RevealTicket } from '../../src/lib/bindings/RevealTicket';
+
+const SECRET = 'rsp-temp-0123456789abcdef';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+function created(expires_at: string | null = null): CreatedKey & { reveal: RevealTicket } {
+  return {
+    key: {
+      id: 'k1', account_id: 'a1', account_label: 'Respan', service: 'respan', kind: 'respan_temp_key', provider_id: 'p1', name: 'ci-runner',
+      preview: 'rsp-…cdef', owner: null, created_at: new Date().toISOString(), expires_at, status: 'active', last_seen_at: new Date().toISOString(),
+      is_test: null, usage_count: null, usage_limit: null, spend: null, spend_limit: null, rate_limit: null, last_used_at: null,
+    },
+    reveal: { id: 'r1', env_var: 'RESPAN_API_KEY', clear_after_secs: 30 },
+  } as CreatedKey & { reveal: RevealTicket };
+}
+
+function setup(c = created()) {
+  const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args: args as Record<string, unknown> });
+    if (cmd === 'reveal_secret') return SECRET;
+    if (cmd === 'copy_secret') return 30;
+    return null;
+  });
+  const onclose = vi.fn();
+  render(RevealDialog, { created: c, onclose });
+  const count = (cmd: string) => calls.filter((c) => c.cmd === cmd).length;
+  return { calls, count, onclose };
+}
+
+const secretText = () => screen.getByTestId('reveal-secret').querySelector('code')!.textContent;
+
+test('the secret starts masked and is not asked for until Reveal', () => {
+  const { count } = setup();
+  expect(secretText()).not.toContain(SECRET);
+  expect(count('reveal_secret')).toBe(0);
+});
+
+test('Reveal asks Rust once; Hide and Show never ask again', async () => {
+  const { count } = setup();
+  await fireEvent.click(screen.getByTestId('reveal-button'));
+  await waitFor(() => expect(secretText()).toBe(SECRET));
+  await fireEvent.click(screen.getByTestId('hide-button'));
+  expect(secretText()).not.toContain(SECRET);
+  await fireEvent.click(screen.getByTestId('hide-button'));
+  expect(secretText()).toBe(SECRET);
+  expect(count('reveal_secret')).toBe(1);
+  expect(screen.queryByTestId('reveal-button')).toBeNull();
+});
+
+test('Copy and Copy as .env go through Rust with the ticket and start a countdown', async () => {
+  const { calls } = setup();
+  await fireEvent.click(screen.getByTestId('copy-button'));
+  await waitFor(() => expect(screen.getByTestId('clipboard-countdown').textContent).toMatch(/clears in (29|30) s/));
+  await fireEvent.click(screen.getByTestId('copy-env-button'));
+  const copies = calls.filter((c) => c.cmd === 'copy_secret').map((c) => c.args);
+  expect(copies).toEqual([{ revealId: 'r1', asEnvLine: false }, { revealId: 'r1', asEnvLine: true }]);
+  expect(calls.some((c) => c.cmd === 'reveal_secret')).toBe(false);
+});
+
+test('Done without "I have stored it" asks to discard; Back returns; Discard closes the slot', async () => {
+  const { count, onclose } = setup();
+  await fireEvent.click(screen.getByTestId('close-reveal'));
+  expect(onclose).not.toHaveBeenCalled();
+  expect(screen.getByText(/cannot be shown again/)).toBeTruthy();
+  await fireEvent.click(screen.getByText('Back'));
+  expect(screen.queryByTestId('discard-button')).toBeNull();
+  await fireEvent.click(screen.getByTestId('close-reveal'));
+  await fireEvent.click(screen.getByTestId('discard-button'));
+  expect(onclose).toHaveBeenCalledOnce();
+  expect(count('close_reveal')).toBe(1);
+});
+
+test('Done after "I have stored it" closes at once and closes the slot', async () => {
+  const { calls, onclose } = setup();
+  await fireEvent.click(screen.getByTestId('stored-checkbox'));
+  await fireEvent.click(screen.getByTestId('close-reveal'));
+  expect(onclose).toHaveBeenCalledOnce();
+  expect(calls.find((c) => c.cmd === 'close_reveal')?.args).toEqual({ revealId: 'r1' });
+});
+
+test('a secret already gone from Rust says so and offers no Reveal', async () => {
+  mockIPC((cmd) => {
+    if (cmd === 'reveal_secret') throw { code: 'not_found', message: 'This secret was already shown once and is gone.', field: null };
+    return null;
+  });
+  render(RevealDialog, { created: created(), onclose: vi.fn() });
+  await fireEvent.click(screen.getByTestId('reveal-button'));
+  await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('This secret was already shown once and is gone.'));
+  expect(screen.queryByTestId('reveal-button')).toBeNull();
+});
+
+test('an expiring credential shows when it expires', () => {
+  setup(created(new Date(Date.now() + 10 * 60_000).toISOString()));
+  expect(screen.getByTestId('reveal-expiry').textContent).toMatch(/Expires in 10 min/);
+});
