@@ -5,7 +5,7 @@ use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery,
 use keyward_core::store::AuditEntry;
 use keyward_core::update::KeyUpdate;
 use keyward_core::validation::{Validation, ValidationOutcome};
-use keyward_core::Error;
+use keyward_core::{Error, RevokeOutcome};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::AppState;
@@ -68,6 +68,11 @@ pub fn validate_key(state: State<'_, AppState>, account_id: String, request: New
     state.core()?.validate_key(&account_id, &request)
 }
 
+#[tauri::command]
+pub fn validate_update(state: State<'_, AppState>, key_id: String, update: KeyUpdate) -> Result<Vec<FieldError>, Error> {
+    state.core()?.validate_update(&key_id, &update)
+}
+
 /// The secret goes to a reveal slot; the window gets the row and a ticket.
 #[tauri::command]
 pub async fn create_key(state: State<'_, AppState>, account_id: String, request: NewKey) -> Result<CreatedKey, Error> {
@@ -102,6 +107,12 @@ pub fn close_reveal(state: State<'_, AppState>, reveal_id: String) {
 #[tauri::command]
 pub async fn revoke_key(state: State<'_, AppState>, key_id: String) -> Result<KeyRow, Error> {
     state.core()?.revoke_key(&key_id).await
+}
+
+/// A bulk revoke: each key's outcome, in the order asked.
+#[tauri::command]
+pub async fn revoke_keys(state: State<'_, AppState>, key_ids: Vec<String>) -> Result<Vec<RevokeOutcome>, Error> {
+    Ok(state.core()?.revoke_keys(&key_ids).await)
 }
 
 #[tauri::command]

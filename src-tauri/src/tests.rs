@@ -84,6 +84,15 @@ fn errors_cross_as_code_message_field() {
 }
 
 #[test]
+fn an_edit_is_checked_against_the_stored_key() {
+    let s = shell();
+    let update = json!({"kind": "respan_temp_key", "name": ""});
+    let err = invoke(&s, "validate_update", json!({ "keyId": "nope", "update": update })).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    assert!(invoke(&s, "validate_update", json!({ "keyId": "nope", "update": {"kind": "no_such_kind"} })).is_err());
+}
+
+#[test]
 fn malformed_arguments_are_refused_not_panicked_on() {
     let s = shell();
     assert!(invoke(&s, "add_account", json!({ "input": {"service": "nope"} })).is_err());

@@ -87,7 +87,7 @@ describe('inventory', () => {
     await expect.poll(() => page.textContent(tid('key-count'))).toBe('100');
     await page.keyboard.type('2');
     await expect.poll(() => page.textContent(tid('key-count'))).toBe('10');
-    const names = await page.locator(`${tid('key-row')} [role=cell]:first-child`).allTextContents();
+    const names = await page.locator(`${tid('key-row')} [role=cell].name`).allTextContents();
     expect(names.every((n) => n.includes('key-012'))).toBe(true);
     await shot(page, 'inventory-search');
     await page.fill(tid('search-input'), 'zzz-nothing');
@@ -236,14 +236,97 @@ describe('detail and revoke', () => {
   });
 });
 
+describe('edit, rotate and bulk revoke', () => {
+  const barndoor = { label: 'Platform', service: 'barndoor', host: 'https://platform.barndoor.ai', keys: 2, names: ['gw-ci', 'OpenAI Production'] };
+
+  test('a Barndoor credential: edit sends only the change, rotate takes a masked secret, delete in use is kept', async () => {
+    const { page, context, errors } = await h.open({ accounts: [barndoor], inUse: ['OpenAI Production'] });
+    const toastText = async () => (await page.locator(tid('toast')).allTextContents()).join(' | ');
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('2');
+    await page.click(`${tid('key-row')}:has-text("OpenAI Production")`);
+    await page.waitForSelector(tid('key-detail'));
+
+    await page.click(tid('edit-key'));
+    await page.waitForSelector(tid('edit-key-form'));
+    await expect.poll(() => page.inputValue(tid('field-base_url'))).toBe('https://api.openai.com/v1');
+    expect(await page.isDisabled(tid('save-key'))).toBe(true);
+    await page.fill(tid('field-base_url'), 'https://eu.api.openai.com/v1');
+    await shot(page, 'edit-credential');
+    await page.click(tid('save-key'));
+    await page.waitForSelector(tid('edit-key-form'), { state: 'detached' });
+    await expect.poll(toastText).toContain('OpenAI Production saved.');
+
+    await page.click(tid('rotate-secret'));
+    await page.waitForSelector(tid('edit-key-form'));
+    expect(await page.getAttribute(tid('field-api_key'), 'type')).toBe('password');
+    expect(await page.locator(tid('field-base_url')).count()).toBe(0);
+    await page.fill(tid('field-api_key'), 'sk-rotated-upstream-0043');
+    await page.fill(tid('field-change_note'), 'quarterly rotation');
+    await shot(page, 'rotate-credential');
+    await page.click(tid('save-key'));
+    await page.waitForSelector(tid('edit-key-form'), { state: 'detached' });
+    await expect.poll(toastText).toContain('now uses the new secret');
+    const updates = await page.evaluate(() => (window as unknown as { __fake: { updates: unknown[] } }).__fake.updates);
+    expect(updates.map((u) => (u as { update: unknown }).update)).toEqual([
+      { kind: 'barndoor_credential', base_url: 'https://eu.api.openai.com/v1' },
+      { kind: 'barndoor_credential', api_key: 'sk-rotated-upstream-0043', change_note: 'quarterly rotation' },
+    ]);
+    expect(await page.content()).not.toContain('sk-rotated-upstream-0043');
+
+    await page.click(tid('revoke-key'));
+    await page.fill(tid('revoke-confirm-input'), 'OpenAI Production');
+    await page.click(tid('confirm-revoke'));
+    await expect.poll(toastText).toContain('providers still use it');
+    expect(await page.textContent(tid('detail-status'))).toBe('Active');
+    await shot(page, 'delete-in-use');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('bulk revoke: tick rows, type the count, each outcome reported', async () => {
+    const { page, context, errors } = await h.open({ accounts: [{ ...barndoor, keys: 6, names: ['a1', 'a2', 'a3', 'a4', 'in-use', 'a6'] }], inUse: ['in-use'] });
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('6');
+    const tick = (name: string) => page.click(`${tid('key-row')}:has-text("${name}") ${tid('check-key')}`);
+    await tick('a1');
+    await tick('a2');
+    expect(await page.locator(tid('key-detail')).count()).toBe(0);
+    await expect.poll(() => page.textContent(tid('selected-count'))).toBe('2');
+    await page.click(tid('bulk-revoke'));
+    await page.waitForSelector(tid('bulk-revoke-dialog'));
+    expect(await page.isDisabled(tid('confirm-bulk-revoke'))).toBe(true);
+    await page.fill(tid('bulk-confirm-input'), 'revoke 2');
+    await shot(page, 'bulk-revoke');
+    await page.click(tid('confirm-bulk-revoke'));
+    await page.waitForSelector(tid('bulk-revoke-dialog'), { state: 'detached' });
+    await expect.poll(() => page.locator(`${tid('key-row')}[data-status="revoked"]`).count()).toBe(2);
+    expect(await page.locator(tid('bulk-bar')).count()).toBe(0);
+
+    // Select all, then one refusal among them: the rest go, the refusal is named.
+    await page.click(tid('check-all'));
+    await expect.poll(() => page.textContent(tid('selected-count'))).toBe('6');
+    await page.click(tid('bulk-revoke'));
+    expect(await page.textContent(tid('bulk-revoke-dialog'))).toContain('2 selected keys cannot be revoked');
+    await page.fill(tid('bulk-confirm-input'), 'revoke 4');
+    await page.click(tid('confirm-bulk-revoke'));
+    await expect.poll(() => page.textContent(tid('bulk-failures'))).toContain('in-use');
+    expect(await page.textContent(tid('bulk-revoke-dialog'))).toContain('3 keys revoked. This one was not:');
+    await shot(page, 'bulk-revoke-partial');
+    await page.click(`${tid('bulk-revoke-dialog')} button:has-text("Close")`);
+    await expect.poll(() => page.locator(`${tid('key-row')}[data-status="revoked"]`).count()).toBe(5);
+    await expect.poll(() => page.textContent(tid('selected-count'))).toBe('1');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 test('filters narrow by kind and status, headers sort', async () => {
   const { page, context } = await h.open({ accounts: [{ label: 'Production', keys: 12 }] });
   await expect.poll(() => page.textContent(tid('key-count'))).toBe('12');
   await page.click(tid('sort-name'));
-  await expect.poll(() => page.locator(`${tid('key-row')} [role=cell]:first-child`).first().textContent()).toContain('key-0001');
+  await expect.poll(() => page.locator(`${tid('key-row')} [role=cell].name`).first().textContent()).toContain('key-0001');
   expect(await page.getAttribute('[role=columnheader][aria-sort="ascending"]', 'aria-sort')).toBe('ascending');
   await page.click(tid('sort-name'));
-  await expect.poll(() => page.locator(`${tid('key-row')} [role=cell]:first-child`).first().textContent()).toContain('key-0012');
+  await expect.poll(() => page.locator(`${tid('key-row')} [role=cell].name`).first().textContent()).toContain('key-0012');
   await page.selectOption(tid('filter-kind'), 'respan_temp_key');
   await expect.poll(() => page.textContent('main')).toContain('No keys match these filters');
   await page.selectOption(tid('filter-kind'), 'braintrust_api_key');

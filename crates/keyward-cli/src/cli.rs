@@ -43,10 +43,12 @@ enum Command {
     /// Mint a key. Its secret goes to stdout, alone, once; nothing else is printed there.
     #[command(subcommand)]
     Create(CreateCommand),
-    /// Revoke (delete) a key at its service.
+    /// Revoke (delete) keys at their services. Every key named is found first; if one is not,
+    /// nothing is revoked.
     Revoke {
-        /// Key id, the service's id, or its name.
-        key: String,
+        /// Key ids, the services' ids, or names.
+        #[arg(required = true)]
+        keys: Vec<String>,
         /// Account id or label, to tell apart keys of the same name.
         #[arg(long)]
         account: Option<String>,
@@ -222,11 +224,27 @@ pub async fn run(args: Args) -> Result<()> {
             }
             Ok(())
         }
-        Command::Revoke { key, account } => {
-            let found = find_key(&core, &key, account.as_deref())?;
-            let revoked = core.revoke_key(&found.id).await?;
-            eprintln!("Revoked {} “{}” on '{}'.", revoked.kind.label(), revoked.name, revoked.account_label);
-            Ok(())
+        Command::Revoke { keys, account } => {
+            let ids = keys.iter().map(|k| find_key(&core, k, account.as_deref()).map(|f| f.id)).collect::<Result<Vec<_>, Error>>()?;
+            let outcomes = core.revoke_keys(&ids).await;
+            let mut failed = 0;
+            for o in &outcomes {
+                match (&o.row, &o.error) {
+                    (Some(r), _) => eprintln!("Revoked {} “{}” on '{}'.", r.kind.label(), r.name, r.account_label),
+                    (None, Some(e)) => {
+                        failed += 1;
+                        eprintln!("Not revoked: “{}”: {}", o.name, e.message);
+                    }
+                    (None, None) => {}
+                }
+            }
+            let total = outcomes.len();
+            match outcomes.into_iter().find_map(|o| o.error) {
+                None => Ok(()),
+                Some(first) if total == 1 => Err(first),
+                // The exit code follows the first failure; the lines above name each one.
+                Some(first) => Err(Error::new(first.code, format!("{failed} of {total} keys were not revoked; see above."))),
+            }
         }
         Command::Rotate { key, account, credentials_json } => {
             let found = find_key(&core, &key, account.as_deref())?;

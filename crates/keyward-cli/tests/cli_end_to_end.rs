@@ -171,6 +171,21 @@ async fn barndoor_credential_from_stdin_and_gateway_key() {
     let rm = keyward(data, &["revoke", "OpenAI Production"], "");
     assert!(rm.status.success(), "{}", text(&rm.stderr));
     assert_eq!(sb.world().barndoor.connections.len(), 1);
+
+    // Several at once: a name that is not found stops everything before anything is sent ...
+    let typo = keyward(data, &["revoke", "svc", "Bedrok"], "");
+    assert!(!typo.status.success());
+    assert!(sb.world().barndoor.api_keys[0]["revoked_at"].is_null(), "nothing revoked when one name is unknown");
+    // ... and a refusal (the credential is in use) does not stop the others.
+    let bedrock_id = sb.world().barndoor.connections[0]["id"].as_str().unwrap().to_string();
+    sb.world().barndoor.providers.push(("p1".into(), "bedrock-route".into(), bedrock_id));
+    let both = keyward(data, &["revoke", "Bedrock", "svc"], "");
+    assert!(!both.status.success());
+    let err = text(&both.stderr);
+    assert!(err.contains("Revoked Gateway key “svc”") && err.contains("Not revoked: “Bedrock”") && err.contains("bedrock-route"), "{err}");
+    assert!(err.contains("1 of 2 keys were not revoked"), "{err}");
+    assert!(!sb.world().barndoor.api_keys[0]["revoked_at"].is_null());
+    assert_eq!(sb.world().barndoor.connections.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]

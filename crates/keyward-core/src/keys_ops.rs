@@ -19,10 +19,29 @@ pub struct Minted {
     pub secret: Option<MintedSecret>,
 }
 
+/// How many revocations run at once in a bulk revoke: quick, yet gentle on rate limits.
+const BULK_CONCURRENCY: usize = 4;
+
+/// What became of one key in a bulk revoke: its row now, or why it was not revoked.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RevokeOutcome {
+    pub key_id: String,
+    pub name: String,
+    pub row: Option<KeyRow>,
+    pub error: Option<Error>,
+}
+
 impl Keyward {
     pub fn validate_key(&self, account_id: &str, request: &NewKey) -> Result<Vec<FieldError>> {
         let account = self.get_account(account_id)?;
         Ok(request.problems(account.service, Utc::now()))
+    }
+
+    /// What is wrong with a change to a stored key, field by field, without sending anything.
+    pub fn validate_update(&self, key_id: &str, update: &crate::update::KeyUpdate) -> Result<Vec<FieldError>> {
+        let key = self.store.get_key(key_id)?;
+        Ok(update.problems(key.kind, Utc::now()))
     }
 
     pub async fn create_key(&self, account_id: &str, request: NewKey) -> Result<Minted> {
@@ -104,6 +123,23 @@ impl Keyward {
         self.record(Some(&account.id), "key.revoke", &key.name, result.as_ref().err(), Some(key.kind.label()));
         result?;
         self.store.get_key(key_id)
+    }
+
+    /// Revokes several keys, a few at a time, and says for each what happened: one refusal does
+    /// not stop the rest. The answer keeps the order asked for.
+    pub async fn revoke_keys(&self, key_ids: &[String]) -> Vec<RevokeOutcome> {
+        use futures_util::stream::{self, StreamExt};
+        // Owned ids keep the future `Send` for any caller (a borrowed stream item trips the
+        // compiler's higher-ranked lifetime check inside a Tauri command).
+        let revoke_one = |id: String| async move {
+            let name = self.store.get_key(&id).map(|k| k.name).unwrap_or_default();
+            match self.revoke_key(&id).await {
+                Ok(row) => RevokeOutcome { key_id: id, name, row: Some(row), error: None },
+                Err(e) => RevokeOutcome { key_id: id, name, row: None, error: Some(e) },
+            }
+        };
+        let futures: Vec<_> = key_ids.iter().cloned().map(revoke_one).collect();
+        stream::iter(futures).buffered(BULK_CONCURRENCY).collect().await
     }
 
     /// Fetches one key from its service and caches what it says now; a key the service no

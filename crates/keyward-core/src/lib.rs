@@ -18,6 +18,6 @@ pub mod validate;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};
-pub use keys_ops::Minted;
+pub use keys_ops::{Minted, RevokeOutcome};
 pub use keyward::Keyward;
 pub use providers::HttpConfig;

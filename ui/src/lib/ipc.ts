@@ -15,6 +15,7 @@ import type { SyncReport } from './bindings/SyncReport';
 import type { AuditEntry } from './bindings/AuditEntry';
 import type { CreatedKey } from './bindings/CreatedKey';
 import type { KeyUpdate } from './bindings/KeyUpdate';
+import type { RevokeOutcome } from './bindings/RevokeOutcome';
 import type { NewKey } from './bindings/NewKey';
 import type { Validation } from './bindings/Validation';
 import type { ValidationOutcome } from './bindings/ValidationOutcome';
@@ -56,6 +57,9 @@ export const revealSecret = (revealId: string) => call<string>('reveal_secret', 
 export const copySecret = (revealId: string, asEnvLine: boolean) => call<number>('copy_secret', { revealId, asEnvLine });
 export const closeReveal = (revealId: string) => call<null>('close_reveal', { revealId });
 export const revokeKey = (keyId: string) => call<KeyRow>('revoke_key', { keyId });
+/** Each key's outcome, in the order given; one refusal does not stop the rest. */
+export const revokeKeys = (keyIds: string[]) => call<RevokeOutcome[]>('revoke_keys', { keyIds });
+export const validateUpdate = (keyId: string, update: KeyUpdate) => call<FieldError[]>('validate_update', { keyId, update });
 export const updateKey = (keyId: string, update: KeyUpdate) => call<KeyRow>('update_key', { keyId, update });
 export const refreshKey = (keyId: string) => call<KeyRow>('refresh_key', { keyId });
 export const keyDetails = (keyId: string) => call<Record<string, unknown>>('key_details', { keyId });

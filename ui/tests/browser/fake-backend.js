@@ -14,12 +14,19 @@
   const state = { accounts: [], keys: [], offline: config.offline, calls: [], secrets: {}, revealed: {}, clipboard: null };
   const iso = (minutesAgo) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
+  // Each service's usual kinds, in turn, so every screen meets the kinds it must handle.
+  const KINDS = {
+    braintrust: ['braintrust_api_key'],
+    respan: ['respan_temp_key', 'respan_provider'],
+    barndoor: ['barndoor_credential', 'barndoor_gateway_key'],
+  };
   function makeKeys(account, n) {
     const rows = [];
+    const kinds = account.kinds ?? KINDS[account.service];
     for (let i = 1; i <= n; i++) {
       rows.push({
         id: `${account.id}-k${i}`, account_id: account.id, account_label: account.label, service: account.service,
-        kind: 'braintrust_api_key', provider_id: `p${i}`, name: `key-${String(i).padStart(4, '0')}`,
+        kind: kinds[i % kinds.length], provider_id: `p${i}`, name: account.names?.[i - 1] ?? `key-${String(i).padStart(4, '0')}`,
         preview: `sk-****${(i % 65536).toString(16).padStart(4, '0')}`, owner: owners[i % 3],
         created_at: iso(n - i + 60), expires_at: null, status: 'active', last_seen_at: iso(1),
       });
@@ -150,12 +157,36 @@
     revoke_key: ({ keyId }) => {
       const key = state.keys.find((k) => k.id === keyId);
       if (!key) throw err('not_found', 'No such key.');
+      // Barndoor keeps a credential that providers still use (its 409).
+      if (config.inUse?.includes(key.name))
+        throw err('conflict', `Barndoor keeps this credential while providers still use it (connection is still used by providers gpt-route). Point those providers at another credential, or delete them, then delete this one.`);
       key.status = 'revoked';
       countKeys();
       return key;
     },
+    revoke_keys: ({ keyIds }) => keyIds.map((id) => {
+      const name = state.keys.find((k) => k.id === id)?.name ?? '';
+      try {
+        return { key_id: id, name, row: commands.revoke_key({ keyId: id }), error: null };
+      } catch (e) {
+        return { key_id: id, name, row: null, error: e };
+      }
+    }),
+    validate_update: ({ update }) =>
+      typeof update.name === 'string' && !update.name.trim() ? [{ field: 'name', message: 'name cannot be empty.' }] : [],
+    update_key: ({ keyId, update }) => {
+      const key = state.keys.find((k) => k.id === keyId);
+      state.updates = [...(state.updates ?? []), { keyId, update }];
+      if (update.name) key.name = update.name.trim();
+      const given = update.api_key ?? update.secret;
+      if (given) key.preview = `…${given.slice(-4)}`;
+      return structuredClone(key);
+    },
     key_details: ({ keyId }) => {
       const key = state.keys.find((k) => k.id === keyId);
+      if (key.kind === 'barndoor_credential')
+        return { id: key.provider_id, name: key.name, model_provider: 'openai', base_url: 'https://api.openai.com/v1', auth_type: 'api_key',
+          key_last4: (key.preview ?? '').slice(-4), settings: { organization: 'org-1' }, last_change_note: null };
       return { id: key.provider_id, name: key.name, preview_name: key.preview, user_email: key.owner };
     },
     refresh_key: ({ keyId }) => state.keys.find((k) => k.id === keyId),
