@@ -354,3 +354,27 @@ test('a token that left the keychain is re-entered from the account', async () =
   await expect.poll(() => page.locator(tid('reenter-token')).count()).toBe(0);
   await context.close();
 });
+
+test('edit an account: a preset host, a name the core checks as you type, who the token belongs to', async () => {
+  const { page, context, errors } = await h.open({ accounts: [{ label: 'Production', keys: 2 }] });
+  expect(await page.textContent(tid('account-identity'))).toBe('organization demo');
+  await page.hover(tid('account-item'));
+  await page.click(tid('account-edit-button'));
+  await page.waitForSelector(tid('edit-account-form'));
+  expect(await page.textContent(tid('edit-account-form'))).toContain('token of organization demo');
+  expect(await page.inputValue(tid('field-host'))).toBe('https://api.braintrust.dev');
+  await page.fill(tid('edit-label'), ' ');
+  await expect.poll(() => page.textContent(tid('edit-error-label'))).toContain('Give the account a name');
+  await page.fill(tid('edit-label'), 'Production EU');
+  await page.selectOption(tid('field-host'), 'https://api-eu.braintrust.dev');
+  await expect.poll(() => page.locator(tid('edit-error-label')).count()).toBe(0);
+  await shot(page, 'edit-account');
+  await page.click(tid('save-account'));
+  await page.waitForSelector(tid('edit-account-form'), { state: 'detached' });
+  const update = await page.evaluate(() =>
+    (window as unknown as { __fake: { calls: { cmd: string; args: { update: unknown } }[] } }).__fake.calls.find((c) => c.cmd === 'update_account')?.args.update);
+  expect(update).toEqual({ label: 'Production EU', host: 'https://api-eu.braintrust.dev' });
+  await expect.poll(() => page.getAttribute(tid('account-item'), 'data-account-label')).toBe('Production EU');
+  expect(errors).toEqual([]);
+  await context.close();
+});

@@ -20,7 +20,7 @@ pub fn routes() -> Router<Shared> {
         .route("/braintrust/api_keys/{id}/vanish", post(vanish))
         .route("/braintrust/allow_api_key_create", post(allow_api_key_create))
         .route("/counts", get(counts))
-        .route("/barndoor/providers", post(add_barndoor_provider))
+        .route("/barndoor/providers", post(add_barndoor_provider).delete(clear_barndoor_providers))
 }
 
 async fn reset(State(shared): State<Shared>) -> impl IntoResponse {
@@ -107,4 +107,10 @@ async fn add_barndoor_provider(State(shared): State<Shared>, Json(body): Json<Ne
     let id = uuid::Uuid::new_v4().to_string();
     shared.lock().barndoor.providers.push((id.clone(), body.name, body.connection_id));
     Json(json!({ "id": id }))
+}
+
+/// The providers are gone (pointed elsewhere): credentials can be deleted again.
+async fn clear_barndoor_providers(State(shared): State<Shared>) -> impl IntoResponse {
+    shared.lock().barndoor.providers.clear();
+    StatusCode::NO_CONTENT
 }

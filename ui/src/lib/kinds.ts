@@ -1,5 +1,6 @@
 // How kinds and statuses read in the window (one place, shared by the table and the panel).
 import type { KeyKind } from './bindings/KeyKind';
+import type { KeyRow } from './bindings/KeyRow';
 import type { KeyStatus } from './bindings/KeyStatus';
 
 export const KIND_LABEL: Record<KeyKind, string> = {
@@ -18,3 +19,7 @@ export const STATUS_LABEL: Record<KeyStatus, string> = { active: 'Active', expir
 
 /** Kinds whose secret the person gives (and can replace); Keyward sends it once and keeps nothing. */
 export const GIVEN_SECRET_KINDS: KeyKind[] = ['braintrust_ai_secret', 'respan_provider', 'barndoor_credential'];
+
+/** Proxy credentials only expire; Barndoor providers are removed in Barndoor; revoked and gone keys are done. */
+export const revocable = (k: Pick<KeyRow, 'kind' | 'status'>) =>
+  k.kind !== 'braintrust_proxy_credential' && k.kind !== 'barndoor_provider' && k.status !== 'revoked' && k.status !== 'gone';

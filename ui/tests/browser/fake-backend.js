@@ -84,6 +84,7 @@
       const account = state.accounts.find((a) => a.id === accountId);
       if (update.token !== undefined && update.token !== config.goodToken) throw err('unauthorized', 'This key was refused by Braintrust (401).', 'token');
       if (update.label !== undefined) account.label = update.label;
+      if (update.host !== undefined) account.host = update.host;
       if (update.token !== undefined) account.last_sync_error = null;
       return structuredClone(account);
     },
