@@ -378,3 +378,16 @@ test('edit an account: a preset host, a name the core checks as you type, who th
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test('a Respan account: use against limits, expiring keys, sort by use', async () => {
+  const { page, context, errors } = await h.open({ accounts: [{ label: 'Gateway', service: 'respan', host: 'https://api.respan.ai', keys: 10 }] });
+  await expect.poll(() => page.textContent(tid('key-count'))).toBe('10');
+  await page.click(tid('sort-usage'));
+  await page.click(tid('sort-usage'));
+  await expect.poll(() => page.locator(tid('key-usage')).first().textContent()).toBe('96/100');
+  expect(await page.locator(tid('key-usage')).first().getAttribute('class')).toContain('high');
+  expect(await page.locator('.status.expiring').count()).toBeGreaterThan(0);
+  await shot(page, 'inventory-respan');
+  expect(errors).toEqual([]);
+  await context.close();
+});

@@ -349,7 +349,17 @@ pub enum KeySort {
     Owner,
     Created,
     Expires,
+    /// How much of its use or spend limit a key has used (the larger of the two).
+    Usage,
     Status,
+}
+
+/// The share of a limit used: uses over a positive use limit, spend over a positive spend limit,
+/// whichever is larger. No ", " inside: the sort code splits columns on it.
+macro_rules! used_share {
+    () => {
+        "COALESCE(MAX((CASE WHEN k.usage_limit>0 THEN 1.0*k.usage_count/k.usage_limit END),(CASE WHEN k.spend_limit>0 THEN k.spend/k.spend_limit END)),(CASE WHEN k.usage_limit>0 THEN 1.0*k.usage_count/k.usage_limit END),(CASE WHEN k.spend_limit>0 THEN k.spend/k.spend_limit END))"
+    };
 }
 
 impl KeySort {
@@ -363,6 +373,7 @@ impl KeySort {
             KeySort::Owner => "k.owner COLLATE NOCASE",
             KeySort::Created => "k.created_at",
             KeySort::Expires => "k.expires_at IS NULL, k.expires_at",
+            KeySort::Usage => concat!(used_share!(), " IS NULL, ", used_share!()),
             KeySort::Status => "shown_status",
         }
     }

@@ -29,6 +29,10 @@
         kind: kinds[i % kinds.length], provider_id: `p${i}`, name: account.names?.[i - 1] ?? `key-${String(i).padStart(4, '0')}`,
         preview: `sk-****${(i % 65536).toString(16).padStart(4, '0')}`, owner: owners[i % 3],
         created_at: iso(n - i + 60), expires_at: null, status: 'active', last_seen_at: iso(1),
+        ...(kinds[i % kinds.length] === 'respan_temp_key'
+          ? { usage_count: (i * 37) % 100, usage_limit: 100, spend: ((i * 13) % 50) / 10, spend_limit: 5, is_test: i % 2 === 0,
+              expires_at: new Date(Date.now() + i * 36 * 3600_000).toISOString(), status: i * 36 < 7 * 24 ? 'expiring' : 'active' }
+          : {}),
       });
     }
     return rows.reverse();
@@ -122,6 +126,8 @@
         (!query.statuses?.length || query.statuses.includes(k.status)) &&
         words.every((w) => [k.name, k.preview, k.owner].some((f) => (f || '').toLowerCase().includes(w))));
       if (query.sort === 'name') rows.sort((a, b) => a.name.localeCompare(b.name) * (query.descending ? -1 : 1));
+      const share = (k) => (k.usage_limit > 0 ? k.usage_count / k.usage_limit : -1);
+      if (query.sort === 'usage') rows.sort((a, b) => (share(a) - share(b)) * (query.descending ? -1 : 1));
       return rows;
     },
     validate_key: ({ request }) => {

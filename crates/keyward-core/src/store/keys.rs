@@ -186,7 +186,9 @@ impl Store {
         let direction = if query.descending.unwrap_or(false) { "DESC" } else { "ASC" };
         match query.sort {
             Some(sort) => {
-                let columns: Vec<String> = sort.column().split(", ").map(|c| format!("{c} {direction}")).collect();
+                // Rows without a value (an "IS NULL" part) stay last whichever way the rest runs.
+                let columns: Vec<String> =
+                    sort.column().split(", ").map(|c| if c.ends_with(" IS NULL") { c.to_string() } else { format!("{c} {direction}") }).collect();
                 sql.push_str(&format!(" ORDER BY {}, k.name", columns.join(", ")));
             }
             None => sql.push_str(" ORDER BY k.created_at DESC, k.name"),
@@ -385,6 +387,7 @@ mod tests {
     fn filters_and_sorts() {
         let mut test_key = remote("1", "b-test");
         test_key.limits.is_test = Some(true);
+        (test_key.limits.usage_count, test_key.limits.usage_limit) = (Some(9), Some(10));
         let mut expired = remote("2", "a-expired");
         expired.expires_at = Some(Utc::now() - chrono::Duration::hours(1));
         let store = store_with(&[test_key, expired, remote("3", "c-prod")]);
@@ -398,6 +401,8 @@ mod tests {
         assert_eq!(names(KeyQuery { kinds: Some(vec![KeyKind::RespanTempKey]), ..Default::default() }).len(), 0);
         assert_eq!(names(KeyQuery { service: Some(crate::model::Service::Braintrust), ..Default::default() }).len(), 3);
         assert_eq!(names(KeyQuery { service: Some(crate::model::Service::Barndoor), ..Default::default() }).len(), 0);
+        let by_usage = names(sorted(crate::model::KeySort::Usage, true));
+        assert_eq!(by_usage[0], "b-test", "the most used share first when descending (then keys with no limit)");
         let by_expiry = names(sorted(crate::model::KeySort::Expires, false));
         assert_eq!(by_expiry[0], "a-expired", "keys with an expiry come first, soonest first");
     }
