@@ -78,7 +78,7 @@ test-rust:
 	KEYWARD_REAL_KEYCHAIN=1 cargo test --workspace --features keyward-app/custom-protocol
 
 test-ui:
-	cd ui && npm test
+	cd ui && npm run check && npm test
 
 test-e2e: app
 	tests/e2e/run.sh
