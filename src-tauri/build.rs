@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "list_keys",
     "validate_key",
     "validate_update",
+    "check_credential",
     "create_key",
     "rotate_key",
     "reveal_secret",

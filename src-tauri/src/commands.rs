@@ -73,6 +73,12 @@ pub fn validate_update(state: State<'_, AppState>, key_id: String, update: KeyUp
     state.core()?.validate_update(&key_id, &update)
 }
 
+/// Barndoor tries a credential's AWS role or Vertex setup before it is created.
+#[tauri::command]
+pub async fn check_credential(state: State<'_, AppState>, account_id: String, request: NewKey) -> Result<ValidationOutcome, Error> {
+    state.core()?.check_credential(&account_id, &request).await
+}
+
 /// The secret goes to a reveal slot; the window gets the row and a ticket.
 #[tauri::command]
 pub async fn create_key(state: State<'_, AppState>, account_id: String, request: NewKey) -> Result<CreatedKey, Error> {

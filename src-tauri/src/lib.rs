@@ -22,6 +22,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> 
         commands::list_keys,
         commands::validate_key,
         commands::validate_update,
+        commands::check_credential,
         commands::create_key,
         commands::rotate_key,
         commands::reveal_secret,

@@ -194,6 +194,22 @@ impl Keyward {
         result
     }
 
+    /// Before a Barndoor credential is created: asks Barndoor to try it (assume the AWS role, reach
+    /// Vertex AI). Nothing is saved. A missing value is named with where it goes.
+    pub async fn check_credential(&self, account_id: &str, request: &NewKey) -> Result<crate::validation::ValidationOutcome> {
+        let Some(check) = crate::validation::Validation::for_credential(request)? else {
+            return Err(Error::invalid(
+                "auth_type",
+                "Barndoor can check an AWS role or a Vertex AI setup before saving; this authentication is proven by its first use.",
+            ));
+        };
+        if let Some(p) = check.problems().into_iter().next() {
+            let home = if ["iam_role_arn", "external_id", "target_service_account"].contains(&p.field.as_str()) { "credentials" } else { "settings" };
+            return Err(Error::invalid(home, format!("{} (in the {home} JSON): {}", p.field, p.message)));
+        }
+        self.validate_setup(account_id, check).await
+    }
+
     /// Asks the account's service to try a setup (Barndoor: assume an AWS role, reach Vertex).
     pub async fn validate_setup(&self, account_id: &str, check: crate::validation::Validation) -> Result<crate::validation::ValidationOutcome> {
         let account = self.get_account(account_id)?;

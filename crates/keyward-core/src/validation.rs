@@ -5,7 +5,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::create::json_object;
+use crate::create::{default_auth_type, json_object, NewKey};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, Service};
 
@@ -92,5 +92,41 @@ impl Validation {
             Some(p) => Err(Error::invalid(&p.field, p.message)),
             None => Ok(()),
         }
+    }
+
+    /// The check Barndoor can make for a credential about to be created: assume its AWS role, or
+    /// reach Vertex AI with it. `Ok(None)` when its authentication has no such check (an API key is
+    /// proven by its first use). Values come from the credential's settings and credentials JSON.
+    pub fn for_credential(request: &NewKey) -> Result<Option<Validation>> {
+        let NewKey::BarndoorCredential { model_provider, auth_type, credentials, settings, .. } = request else {
+            return Ok(None);
+        };
+        let settings = json_object("settings", settings.as_deref())?.unwrap_or_default();
+        let secret = credentials.as_ref().map(|c| secrecy::ExposeSecret::expose_secret(c).to_string());
+        // The parser's words could quote the secret: say only that it is not a JSON object.
+        let given = json_object("credentials", secret.as_deref())
+            .map_err(|_| Error::invalid("credentials", "The credentials must be a JSON object."))?
+            .unwrap_or_default();
+        let pick = |key: &str| {
+            [&given, &settings].iter().find_map(|v| v.get(key).and_then(serde_json::Value::as_str)).unwrap_or_default().to_string()
+        };
+        let auth = auth_type.as_deref().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| default_auth_type(model_provider));
+        Ok(match auth {
+            "aws_role" => Some(Validation::BarndoorAwsRole {
+                region: pick("region"),
+                iam_role_arn: pick("iam_role_arn"),
+                external_id: pick("external_id"),
+            }),
+            "google_adc" | "google_service_account" | "google_impersonation" => Some(Validation::BarndoorGoogleVertex {
+                project_id: pick("project_id"),
+                location: Some(pick("location")).filter(|l| !l.is_empty()).unwrap_or_else(|| pick("region")),
+                auth_type: Some(auth.to_string()),
+                model_api_family: Some(pick("model_api_family")).filter(|f| !f.is_empty()),
+                target_service_account: Some(pick("target_service_account")).filter(|t| !t.is_empty()),
+                credentials: (auth == "google_service_account").then(|| credentials.clone()).flatten(),
+                model: None,
+            }),
+            _ => None,
+        })
     }
 }

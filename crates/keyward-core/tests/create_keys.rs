@@ -440,6 +440,26 @@ async fn barndoor_providers_show_health_and_setups_validate() {
     let err = r.core.validate_setup(&id, vertex(Some("{\"private_key\": \"SECRETPEM"))).await.unwrap_err();
     assert!(err.field.as_deref() == Some("credentials") && !err.message.contains("SECRETPEM"));
     assert!(!db_holds(&r, "-----BEGIN"));
+
+    // The same checks from a credential's create form: values come from its JSON fields.
+    let form = |provider: &str, auth: Option<&str>, creds: &str, settings: &str| NewKey::BarndoorCredential {
+        name: "Checked".into(), model_provider: provider.into(), base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
+        auth_type: auth.map(Into::into), api_key: None, credentials: Some(creds.to_string().into()), settings: Some(settings.into()), change_note: None,
+    };
+    let aws = form("bedrock", None, r#"{"iam_role_arn": "arn:aws:iam::123:role/gw", "external_id": "ext"}"#, r#"{"region": "us-east-1"}"#);
+    assert!(r.core.check_credential(&id, &aws).await.unwrap().ok);
+    let no_region = form("bedrock", Some("aws_role"), r#"{"iam_role_arn": "arn:aws:iam::123:role/gw", "external_id": "ext"}"#, "{}");
+    let err = r.core.check_credential(&id, &no_region).await.unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("settings"));
+    assert!(err.message.starts_with("region (in the settings JSON)"), "{}", err.message);
+    let vertex_form = form("vertex", Some("google_service_account"), r#"{"private_key": "-----BEGIN"}"#, r#"{"project_id": "p", "location": "us-central1"}"#);
+    assert!(r.core.check_credential(&id, &vertex_form).await.unwrap().ok);
+    let key_only = form("openai", None, "{}", "{}");
+    assert_eq!(r.core.check_credential(&id, &key_only).await.unwrap_err().field.as_deref(), Some("auth_type"));
+    let broken = form("bedrock", None, "{\"iam_role_arn\": \"SECRETARN", "{}");
+    let err = r.core.check_credential(&id, &broken).await.unwrap_err();
+    assert!(err.field.as_deref() == Some("credentials") && !err.message.contains("SECRETARN"), "{}", err.message);
+    assert!(r.sandbox.world().barndoor.connections.iter().all(|c| c["name"] != "Checked"), "a check saves nothing");
 }
 
 #[tokio::test]

@@ -49,6 +49,8 @@ export const syncAccount = (accountId: string) => call<SyncReport>('sync_account
 export const listKeys = (query: KeyQuery) => call<KeyRow[]>('list_keys', { query });
 
 export const validateKey = (accountId: string, request: NewKey) => call<FieldError[]>('validate_key', { accountId, request });
+/** Barndoor tries a credential's AWS role or Vertex setup; nothing is saved. */
+export const checkCredential = (accountId: string, request: NewKey) => call<ValidationOutcome>('check_credential', { accountId, request });
 export const createKey = (accountId: string, request: NewKey) => call<CreatedKey>('create_key', { accountId, request });
 export const rotateKey = (keyId: string) => call<CreatedKey>('rotate_key', { keyId });
 /** The plaintext, once, for the reveal dialog to display. */

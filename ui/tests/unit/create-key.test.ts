@@ -27,6 +27,11 @@ function setup(accounts: Account[], created = vi.fn()) {
         ? [{ field: 'max_usage', message: 'max_usage must be -1 (unlimited) or at least 1.' }] : [];
     }
     if (cmd === 'create_key') return { key: { name: 'made' }, reveal: null };
+    if (cmd === 'check_credential') {
+      requests.push(a.request);
+      return String(a.request.credentials).includes('arn:aws:iam::')
+        ? { ok: true, message: 'Barndoor can assume the role.' } : { ok: false, message: 'Barndoor could not assume the role.' };
+    }
     return null;
   });
   render(CreateKeyDialog, { accounts, onclose: vi.fn(), oncreated: created });
@@ -89,4 +94,21 @@ test('a given secret is cleared from the form once it is sent', async () => {
   await waitFor(() => expect(created).toHaveBeenCalledOnce());
   expect(created.mock.calls[0][0].key.name).toBe('made');
   expect(field('secret').value).toBe('');
+});
+
+test('an AWS role credential can be checked with Barndoor first; the answer clears when the values change', async () => {
+  const { requests } = setup([account('d', 'barndoor')]);
+  await choose('kind', 'barndoor_credential');
+  await waitFor(() => expect(screen.queryByTestId('check-credential')).toBeNull());
+  await choose('model_provider', 'bedrock');
+  await waitFor(() => expect(screen.getByTestId('check-credential')).toBeTruthy());
+  await fireEvent.input(field('credentials'), { target: { value: '{"iam_role_arn": "arn:aws:iam::1:role/gw", "external_id": "e"}' } });
+  await fireEvent.click(screen.getByTestId('check-credential'));
+  await waitFor(() => expect(screen.getByTestId('check-outcome').textContent).toBe('Barndoor can assume the role.'));
+  expect(requests.at(-1)).toMatchObject({ kind: 'barndoor_credential', model_provider: 'bedrock' });
+  await fireEvent.input(field('credentials'), { target: { value: '{"iam_role_arn": "nope", "external_id": "e"}' } });
+  await waitFor(() => expect(screen.queryByTestId('check-outcome')).toBeNull());
+  await fireEvent.click(screen.getByTestId('check-credential'));
+  await waitFor(() => expect(screen.getByTestId('check-outcome').textContent).toBe('Barndoor could not assume the role.'));
+  expect(screen.getByTestId('check-outcome').classList.contains('ok')).toBe(false);
 });

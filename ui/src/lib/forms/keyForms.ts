@@ -40,6 +40,8 @@ const PROVIDER_LABELS: Record<string, string> = {
 export const AUTH_TYPE_OPTIONS = [{ value: '', label: "Provider's default" }, ...AUTH_TYPES.map((a) => ({ value: a, label: AUTH_LABELS[a] ?? a }))];
 const defaultAuth = (provider: string) => (provider === 'bedrock' ? 'aws_role' : provider === 'vertex' ? 'google_adc' : 'api_key');
 const authOf = (v: Values) => (v.auth_type as string) || defaultAuth(v.model_provider as string);
+/** Barndoor can try these before a credential is saved (assume the role, reach Vertex AI). */
+export const checkable = (v: Values) => ['aws_role', 'google_adc', 'google_service_account', 'google_impersonation'].includes(authOf(v));
 export const usesKey = (v: Values) => ['api_key', 'bedrock_api_key'].includes(authOf(v));
 
 export type KindForm = { kind: KeyKind; service: Service; title: string; mints: boolean; fields: Field[] };
