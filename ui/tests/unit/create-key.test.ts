@@ -105,7 +105,7 @@ test('an AWS role credential can be checked with Barndoor first; the answer clea
   await fireEvent.input(field('credentials'), { target: { value: '{"iam_role_arn": "arn:aws:iam::1:role/gw", "external_id": "e"}' } });
   await fireEvent.click(screen.getByTestId('check-credential'));
   await waitFor(() => expect(screen.getByTestId('check-outcome').textContent).toBe('Barndoor can assume the role.'));
-  expect(requests.at(-1)).toMatchObject({ kind: 'barndoor_credential', model_provider: 'bedrock' });
+  expect(requests[requests.length - 1]).toMatchObject({ kind: 'barndoor_credential', model_provider: 'bedrock' });
   await fireEvent.input(field('credentials'), { target: { value: '{"iam_role_arn": "nope", "external_id": "e"}' } });
   await waitFor(() => expect(screen.queryByTestId('check-outcome')).toBeNull());
   await fireEvent.click(screen.getByTestId('check-credential'));
