@@ -73,11 +73,11 @@ fn ts(v: &Option<String>) -> Option<DateTime<Utc>> {
 }
 
 fn unreadable(what: &str, e: serde_json::Error) -> Error {
-    Error::new(ErrorCode::Provider, format!("Barndoor listed a {what} Keyward could not read ({e})."))
+    super::unreadable(crate::model::Service::Barndoor, &format!("a {what}"), &e)
 }
 
 /// `None` for a key Barndoor reports revoked: it is not part of the live inventory.
-fn gateway_key(raw: Value) -> Result<Option<RemoteKey>> {
+pub(crate) fn gateway_key(raw: Value) -> Result<Option<RemoteKey>> {
     let k: GatewayKey = serde_json::from_value(raw.clone()).map_err(|e| unreadable("gateway key", e))?;
     if k.revoked_at.is_some() {
         return Ok(None);
@@ -90,12 +90,12 @@ fn gateway_key(raw: Value) -> Result<Option<RemoteKey>> {
         created_at: ts(&k.created_at),
         expires_at: ts(&k.expires_at),
         limits: KeyLimits { last_used_at: ts(&k.last_used_at), ..Default::default() },
-        provider_id: k.id,
-        details: raw,
+        provider_id: super::listed_id(crate::model::Service::Barndoor, "a gateway key", k.id)?,
+        details: super::without_secrets(raw),
     }))
 }
 
-fn credential(raw: Value) -> Result<RemoteKey> {
+pub(crate) fn credential(raw: Value) -> Result<RemoteKey> {
     let c: Connection = serde_json::from_value(raw.clone()).map_err(|e| unreadable("credential", e))?;
     let provider = c.model_provider.clone().unwrap_or_default();
     Ok(RemoteKey {
@@ -106,8 +106,8 @@ fn credential(raw: Value) -> Result<RemoteKey> {
         created_at: ts(&c.created_at),
         expires_at: None,
         limits: KeyLimits::default(),
-        provider_id: c.id,
-        details: raw,
+        provider_id: super::listed_id(crate::model::Service::Barndoor, "a credential", c.id)?,
+        details: super::without_secrets(raw),
     })
 }
 
@@ -125,7 +125,7 @@ struct ProviderRoute {
 }
 
 /// A provider holds no secret of its own; its health is what a person wants to see.
-fn provider_route(raw: Value) -> Result<RemoteKey> {
+pub(crate) fn provider_route(raw: Value) -> Result<RemoteKey> {
     let p: ProviderRoute = serde_json::from_value(raw.clone()).map_err(|e| unreadable("provider", e))?;
     Ok(RemoteKey {
         kind: KeyKind::BarndoorProvider,
@@ -135,12 +135,12 @@ fn provider_route(raw: Value) -> Result<RemoteKey> {
         created_at: ts(&p.created_at),
         expires_at: None,
         limits: KeyLimits::default(),
-        provider_id: p.id,
-        details: raw,
+        provider_id: super::listed_id(crate::model::Service::Barndoor, "a provider", p.id)?,
+        details: super::without_secrets(raw),
     })
 }
 
-fn array(v: Value, what: &str) -> Result<Vec<Value>> {
+pub(crate) fn array(v: Value, what: &str) -> Result<Vec<Value>> {
     match v {
         Value::Array(items) => Ok(items),
         _ => Err(Error::new(ErrorCode::Provider, format!("Barndoor answered the {what} list with something that is not a list."))),

@@ -66,9 +66,9 @@ impl ApiKey {
     }
 }
 
-fn to_remote(raw: serde_json::Value) -> Result<RemoteKey> {
+pub(crate) fn to_remote(raw: serde_json::Value) -> Result<RemoteKey> {
     let key: ApiKey = serde_json::from_value(raw.clone()).map_err(|e| {
-        Error::new(ErrorCode::Provider, format!("Braintrust listed an API key Keyward could not read ({e})."))
+        super::unreadable(crate::model::Service::Braintrust, "an API key", &e)
     })?;
     Ok(RemoteKey {
         kind: KeyKind::BraintrustApiKey,
@@ -78,8 +78,8 @@ fn to_remote(raw: serde_json::Value) -> Result<RemoteKey> {
         created_at: key.created.as_deref().and_then(parse_timestamp),
         expires_at: None,
         limits: Default::default(),
-        provider_id: key.id,
-        details: raw,
+        provider_id: super::listed_id(crate::model::Service::Braintrust, "an API key", key.id)?,
+        details: super::without_secrets(raw),
     })
 }
 
@@ -98,9 +98,9 @@ struct ServiceToken {
     service_account_name: Option<String>,
 }
 
-fn service_token(raw: serde_json::Value) -> Result<RemoteKey> {
+pub(crate) fn service_token(raw: serde_json::Value) -> Result<RemoteKey> {
     let t: ServiceToken = serde_json::from_value(raw.clone())
-        .map_err(|e| Error::new(ErrorCode::Provider, format!("Braintrust listed a service token Keyward could not read ({e}).")))?;
+        .map_err(|e| super::unreadable(crate::model::Service::Braintrust, "a service token", &e))?;
     Ok(RemoteKey {
         kind: KeyKind::BraintrustServiceToken,
         name: t.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),
@@ -109,8 +109,8 @@ fn service_token(raw: serde_json::Value) -> Result<RemoteKey> {
         created_at: t.created.as_deref().and_then(parse_timestamp),
         expires_at: None,
         limits: KeyLimits::default(),
-        provider_id: t.id,
-        details: raw,
+        provider_id: super::listed_id(crate::model::Service::Braintrust, "a service token", t.id)?,
+        details: super::without_secrets(raw),
     })
 }
 
@@ -128,9 +128,9 @@ struct AiSecret {
 }
 
 /// An AI secret's value is write-only; `preview_secret` is already redacted by Braintrust.
-fn ai_secret(raw: serde_json::Value) -> Result<RemoteKey> {
+pub(crate) fn ai_secret(raw: serde_json::Value) -> Result<RemoteKey> {
     let a: AiSecret = serde_json::from_value(raw.clone())
-        .map_err(|e| Error::new(ErrorCode::Provider, format!("Braintrust listed an AI secret Keyward could not read ({e}).")))?;
+        .map_err(|e| super::unreadable(crate::model::Service::Braintrust, "an AI secret", &e))?;
     Ok(RemoteKey {
         kind: KeyKind::BraintrustAiSecret,
         name: a.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),
@@ -139,8 +139,8 @@ fn ai_secret(raw: serde_json::Value) -> Result<RemoteKey> {
         created_at: a.created.as_deref().and_then(parse_timestamp),
         expires_at: None,
         limits: KeyLimits::default(),
-        provider_id: a.id,
-        details: raw,
+        provider_id: super::listed_id(crate::model::Service::Braintrust, "an AI secret", a.id)?,
+        details: super::without_secrets(raw),
     })
 }
 

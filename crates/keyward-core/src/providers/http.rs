@@ -157,12 +157,7 @@ impl Api {
     }
 
     fn parse<T: DeserializeOwned>(&self, path: &str, body: &str) -> Result<T> {
-        serde_json::from_str(body).map_err(|e| {
-            Error::new(
-                ErrorCode::Provider,
-                format!("{} answered {path} with a body Keyward could not read ({e}).", self.service.display_name()),
-            )
-        })
+        serde_json::from_str(body).map_err(|e| super::unreadable(self.service, &format!("an answer to {path}"), &e))
     }
 
     async fn idempotent(&self, method: Method, path: &str, query: &[(&str, String)]) -> Result<String> {
@@ -304,7 +299,7 @@ fn describe_transport(e: &reqwest::Error) -> String {
     }
 }
 
-fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration> {
     let text = value?.to_str().ok()?.trim();
     if let Ok(secs) = text.parse::<f64>() {
         return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)));
@@ -315,7 +310,7 @@ fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration> {
 }
 
 /// Respan puts the wait in the body: `{"detail": ..., "retry_after": seconds}`.
-fn body_retry_after(text: &str) -> Option<Duration> {
+pub(crate) fn body_retry_after(text: &str) -> Option<Duration> {
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
     let secs = v.get("retry_after")?.as_f64()?;
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))

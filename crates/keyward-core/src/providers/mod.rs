@@ -3,6 +3,7 @@
 mod barndoor;
 mod braintrust;
 pub mod http;
+pub mod parse;
 mod respan;
 
 use async_trait::async_trait;
@@ -107,6 +108,70 @@ pub(crate) fn found<T>(result: Result<T>) -> Result<Option<T>> {
         Err(e) if e.code == ErrorCode::NotFound => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// Why a service's answer could not be read, without any value from it: serde quotes the
+/// offending string ("invalid type: string \"sk-…\"") and an answer can hold a secret.
+pub(crate) fn unreadable(service: Service, what: &str, e: &serde_json::Error) -> Error {
+    // Serde quotes strings with '"' and names (fields, variants) with '`': drop what is inside.
+    let mut why = String::new();
+    let mut open: Option<char> = None;
+    for c in e.to_string().chars() {
+        match open {
+            Some(q) if c == q => {
+                open = None;
+                why.push('…');
+                why.push(c);
+            }
+            Some(_) => {}
+            None if c == '"' || c == '`' => {
+                open = Some(c);
+                why.push(c);
+            }
+            None if c.is_control() => why.push(' '),
+            None => why.push(c),
+        }
+    }
+    if let Some(q) = open {
+        why.push('…');
+        why.push(q);
+    }
+    Error::new(ErrorCode::Provider, format!("{} sent {what} Keyward could not read ({why}).", service.display_name()))
+}
+
+/// A listed object's id, fit to be cached and put in a request path: not empty, short, and
+/// nothing that could change the path it is put in ('/', '?', '#', '%', a '.' or '..' segment,
+/// spaces, controls). Respan's documented ids end in "...", which is fine inside one segment.
+pub(crate) fn listed_id(service: Service, what: &str, id: String) -> Result<String> {
+    let bad = id.is_empty()
+        || id.len() > 200
+        || id == "."
+        || id == ".."
+        || id.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '\\' | '?' | '#' | '%'));
+    if bad {
+        return Err(Error::new(ErrorCode::Provider, format!("{} listed {what} with an id Keyward cannot use.", service.display_name())));
+    }
+    Ok(id)
+}
+
+/// Fields that carry a secret in some service's answer (a create's `key`, Respan's `api_key`).
+/// Whatever a service sends, they never reach the cached details.
+pub const SECRET_FIELDS: [&str; 8] = ["key", "api_key", "secret", "credentials", "token", "password", "private_key", "client_secret"];
+
+/// The object as cached: every secret-carrying field removed, at any depth.
+pub(crate) fn without_secrets(mut raw: serde_json::Value) -> serde_json::Value {
+    fn scrub(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.retain(|k, _| !SECRET_FIELDS.contains(&k.as_str()));
+                map.values_mut().for_each(scrub);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            _ => {}
+        }
+    }
+    scrub(&mut raw);
+    raw
 }
 
 fn unsupported(kind: KeyKind) -> Error {

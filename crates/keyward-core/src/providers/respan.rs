@@ -72,7 +72,7 @@ impl Respan {
 }
 
 /// The legacy `next` link carries `?page=N`; only the number is followed, never another host.
-fn next_page(url: &str) -> Option<u32> {
+pub(crate) fn next_page(url: &str) -> Option<u32> {
     let parsed = url::Url::parse(url).ok()?;
     let page = parsed.query_pairs().find(|(k, _)| k == "page")?.1;
     page.parse().ok()
@@ -107,9 +107,9 @@ struct TempKey {
     last_used: Option<String>,
 }
 
-fn to_remote(raw: Value) -> Result<RemoteKey> {
+pub(crate) fn to_remote(raw: Value) -> Result<RemoteKey> {
     let k: TempKey = serde_json::from_value(raw.clone())
-        .map_err(|e| Error::new(ErrorCode::Provider, format!("Respan listed a temporary key Keyward could not read ({e}).")))?;
+        .map_err(|e| super::unreadable(crate::model::Service::Respan, "a temporary key", &e))?;
     let ts = |v: &Option<String>| v.as_deref().and_then(parse_timestamp);
     // Respan reports "never used" as the Unix epoch.
     let last_used = ts(&k.last_used).filter(|t| t.timestamp() > 0);
@@ -129,8 +129,8 @@ fn to_remote(raw: Value) -> Result<RemoteKey> {
             rate_limit: k.rate_limit,
             last_used_at: last_used,
         },
-        provider_id: k.id,
-        details: raw,
+        provider_id: super::listed_id(crate::model::Service::Respan, "a temporary key", k.id)?,
+        details: super::without_secrets(raw),
     })
 }
 
@@ -146,9 +146,9 @@ struct CustomProvider {
 }
 
 /// A custom provider's key is write-only: only its id, name and settings are listed.
-fn provider(raw: Value) -> Result<RemoteKey> {
+pub(crate) fn provider(raw: Value) -> Result<RemoteKey> {
     let p: CustomProvider = serde_json::from_value(raw.clone())
-        .map_err(|e| Error::new(ErrorCode::Provider, format!("Respan listed a custom provider Keyward could not read ({e}).")))?;
+        .map_err(|e| super::unreadable(crate::model::Service::Respan, "a custom provider", &e))?;
     let base_url = p.extra_kwargs.as_ref().and_then(|k| k.get("base_url")).and_then(Value::as_str).map(str::to_string);
     Ok(RemoteKey {
         kind: KeyKind::RespanProvider,
@@ -158,8 +158,8 @@ fn provider(raw: Value) -> Result<RemoteKey> {
         created_at: p.created_at.as_deref().and_then(parse_timestamp),
         expires_at: None,
         limits: KeyLimits::default(),
-        provider_id: p.provider_id,
-        details: raw,
+        provider_id: super::listed_id(crate::model::Service::Respan, "a custom provider", p.provider_id)?,
+        details: super::without_secrets(raw),
     })
 }
 

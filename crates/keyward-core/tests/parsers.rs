@@ -1,0 +1,173 @@
+//! Property tests over every parser of what the services answer (list items, Barndoor's list,
+//! Respan's next link, error bodies, Retry-After). Whatever the bytes: no panic, a row or a
+//! named error, and no value from the answer quoted back or cached under a secret's name.
+
+use keyward_core::providers::parse::{self, Parser};
+use keyward_core::providers::SECRET_FIELDS;
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+/// Field names the parsers look for, so generated objects often hit the real code paths.
+const FIELDS: &[&str] = &[
+    "id", "name", "preview_name", "created", "user_email", "user_given_name", "user_family_name", "user_id",
+    "service_account_email", "service_account_name", "type", "metadata", "prefix", "is_test", "expiry_date",
+    "max_usage", "key_usage", "rate_limit", "spending_limit", "spending_in_period", "created_at", "last_used",
+    "provider_id", "provider_name", "extra_kwargs", "key_prefix", "group_name", "revoked_at", "expires_at",
+    "last_used_at", "model_provider", "key_last4", "created_by_email", "health_status", "preview_secret",
+    "key", "api_key", "secret", "credentials", "token",
+];
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        "\\PC{0,30}".prop_map(Value::String),
+        // Timestamps, near-timestamps and secret-looking strings.
+        "(19|20|99)[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?".prop_map(Value::String),
+        "sk-[A-Za-z0-9]{16,40}".prop_map(Value::String),
+    ]
+}
+
+fn field() -> impl Strategy<Value = String> {
+    prop_oneof![4 => proptest::sample::select(FIELDS).prop_map(str::to_string), 1 => "[a-z_]{1,12}"]
+}
+
+fn json() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(4, 48, 10, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            proptest::collection::vec((field(), inner), 0..14).prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+/// Objects shaped like a listed key: an id and a handful of known fields.
+fn keyish() -> impl Strategy<Value = Value> {
+    ("[A-Za-z0-9-]{1,36}", proptest::collection::vec((field(), json()), 0..14)).prop_map(|(id, pairs)| {
+        let mut m: Map<String, Value> = pairs.into_iter().collect();
+        m.insert("id".into(), Value::String(id));
+        Value::Object(m)
+    })
+}
+
+/// Every string in the value at least `min` chars long: what must never be quoted back.
+fn strings(v: &Value, min: usize, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if s.chars().count() >= min => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, min, out)),
+        Value::Object(m) => m.iter().for_each(|(k, x)| {
+            if k.chars().count() >= min {
+                out.push(k.clone());
+            }
+            strings(x, min, out)
+        }),
+        _ => {}
+    }
+}
+
+fn holds_secret_field(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.iter().any(|(k, x)| SECRET_FIELDS.contains(&k.as_str()) || holds_secret_field(x)),
+        Value::Array(a) => a.iter().any(holds_secret_field),
+        _ => false,
+    }
+}
+
+fn check(parser: Parser, bytes: &[u8], input: Option<&Value>) -> Result<(), TestCaseError> {
+    match parse::item(parser, bytes) {
+        Ok(Some(row)) => {
+            prop_assert!(!row.name.is_empty(), "{parser:?}: a row always has a name");
+            prop_assert!(!holds_secret_field(&row.details), "{parser:?}: a secret field reached the details");
+            if let Some(Value::Object(m)) = input {
+                let id_field = if parser == Parser::RespanProvider { "provider_id" } else { "id" };
+                prop_assert_eq!(Some(&Value::String(row.provider_id.clone())), m.get(id_field));
+                prop_assert!(!row.provider_id.contains('/') && !row.provider_id.is_empty());
+            }
+        }
+        Ok(None) => prop_assert_eq!(parser, Parser::BarndoorGatewayKey, "only a revoked gateway key is skipped"),
+        Err(e) => {
+            prop_assert!(!e.message.is_empty());
+            let mut quoted = Vec::new();
+            if let Some(v) = input {
+                strings(v, 10, &mut quoted);
+            }
+            for s in quoted {
+                prop_assert!(!e.message.contains(&s), "{parser:?} quoted {s:?} in: {}", e.message);
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn listed_objects_of_any_shape(parser in proptest::sample::select(Parser::ALL.to_vec()), v in keyish()) {
+        check(parser, v.to_string().as_bytes(), Some(&v))?;
+    }
+
+    #[test]
+    fn any_json_at_all(parser in proptest::sample::select(Parser::ALL.to_vec()), v in json()) {
+        check(parser, v.to_string().as_bytes(), Some(&v))?;
+    }
+
+    #[test]
+    fn any_bytes_at_all(parser in proptest::sample::select(Parser::ALL.to_vec()), bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        check(parser, &bytes, None)?;
+    }
+
+    #[test]
+    fn barndoor_lists(v in json()) {
+        if let Err(e) = parse::barndoor_list(v.to_string().as_bytes()) {
+            let mut quoted = Vec::new();
+            strings(&v, 10, &mut quoted);
+            for s in quoted {
+                prop_assert!(!e.message.contains(&s));
+            }
+        }
+    }
+
+    #[test]
+    fn error_bodies_become_one_bounded_line(text in prop_oneof!["\\PC{0,600}", json().prop_map(|v| v.to_string())]) {
+        let (line, wait) = parse::error_body(&text);
+        prop_assert!(!line.contains('\n') && !line.contains('\r'));
+        prop_assert!(line.chars().count() <= 301, "{} chars", line.chars().count());
+        prop_assert!(line.trim() == line);
+        if let Some(w) = wait {
+            prop_assert!(w.as_secs() <= 86_400);
+        }
+    }
+
+    #[test]
+    fn retry_after_headers_are_bounded(bytes in proptest::collection::vec(any::<u8>(), 0..40), secs in any::<f64>()) {
+        for input in [bytes, secs.to_string().into_bytes()] {
+            if let Ok(Some(w)) = parse::retry_after_header(&input) {
+                prop_assert!(w.as_secs() <= 86_400);
+            }
+        }
+    }
+
+    #[test]
+    fn respan_next_links_yield_a_page_number_or_nothing(url in prop_oneof!["\\PC{0,80}", "https://[a-z.]{1,20}/api/temporary-keys/\\?page=[0-9]{0,12}"]) {
+        let _ = parse::respan_next_page(&url);
+    }
+}
+
+#[test]
+fn a_quoted_secret_is_dropped_from_the_message() {
+    let body = br#"{"id": "k1", "name": ["sk-live-0123456789abcdef"]}"#;
+    let err = parse::item(Parser::BraintrustApiKey, body).unwrap_err();
+    assert!(!err.message.contains("sk-live"), "{}", err.message);
+    assert!(err.message.contains("Braintrust sent an API key Keyward could not read"), "{}", err.message);
+}
+
+#[test]
+fn a_secret_field_in_a_listing_is_not_cached() {
+    let body = br#"{"id": "k1", "name": "ci", "key": "sk-live-0123456789abcdef", "meta": {"api_key": "x-0123456789"}}"#;
+    let row = parse::item(Parser::BraintrustApiKey, body).unwrap().unwrap();
+    assert!(!row.details.to_string().contains("0123456789"), "{}", row.details);
+    assert_eq!(row.details["name"], "ci");
+}
