@@ -6,6 +6,8 @@ mod reveal;
 mod state;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod security_tests;
 
 pub use state::AppState;
 

@@ -1,5 +1,22 @@
 //! A secret a service minted (a new API key, token or credential). It can be read once by the
 //! code that shows or copies it, and is neither `Serialize` nor printable by `Debug`.
+//!
+//! That is what keeps secrets out of IPC payloads and store rows: every type that crosses IPC to
+//! the window or is written to SQLite is `Serialize` (asserted below), and a type holding a
+//! secret cannot be. So this compiles, with a plain string:
+//! ```
+//! #[derive(serde::Serialize)]
+//! struct Row { preview: String }
+//! ```
+//! and neither of these does, with a minted secret or a token:
+//! ```compile_fail
+//! #[derive(serde::Serialize)]
+//! struct Row { secret: keyward_core::secret::MintedSecret }
+//! ```
+//! ```compile_fail
+//! #[derive(serde::Serialize)]
+//! struct Row { token: secrecy::SecretString }
+//! ```
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -20,6 +37,26 @@ impl std::fmt::Debug for MintedSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("MintedSecret([redacted])")
     }
+}
+
+/// Everything the shell returns over IPC, and every row the store reads back, is `Serialize`;
+/// with the doctests above, none of them can hold a secret. A new payload type goes here.
+#[allow(dead_code)]
+fn payloads_are_serialize() {
+    fn serialize<T: serde::Serialize>() {}
+    serialize::<crate::model::Account>();
+    serialize::<crate::model::KeyRow>();
+    serialize::<crate::model::CreatedKey>();
+    serialize::<crate::model::RevealTicket>();
+    serialize::<crate::model::SyncProgress>();
+    serialize::<crate::model::SyncReport>();
+    serialize::<crate::model::FieldError>();
+    serialize::<crate::model::HostPreset>();
+    serialize::<crate::store::AuditEntry>();
+    serialize::<crate::store::RemoteKey>();
+    serialize::<crate::keys_ops::RevokeOutcome>();
+    serialize::<crate::validation::ValidationOutcome>();
+    serialize::<crate::error::Error>();
 }
 
 #[cfg(test)]

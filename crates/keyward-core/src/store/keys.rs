@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::model::{KeyKind, KeyLimits, KeyQuery, KeyRow, KeyStatus};
 
 /// A key as a provider listed it, before it is cached.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RemoteKey {
     pub kind: KeyKind,
     pub provider_id: String,

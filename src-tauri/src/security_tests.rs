@@ -1,0 +1,90 @@
+//! The window's security settings as built: a widened permission, a remote origin in the CSP, or
+//! devtools in a release build fails here before it ships.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+/// The commands build.rs generates `allow-*` permissions for.
+fn commands() -> Vec<String> {
+    let build = include_str!("../build.rs");
+    let list = &build[build.find("const COMMANDS").unwrap()..];
+    let list = &list[..list.find("];").unwrap()];
+    list.lines().filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\",").map(str::to_string)).collect()
+}
+
+/// Each command the shell registers (lib.rs), so none is served without a permission.
+fn registered() -> BTreeSet<String> {
+    let lib = include_str!("lib.rs");
+    lib.lines().filter_map(|l| l.trim().strip_prefix("commands::")?.strip_suffix(',').map(str::to_string)).collect()
+}
+
+#[test]
+fn capabilities_grant_only_keywards_commands_to_the_main_window() {
+    let allowed: BTreeSet<String> = commands()
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .chain(["core:event:allow-listen".to_string(), "core:event:allow-unlisten".to_string()])
+        .collect();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let cap: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        files += 1;
+        assert_eq!(cap["windows"], serde_json::json!(["main"]), "{}: only the main window", path.display());
+        assert!(cap.get("remote").is_none(), "{}: no remote origin may call Keyward", path.display());
+        assert!(cap.get("webviews").is_none() && cap.get("platforms").is_none(), "{}", path.display());
+        for p in cap["permissions"].as_array().unwrap() {
+            let name = p.as_str().unwrap_or_else(|| panic!("{}: a scoped permission object widens access: {p}", path.display()));
+            assert!(allowed.contains(name), "{}: '{name}' is not one of Keyward's commands", path.display());
+        }
+    }
+    assert_eq!(files, 1, "one capability file");
+    let registered = registered();
+    let generated: BTreeSet<String> = commands().into_iter().collect();
+    assert_eq!(registered, generated, "every registered command has a permission, and no permission names a missing command");
+}
+
+#[test]
+fn the_csp_allows_no_remote_origin() {
+    let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let security = &conf["app"]["security"];
+    assert_eq!(security["freezePrototype"], true);
+    assert_eq!(conf["app"]["withGlobalTauri"], false, "no global __TAURI__ for injected scripts");
+    assert!(security.get("dangerousDisableAssetCspModification").is_none());
+    let csp = security["csp"].as_str().expect("a CSP is set");
+    let local = ["'self'", "'none'", "ipc:", "http://ipc.localhost"];
+    for directive in csp.split(';').map(str::trim).filter(|d| !d.is_empty()) {
+        let mut parts = directive.split_whitespace();
+        let name = parts.next().unwrap();
+        for source in parts {
+            let fine = local.contains(&source)
+                || (name == "img-src" && source == "data:")
+                || (name == "style-src" && source == "'unsafe-inline'");
+            assert!(fine, "CSP {name} allows {source}: only Keyward's own origin and IPC");
+        }
+    }
+    for needed in ["default-src", "script-src", "connect-src", "object-src", "frame-ancestors"] {
+        assert!(csp.contains(needed), "the CSP names {needed}");
+    }
+}
+
+#[test]
+fn devtools_are_not_compiled_into_release_builds() {
+    let manifest = include_str!("../Cargo.toml");
+    for line in manifest.lines().filter(|l| l.trim_start().starts_with("tauri =")) {
+        assert!(!line.contains("devtools"), "tauri's devtools feature turns the inspector on in release builds: {line}");
+    }
+    let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    for w in conf["app"]["windows"].as_array().unwrap() {
+        assert!(w.get("devtools").is_none_or(|d| d == false), "a window asks for devtools");
+    }
+}
+
+#[test]
+fn the_built_context_carries_the_same_csp() {
+    let context: tauri::Context<tauri::test::MockRuntime> = tauri::generate_context!();
+    let csp = context.config().app.security.csp.as_ref().expect("CSP in the built config").to_string();
+    assert!(csp.contains("default-src 'self'") && !csp.contains("https:") && !csp.contains('*'), "{csp}");
+}
