@@ -1,0 +1,156 @@
+//! No secret at rest: accounts of all three services, one minted secret of every kind, every
+//! given-secret kind created and rotated, all with logging at its most verbose. Then the data dir
+//! (db, -wal, -shm), HOME (config, cache), the temp dir and the captured logs are searched for
+//! every token and secret, raw and base64: there must be no hit. Needs the real keychain (`make test`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use base64::Engine;
+use keyward_sandbox::{spawn, SandboxConfig};
+
+struct Rig {
+    root: tempfile::TempDir,
+    logs: Vec<u8>,
+}
+
+impl Rig {
+    fn dir(&self, name: &str) -> PathBuf {
+        let d = self.root.path().join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// Runs `keyward` with everything it could write to inside the rig; keeps stderr as the log.
+    fn run(&mut self, args: &[&str], stdin: &str) -> String {
+        let home = self.dir("home");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_keyward"))
+            .args(args)
+            .env("KEYWARD_DATA_DIR", self.dir("data"))
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("XDG_STATE_HOME", home.join(".local/state"))
+            .env("TMPDIR", self.dir("tmp"))
+            .env("KEYWARD_LOG", "trace")
+            .env("RUST_LOG", "trace")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        self.logs.extend_from_slice(&out.stderr);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "keyward {args:?} failed: {}", stderr.lines().rev().take(5).collect::<Vec<_>>().join("\n"));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
+    if std::env::var_os("KEYWARD_REAL_KEYCHAIN").is_none() {
+        eprintln!("KEYWARD_REAL_KEYCHAIN is not set: run through `make test` to use the real Secret Service");
+        return;
+    }
+    let salt = uuid::Uuid::new_v4().simple().to_string();
+    let tokens: Vec<String> = ["braintrust", "respan", "barndoor"].iter().map(|s| format!("tok-{s}-{salt}")).collect();
+    let sb = spawn(SandboxConfig { tokens: tokens.clone(), allow_api_key_create: true, seed_keys: 3, seed_respan_keys: 2, ..Default::default() })
+        .await
+        .unwrap();
+    let mut rig = Rig { root: tempfile::tempdir().unwrap(), logs: Vec::new() };
+    let mut secrets: Vec<String> = tokens.clone();
+
+    for (service, token) in ["braintrust", "respan", "barndoor"].iter().zip(&tokens) {
+        rig.run(&["accounts", "add", "--service", service, "--label", service, "--host", &sb.base_url], &format!("{token}\n"));
+    }
+    rig.run(&["sync"], "");
+
+    // One minted secret of every kind that mints, plus a rotation.
+    let mut minted = |rig: &mut Rig, args: &[&str]| {
+        let s = rig.run(args, "");
+        assert!(s.len() >= 12, "a minted secret on stdout: {args:?}");
+        secrets.push(s);
+    };
+    minted(&mut rig, &["create", "braintrust-api-key", "--account", "braintrust", "--name", "at-rest-key"]);
+    minted(&mut rig, &["create", "braintrust-proxy", "--account", "braintrust", "--model", "gpt-4o", "--ttl", "600"]);
+    minted(&mut rig, &["create", "braintrust-service-token", "--account", "braintrust", "--name", "at-rest-token", "--service-account-id", "sa-1"]);
+    minted(&mut rig, &["create", "respan-temp", "--account", "respan", "--name", "at-rest-temp", "--max-usage", "5"]);
+    minted(&mut rig, &["create", "barndoor-gateway-key", "--account", "barndoor", "--name", "at-rest-gw"]);
+    minted(&mut rig, &["rotate", "at-rest-gw"]);
+
+    // Every kind whose secret the person gives, created and then given a new one.
+    let given = |what: &str| format!("given-{what}-{salt}");
+    let ai = given("ai-secret");
+    rig.run(&["create", "braintrust-ai-secret", "--account", "braintrust", "--name", "OPENAI_API_KEY", "--type", "openai"], &format!("{ai}\n"));
+    let provider = given("respan-provider");
+    rig.run(&["create", "respan-provider", "--account", "respan", "--provider-id", "my-openai", "--provider-name", "My OpenAI"], &format!("{provider}\n"));
+    let credential = given("barndoor-credential");
+    rig.run(
+        &["create", "barndoor-credential", "--account", "barndoor", "--name", "OpenAI Production", "--model-provider", "openai", "--base-url", "https://api.openai.com/v1"],
+        &format!("{credential}\n"),
+    );
+    let aws = format!("{{\"iam_role_arn\": \"arn:aws:iam::1:role/x\", \"external_id\": \"{}\"}}", given("aws-external-id"));
+    rig.run(
+        &["create", "barndoor-credential", "--account", "barndoor", "--name", "Bedrock", "--model-provider", "bedrock", "--base-url",
+          "https://bedrock-runtime.us-east-1.amazonaws.com", "--credentials-json"],
+        &format!("{aws}\n"),
+    );
+    let rotated: Vec<String> = ["ai-rotated", "provider-rotated", "credential-rotated"].iter().map(|w| given(w)).collect();
+    rig.run(&["rotate", "OPENAI_API_KEY"], &format!("{}\n", rotated[0]));
+    rig.run(&["rotate", "My OpenAI"], &format!("{}\n", rotated[1]));
+    rig.run(&["rotate", "OpenAI Production"], &format!("{}\n", rotated[2]));
+    secrets.extend([ai, provider, credential, given("aws-external-id")]);
+    secrets.extend(rotated);
+
+    rig.run(&["keys", "list", "--json"], "");
+    rig.run(&["audit", "--json"], "");
+    rig.run(&["revoke", "at-rest-temp"], "");
+
+    std::fs::write(rig.dir("logs").join("keyward-trace.log"), &rig.logs).unwrap();
+    let mut all = Vec::new();
+    files(rig.root.path(), &mut all);
+    let names: Vec<String> = all.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+    assert!(names.iter().any(|n| n == "keyward.db"), "the db is among the files searched: {names:?}");
+    let log_lines = rig.logs.split(|b| *b == b'\n').count();
+    assert!(log_lines > 100, "trace logging was on ({log_lines} lines)");
+
+    let b64 = [base64::engine::general_purpose::STANDARD, base64::engine::general_purpose::URL_SAFE_NO_PAD];
+    let mut hits = Vec::new();
+    let mut bytes_searched = 0usize;
+    for path in &all {
+        let data = std::fs::read(path).unwrap();
+        bytes_searched += data.len();
+        for secret in &secrets {
+            let mut needles = vec![secret.as_bytes().to_vec()];
+            needles.extend(b64.iter().map(|e| e.encode(secret).into_bytes()));
+            for n in needles {
+                if data.windows(n.len()).any(|w| w == n.as_slice()) {
+                    hits.push(format!("{} in {}", &secret[..secret.len().min(12)], path.display()));
+                }
+            }
+        }
+    }
+    println!(
+        "secrets at rest: {} hits for {} secrets and tokens (raw + 2 base64 forms) in {} files, {} bytes, {} log lines at trace level",
+        hits.len(),
+        secrets.len(),
+        all.len(),
+        bytes_searched,
+        log_lines
+    );
+    assert!(hits.is_empty(), "found at rest: {hits:#?}");
+}
