@@ -171,3 +171,19 @@ fn a_secret_field_in_a_listing_is_not_cached() {
     assert!(!row.details.to_string().contains("0123456789"), "{}", row.details);
     assert_eq!(row.details["name"], "ci");
 }
+
+/// Found by the `responses` fuzz target: a value holding an escaped quote ended the dropped span
+/// early, and the rest of the value was quoted back.
+#[test]
+fn a_value_with_escaped_quotes_is_dropped_whole() {
+    let crash: &[u8] = b"\"\"\\\"888888888888 R    8 a0588x8~Kiiiiiiiiiy\"";
+    let planted = br#"{"id": "p1", "name": ["x"], "health_status": "\"sk-0123456789 \\ x\""}"#;
+    let in_name = br#"{"id": "p1", "name": {"a": 1}, "created_at": 5, "key_prefix": "\"sk-0123456789abc\""}"#;
+    for bytes in [crash, &planted[..], &in_name[..], &br#""\"sk-0123456789abc""#[..]] {
+        for parser in Parser::ALL {
+            if let Err(e) = parse::item(parser, bytes) {
+                assert!(!e.message.contains("0123456789") && !e.message.contains("888888888888"), "{parser:?}: {}", e.message);
+            }
+        }
+    }
+}

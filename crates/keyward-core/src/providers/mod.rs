@@ -113,11 +113,15 @@ pub(crate) fn found<T>(result: Result<T>) -> Result<Option<T>> {
 /// Why a service's answer could not be read, without any value from it: serde quotes the
 /// offending string ("invalid type: string \"sk-…\"") and an answer can hold a secret.
 pub(crate) fn unreadable(service: Service, what: &str, e: &serde_json::Error) -> Error {
-    // Serde quotes strings with '"' and names (fields, variants) with '`': drop what is inside.
+    // Serde quotes strings with '"' (Debug-escaped: an escaped quote stays inside) and names
+    // (fields, variants) with '`': drop what is inside.
     let mut why = String::new();
     let mut open: Option<char> = None;
+    let mut escaped = false;
     for c in e.to_string().chars() {
         match open {
+            Some(_) if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
             Some(q) if c == q => {
                 open = None;
                 why.push('…');
