@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "key_details",
     "validate_setup",
     "audit_log",
+    "recover_store",
+    "reopen_store",
 ];
 
 fn main() {

@@ -5,7 +5,11 @@ use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery,
 use keyward_core::store::AuditEntry;
 use keyward_core::update::KeyUpdate;
 use keyward_core::validation::{Validation, ValidationOutcome};
-use keyward_core::{Error, RevokeOutcome};
+use std::sync::Arc;
+
+use keyward_core::store::recovery::RecoveryReport;
+use keyward_core::vault::KeyringVault;
+use keyward_core::{Error, ErrorCode, HttpConfig, Keyward, RevokeOutcome};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::AppState;
@@ -144,4 +148,29 @@ pub async fn validate_setup(state: State<'_, AppState>, account_id: String, chec
 #[tauri::command]
 pub fn audit_log(state: State<'_, AppState>, limit: u32) -> Result<Vec<AuditEntry>, Error> {
     state.core()?.audit_log(limit)
+}
+
+/// A damaged store: move it aside, rebuild it with the exported accounts, and use the new one.
+/// Refused while the store opens fine (nothing to recover).
+#[tauri::command]
+pub fn recover_store(state: State<'_, AppState>) -> Result<RecoveryReport, Error> {
+    match state.core() {
+        Ok(_) => return Err(Error::new(ErrorCode::Conflict, "The local inventory is fine; there is nothing to recover.")),
+        Err(e) if e.code != ErrorCode::StoreDamaged => return Err(e),
+        Err(_) => {}
+    }
+    let dir = state.data_dir().ok_or_else(|| Error::storage("find its folder", "no data dir is known"))?.to_path_buf();
+    let (core, report) = Keyward::recover(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())?;
+    state.replace_core(Ok(core))?;
+    Ok(report)
+}
+
+/// Tries the store again (after another program let go of it).
+#[tauri::command]
+pub fn reopen_store(state: State<'_, AppState>) -> Result<(), Error> {
+    if state.core().is_ok() {
+        return Ok(());
+    }
+    let dir = state.data_dir().ok_or_else(|| Error::storage("find its folder", "no data dir is known"))?.to_path_buf();
+    state.replace_core(Keyward::open(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())).map(|_| ())
 }

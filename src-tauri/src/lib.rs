@@ -37,6 +37,8 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> 
         commands::key_details,
         commands::validate_setup,
         commands::audit_log,
+        commands::recover_store,
+        commands::reopen_store,
     ])
 }
 

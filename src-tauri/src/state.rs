@@ -2,16 +2,21 @@
 //! reported to the window instead of crashing before it can say anything), the reveal slots and
 //! the secret clipboard.
 
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use keyward_core::{Error, Keyward};
+use keyward_core::vault::KeyringVault;
+use keyward_core::{Error, HttpConfig, Keyward};
 
 use crate::clipboard::{ClipboardBackend, SecretClipboard, SystemClipboard, DEFAULT_CLEAR_AFTER};
 use crate::reveal::RevealSlots;
 
 pub struct AppState {
-    core: Result<Arc<Keyward>, Error>,
+    /// Replaced when a damaged store is rebuilt or a locked one is opened again.
+    core: RwLock<Result<Arc<Keyward>, Error>>,
+    /// Where the store lives, so a damaged one can be rebuilt in place.
+    data_dir: Option<PathBuf>,
     pub reveal: RevealSlots,
     pub clipboard: SecretClipboard,
 }
@@ -28,15 +33,36 @@ fn clear_after() -> Duration {
 
 impl AppState {
     pub fn open_default() -> AppState {
-        AppState::with(Keyward::open_default(), Arc::new(SystemClipboard::new()), clear_after())
+        let dir = keyward_core::paths::default_data_dir();
+        let core = dir.clone().and_then(|d| Keyward::open(&d, Arc::new(KeyringVault::default()), HttpConfig::default()));
+        let state = AppState::with(core, Arc::new(SystemClipboard::new()), clear_after());
+        match dir {
+            Ok(d) => state.in_dir(d),
+            Err(_) => state,
+        }
+    }
+
+    pub fn in_dir(mut self, dir: PathBuf) -> AppState {
+        self.data_dir = Some(dir);
+        self
+    }
+
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data_dir.as_deref()
     }
 
     pub fn with(core: Result<Keyward, Error>, clipboard: Arc<dyn ClipboardBackend>, clear_after: Duration) -> AppState {
-        AppState { core: core.map(Arc::new), reveal: RevealSlots::default(), clipboard: SecretClipboard::new(clipboard, clear_after) }
+        AppState { core: RwLock::new(core.map(Arc::new)), data_dir: None, reveal: RevealSlots::default(), clipboard: SecretClipboard::new(clipboard, clear_after) }
     }
 
     pub fn core(&self) -> Result<Arc<Keyward>, Error> {
-        self.core.clone()
+        self.core.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn replace_core(&self, core: Result<Keyward, Error>) -> Result<Arc<Keyward>, Error> {
+        let core = core.map(Arc::new);
+        *self.core.write().unwrap_or_else(|p| p.into_inner()) = core.clone();
+        core
     }
 
     /// Puts a minted secret in a reveal slot and describes the ticket for the window.

@@ -34,6 +34,36 @@ pub(crate) fn shell() -> Shell {
     Shell { _app: app, webview, clipboard, _dir: dir }
 }
 
+/// A shell whose store was found damaged at start, in `dir`.
+fn shell_over_damaged_store(dir: tempfile::TempDir) -> Shell {
+    let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), HttpConfig::default());
+    let clipboard = Arc::new(FakeClipboard::default());
+    let state = AppState::with(core, clipboard.clone(), std::time::Duration::from_millis(300)).in_dir(dir.path().to_path_buf());
+    let app = crate::builder(mock_builder()).manage(state).build(tauri::generate_context!()).unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    Shell { _app: app, webview, clipboard, _dir: dir }
+}
+
+#[test]
+fn a_damaged_store_is_reported_then_rebuilt_from_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = json!({"version": 1, "accounts": [{"id": "acc-1", "service": "respan", "label": "Gateway", "host": "https://api.respan.ai",
+        "org_name": null, "identity": null, "created_at": "2026-11-01T00:00:00Z"}]});
+    std::fs::write(dir.path().join("accounts.json"), export.to_string()).unwrap();
+    std::fs::write(dir.path().join("keyward.db"), vec![0x5a; 8192]).unwrap();
+    let s = shell_over_damaged_store(dir);
+    let err = invoke(&s, "list_accounts", json!({})).unwrap_err();
+    assert_eq!(err["code"], "store_damaged");
+    let report = invoke(&s, "recover_store", json!({})).unwrap();
+    assert_eq!(report["accounts_restored"], 1);
+    assert!(report["moved_to"].as_str().unwrap().contains("keyward.db.damaged-"));
+    let accounts = invoke(&s, "list_accounts", json!({})).unwrap();
+    assert_eq!(accounts[0]["label"], "Gateway");
+    let again = invoke(&s, "recover_store", json!({})).unwrap_err();
+    assert_eq!(again["code"], "conflict", "a healthy store is not moved aside");
+    assert!(invoke(&s, "reopen_store", json!({})).is_ok());
+}
+
 pub(crate) fn invoke(shell: &Shell, cmd: &str, args: Value) -> Result<Value, Value> {
     invoke_from(shell, "tauri://localhost", cmd, args)
 }

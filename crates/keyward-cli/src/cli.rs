@@ -117,6 +117,9 @@ enum Command {
         #[arg(long)]
         credentials_json: bool,
     },
+    /// A damaged local inventory: move it aside (it is kept), rebuild it with the accounts from
+    /// accounts.json beside it, then `keyward sync` fetches their keys again.
+    Recover,
     /// What Keyward did: newest first.
     Audit {
         #[arg(long)]
@@ -191,7 +194,31 @@ fn open(args: &Args) -> Result<Keyward> {
 }
 
 pub async fn run(args: Args) -> Result<()> {
-    let core = open(&args)?;
+    if let Command::Recover = args.command {
+        let dir = match &args.data_dir {
+            Some(d) => d.clone(),
+            None => keyward_core::paths::default_data_dir()?,
+        };
+        // Only a damaged store is moved aside: a locked or unreadable one is said as it is.
+        match Keyward::open(&dir, Arc::new(KeyringVault::default()), HttpConfig::default()) {
+            Ok(_) => {
+                eprintln!("The local inventory opens fine; there is nothing to recover.");
+                return Ok(());
+            }
+            Err(e) if e.code != keyward_core::ErrorCode::StoreDamaged => return Err(e),
+            Err(_) => {}
+        }
+        let (_, report) = Keyward::recover(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())?;
+        eprintln!(
+            "Moved the damaged inventory to {} and rebuilt it with {} account(s). Run `keyward sync` to fetch their keys.",
+            report.moved_to, report.accounts_restored
+        );
+        return Ok(());
+    }
+    let core = open(&args).map_err(|e| match e.code {
+        keyward_core::ErrorCode::StoreDamaged => Error::new(e.code, format!("{} Run `keyward recover` to do it.", e.message)),
+        _ => e,
+    })?;
     match args.command {
         Command::Accounts(AccountsCommand::Add { service, label, host, org_name }) => {
             let host = host.unwrap_or_else(|| host::default_host(service));
@@ -312,6 +339,7 @@ pub async fn run(args: Args) -> Result<()> {
             };
             report_validation(core.validate_setup(&account.id, check).await?)
         }
+        Command::Recover => unreachable!("handled before the store is opened"),
         Command::Audit { json, limit } => output::audit(&core.audit_log(limit)?, json),
         Command::Keys(KeysCommand::Show { key, account }) => {
             let found = find_key(&core, &key, account.as_deref())?;

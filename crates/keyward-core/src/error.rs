@@ -21,6 +21,10 @@ pub enum ErrorCode {
     KeychainLocked,
     TokenMissing,
     Storage,
+    /// The db file is damaged: it can be moved aside and rebuilt (`recover`).
+    StoreDamaged,
+    /// Another program holds the db: close it and retry.
+    StoreLocked,
     Internal,
 }
 
@@ -39,6 +43,8 @@ impl ErrorCode {
             ErrorCode::KeychainLocked => "keychain_locked",
             ErrorCode::TokenMissing => "token_missing",
             ErrorCode::Storage => "storage",
+            ErrorCode::StoreDamaged => "store_damaged",
+            ErrorCode::StoreLocked => "store_locked",
             ErrorCode::Internal => "internal",
         }
     }
@@ -47,7 +53,7 @@ impl ErrorCode {
         use ErrorCode::*;
         [
             Unauthorized, Forbidden, RateLimited, NotFound, Conflict, InvalidInput, Network,
-            Provider, KeychainUnavailable, KeychainLocked, TokenMissing, Storage, Internal,
+            Provider, KeychainUnavailable, KeychainLocked, TokenMissing, Storage, StoreDamaged, StoreLocked, Internal,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -91,6 +97,16 @@ impl Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
-        Error::storage("complete the operation", err)
+        use rusqlite::ErrorCode as C;
+        match err.sqlite_error_code() {
+            Some(C::NotADatabase | C::DatabaseCorrupt) => Error::new(
+                ErrorCode::StoreDamaged,
+                format!("The local inventory is damaged ({err}). Keyward can move it aside and rebuild it from your services."),
+            ),
+            Some(C::DatabaseBusy | C::DatabaseLocked) => {
+                Error::new(ErrorCode::StoreLocked, "The local inventory is locked by another program. Close any other Keyward and try again.")
+            }
+            _ => Error::storage("complete the operation", err),
+        }
     }
 }

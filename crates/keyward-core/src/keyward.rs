@@ -33,6 +33,22 @@ impl Keyward {
         Keyward::open(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())
     }
 
+    /// A damaged store: moves it aside, builds a fresh one with the accounts from accounts.json
+    /// (their tokens are still in the keychain under the same ids); their keys return with a sync.
+    pub fn recover(data_dir: &Path, vault: Arc<dyn Vault>, http: HttpConfig) -> Result<(Keyward, crate::store::recovery::RecoveryReport)> {
+        let (store, report) = crate::store::recovery::rebuild(data_dir)?;
+        let core = Keyward { store, vault, http, data_dir: data_dir.to_path_buf() };
+        let detail = format!("{} accounts restored", report.accounts_restored);
+        core.record(None, "store.recover", &report.moved_to, None, Some(&detail));
+        tracing::warn!(moved_to = %report.moved_to, restored = report.accounts_restored, "damaged store moved aside and rebuilt");
+        Ok((core, report))
+    }
+
+    pub fn recover_default() -> Result<(Keyward, crate::store::recovery::RecoveryReport)> {
+        let dir = paths::default_data_dir()?;
+        Keyward::recover(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }

@@ -49,6 +49,7 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![a.id, a.service.as_str(), a.label, a.host, a.org_name, a.identity, a.created_at],
         )?;
+        self.export_accounts();
         Ok(())
     }
 
@@ -61,6 +62,7 @@ impl Store {
         if n == 0 {
             return Err(Error::not_found(format!("No account with id '{}' is stored here.", a.id)));
         }
+        self.export_accounts();
         Ok(())
     }
 
@@ -84,6 +86,7 @@ impl Store {
         if n == 0 {
             return Err(Error::not_found(format!("No account with id '{id}' is stored here.")));
         }
+        self.export_accounts();
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod keys;
+pub mod recovery;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -26,6 +27,21 @@ fn migrations() -> Migrations<'static> {
     ])
 }
 
+enum PrepareError {
+    Sql(rusqlite::Error),
+    Migration(rusqlite_migration::Error),
+}
+
+impl From<rusqlite::Error> for PrepareError {
+    fn from(e: rusqlite::Error) -> Self {
+        PrepareError::Sql(e)
+    }
+}
+
+fn path_exists_beside(store: &Store) -> bool {
+    store.path.parent().is_some_and(|d| d.join(recovery::ACCOUNTS_EXPORT).exists())
+}
+
 pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
@@ -36,30 +52,41 @@ impl Store {
     pub fn open(data_dir: &Path) -> Result<Store> {
         paths::ensure_private_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
-        let mut conn = Connection::open(&path)
-            .map_err(|e| Error::storage(&format!("open {}", path.display()), e))?;
-        Self::prepare(&mut conn)?;
+        let mut conn = Connection::open(&path).map_err(|e| recovery::classify(&path, &format!("open {}", path.display()), e))?;
+        Self::prepare(&mut conn).map_err(|e| match e {
+            PrepareError::Sql(e) => recovery::classify(&path, "be read", e),
+            PrepareError::Migration(e) => Error::storage("update its schema", e),
+        })?;
         for suffix in ["", "-wal", "-shm"] {
             paths::restrict_file(&PathBuf::from(format!("{}{suffix}", path.display())))?;
         }
-        Ok(Store { conn: Mutex::new(conn), path })
+        let store = Store { conn: Mutex::new(conn), path };
+        // Keeps accounts.json current for a store written by an older Keyward, or by hand.
+        if !path_exists_beside(&store) {
+            store.export_accounts();
+        }
+        Ok(store)
     }
 
     /// An in-memory store for unit tests.
     pub fn in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        Self::prepare(&mut conn)?;
+        Self::prepare(&mut conn).map_err(|e| match e {
+            PrepareError::Sql(e) => Error::from(e),
+            PrepareError::Migration(e) => Error::storage("update its schema", e),
+        })?;
         Ok(Store { conn: Mutex::new(conn), path: PathBuf::from(":memory:") })
     }
 
-    fn prepare(conn: &mut Connection) -> Result<()> {
+    fn prepare(conn: &mut Connection) -> std::result::Result<(), PrepareError> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrations()
-            .to_latest(conn)
-            .map_err(|e| Error::storage("update its schema", e))
+        migrations().to_latest(conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => PrepareError::Sql(err),
+            other => PrepareError::Migration(other),
+        })
     }
 
     pub fn path(&self) -> &Path {
