@@ -391,3 +391,18 @@ test('a Respan account: use against limits, expiring keys, sort by use', async (
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test('a damaged store: the message, then Move it aside and rebuild brings the accounts back and syncs', async () => {
+  const { page, context, errors } = await h.open({ accounts: [{ label: 'Production', keys: 4 }], damaged: true });
+  await page.waitForSelector(tid('store-error'));
+  expect(await page.textContent(tid('store-error'))).toContain('is damaged');
+  await shot(page, 'store-damaged');
+  await page.click(tid('recover-store'));
+  await expect.poll(() => page.textContent(tid('key-count'))).toBe('4');
+  await expect.poll(async () => (await page.locator(tid('toast')).allTextContents()).join(' | ')).toContain('Rebuilt with 1 account');
+  const calls = await page.evaluate(() => (window as unknown as { __fake: { calls: { cmd: string }[] } }).__fake.calls.map((c) => c.cmd));
+  expect(calls).toContain('recover_store');
+  expect(calls.filter((c) => c === 'sync_account').length).toBeGreaterThan(0);
+  expect(errors).toEqual([]);
+  await context.close();
+});

@@ -15,6 +15,7 @@ import type { SyncReport } from './bindings/SyncReport';
 import type { AuditEntry } from './bindings/AuditEntry';
 import type { CreatedKey } from './bindings/CreatedKey';
 import type { KeyUpdate } from './bindings/KeyUpdate';
+import type { RecoveryReport } from './bindings/RecoveryReport';
 import type { RevokeOutcome } from './bindings/RevokeOutcome';
 import type { NewKey } from './bindings/NewKey';
 import type { Validation } from './bindings/Validation';
@@ -67,6 +68,11 @@ export const refreshKey = (keyId: string) => call<KeyRow>('refresh_key', { keyId
 export const keyDetails = (keyId: string) => call<Record<string, unknown>>('key_details', { keyId });
 export const validateSetup = (accountId: string, check: Validation) => call<ValidationOutcome>('validate_setup', { accountId, check });
 export const auditLog = (limit = 200) => call<AuditEntry[]>('audit_log', { limit });
+
+/** A damaged store: moved aside and rebuilt with the exported accounts. */
+export const recoverStore = () => call<RecoveryReport>('recover_store');
+/** Opens the store again (another program let go of it). */
+export const reopenStore = () => call<null>('reopen_store');
 
 export const SYNC_PROGRESS = 'sync-progress';
 export function onSyncProgress(handler: (p: SyncProgress) => void): Promise<UnlistenFn> {

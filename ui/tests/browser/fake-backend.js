@@ -11,7 +11,7 @@
     { service: 'braintrust', label: 'Braintrust (EU)', url: 'https://api-eu.braintrust.dev', is_default: false },
   ];
   const owners = ['ana@example.com', 'ben@example.com', 'chen@example.com'];
-  const state = { accounts: [], keys: [], offline: config.offline, calls: [], secrets: {}, revealed: {}, clipboard: null };
+  const state = { accounts: [], keys: [], offline: config.offline, damaged: !!config.damaged, calls: [], secrets: {}, revealed: {}, clipboard: null };
   const iso = (minutesAgo) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
   // Each service's usual kinds, in turn, so every screen meets the kinds it must handle.
@@ -71,7 +71,16 @@
 
   const commands = {
     host_presets: () => presets,
-    list_accounts: () => structuredClone(state.accounts),
+    list_accounts: () => {
+      if (state.damaged)
+        throw err('store_damaged', 'The local inventory at /home/ana/.local/share/keyward/keyward.db is damaged (file is not a database). Keyward can move it aside and rebuild it: accounts come back from accounts.json beside it, and their keys from the services.');
+      return structuredClone(state.accounts);
+    },
+    recover_store: () => {
+      state.damaged = false;
+      return { moved_to: '/home/ana/.local/share/keyward/keyward.db.damaged-20261124T230000Z', accounts_restored: state.accounts.length };
+    },
+    reopen_store: () => null,
     validate_account: ({ input }) => validate(input),
     add_account: ({ input }) => {
       const problems = validate(input);
