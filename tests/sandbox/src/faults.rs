@@ -29,6 +29,10 @@ pub struct Faults {
     pub status_next: u32,
     pub status_code: u16,
     pub status_body: String,
+    /// The next N calls pass untouched before the faults above apply: a fault mid-paging.
+    pub pass_next: u32,
+    /// The next N calls (any method) are answered, then the connection breaks mid-body.
+    pub reset_next: u32,
 }
 
 pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Response {
@@ -36,7 +40,13 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
     let (latency, injected, drop_answer) = {
         let mut world = shared.lock();
         let f = &mut world.faults;
-        let injected = if f.rate_limit_next > 0 {
+        let passing = f.pass_next > 0;
+        if passing {
+            f.pass_next -= 1;
+        }
+        let injected = if passing {
+            None
+        } else if f.rate_limit_next > 0 {
             f.rate_limit_next -= 1;
             Some(
                 (
@@ -62,10 +72,15 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
         } else {
             None
         };
-        let drop_answer = is_post && injected.is_none() && f.drop_create_next > 0;
+        let drop_answer = !passing && is_post && injected.is_none() && f.drop_create_next > 0;
         if drop_answer {
             f.drop_create_next -= 1;
         }
+        let reset = !passing && !drop_answer && injected.is_none() && f.reset_next > 0;
+        if reset {
+            f.reset_next -= 1;
+        }
+        let drop_answer = drop_answer || reset;
         (f.latency_ms, injected, drop_answer)
     };
     if latency > 0 {

@@ -172,7 +172,9 @@ impl Api {
             .retry(policy)
             .sleep(tokio::time::sleep)
             .when(|f: &Failure| f.retryable() && f.retry_after.is_none_or(|d| d <= max_wait))
-            .adjust(|f: &Failure, backoff| f.retry_after.or(backoff))
+            // The service's wait replaces the next backoff, but only while retries remain: once the
+            // policy is spent (`None`), a Retry-After must not start another round, forever.
+            .adjust(|f: &Failure, backoff| backoff.map(|b| f.retry_after.unwrap_or(b)))
             .await
             .map_err(|f| self.to_error(f))
     }
