@@ -26,7 +26,7 @@ pub enum CreateCommand {
         #[arg(long)]
         model: Option<String>,
         /// Lifetime in seconds, 1 to 86400.
-        #[arg(long, default_value_t = 600)]
+        #[arg(long, default_value_t = 600, allow_hyphen_values = true)]
         ttl: u32,
         /// A Braintrust project to log its calls to.
         #[arg(long)]
@@ -80,7 +80,7 @@ pub enum CreateCommand {
         #[arg(long, allow_hyphen_values = true)]
         max_usage: Option<i64>,
         /// Calls per minute.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         rate_limit: Option<i64>,
         /// US dollars.
         #[arg(long, allow_hyphen_values = true)]

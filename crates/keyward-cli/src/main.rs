@@ -22,11 +22,28 @@ async fn main() -> ExitCode {
     match cli::run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", err.message);
+            match err.field.as_deref().map(flag_for) {
+                Some(flag) => eprintln!("error: {flag}: {}", err.message),
+                None => eprintln!("error: {}", err.message),
+            }
             match err.code {
                 ErrorCode::InvalidInput => ExitCode::from(2),
                 _ => ExitCode::FAILURE,
             }
         }
+    }
+}
+
+/// The flag (or input) a field of the core's request comes from, so an error names what to fix.
+fn flag_for(field: &str) -> String {
+    match field {
+        "expiry_date" | "expires_at" => "--expiry (or --expires-at)".into(),
+        "ttl_seconds" => "--ttl".into(),
+        "is_test" => "--test".into(),
+        "type" => "--type".into(),
+        "token" => "the token (stdin)".into(),
+        "secret" | "api_key" => "the secret (stdin)".into(),
+        "credentials" => "the credentials JSON (stdin)".into(),
+        other => format!("--{}", other.replace('_', "-")),
     }
 }

@@ -233,3 +233,59 @@ async fn add_sync_list_search_remove() {
         assert!(!bytes.windows(DEFAULT_TOKEN.len()).any(|w| w == DEFAULT_TOKEN.as_bytes()));
     }
 }
+
+/// Every create flag with a bad value: exit 2, the flag named, nothing sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_flags_name_the_flag_and_send_nothing() {
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig { allow_api_key_create: true, ..Default::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    for (service, label) in [("braintrust", "Evals"), ("respan", "Gateway"), ("barndoor", "Platform")] {
+        add_account(data, service, label, &sb.base_url);
+    }
+    let writes = || sb.world().requests.iter().filter(|(k, _)| !k.starts_with("GET")).map(|(_, n)| *n).sum::<u64>();
+    let before = writes();
+    let long = "a".repeat(10 * 1024);
+    let rtl = "\u{202E}exe.txt";
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (vec!["create", "braintrust-api-key", "--account", "Evals", "--name", ""], "", "--name"),
+        (vec!["create", "braintrust-api-key", "--account", "Evals", "--name", &long], "", "--name"),
+        (vec!["create", "braintrust-api-key", "--account", "Evals", "--name", rtl], "", "--name"),
+        (vec!["create", "braintrust-proxy", "--account", "Evals", "--ttl", "0"], "", "--ttl"),
+        (vec!["create", "braintrust-proxy", "--account", "Evals", "--ttl", "86401"], "", "--ttl"),
+        (vec!["create", "braintrust-proxy", "--account", "Evals", "--ttl", "ten"], "", "--ttl"),
+        (vec!["create", "braintrust-proxy", "--account", "Evals", "--ttl", "-5"], "", "--ttl"),
+        (vec!["create", "braintrust-service-token", "--account", "Evals", "--name", "bot", "--service-account-id", " "], "", "--service-account-id"),
+        (vec!["create", "braintrust-ai-secret", "--account", "Evals", "--name", "K", "--metadata", "[]"], "sk-good-1234\n", "--metadata"),
+        (vec!["create", "braintrust-ai-secret", "--account", "Evals", "--name", "K"], "sk with space\n", "the secret"),
+        (vec!["create", "respan-temp", "--account", "Gateway", "--expiry", "yesterday"], "", "--expiry"),
+        (vec!["create", "respan-temp", "--account", "Gateway", "--expiry", "2001-01-01"], "", "--expiry"),
+        (vec!["create", "respan-temp", "--account", "Gateway", "--max-usage", "0"], "", "--max-usage"),
+        (vec!["create", "respan-temp", "--account", "Gateway", "--max-usage", "many"], "", "--max-usage"),
+        (vec!["create", "respan-temp", "--account", "Gateway", "--rate-limit", "-1"], "", "--rate-limit"),
+        (vec!["create", "respan-temp", "--account", "Gateway", "--spending-limit", "-3"], "", "--spending-limit"),
+        (vec!["create", "respan-temp", "--account", "Gateway", "--spending-limit", "lots"], "", "--spending-limit"),
+        (vec!["create", "respan-provider", "--account", "Gateway", "--provider-id", "../x", "--provider-name", "P"], "sk-good-1234\n", "--provider-id"),
+        (vec!["create", "respan-provider", "--account", "Gateway", "--provider-id", "p", "--provider-name", "P", "--extra-kwargs", "{"], "sk-good-1234\n", "--extra-kwargs"),
+        (vec!["create", "barndoor-gateway-key", "--account", "Platform", "--name", "svc", "--expires-at", "2001-01-01"], "", "--expires-at"),
+        (vec!["create", "barndoor-credential", "--account", "Platform", "--name", "C", "--model-provider", "nope", "--base-url", "https://x.example"], "sk-good-1234\n", "--model-provider"),
+        (vec!["create", "barndoor-credential", "--account", "Platform", "--name", "C", "--model-provider", "openai", "--base-url", "http://x.example"], "sk-good-1234\n", "--base-url"),
+        (vec!["create", "barndoor-credential", "--account", "Platform", "--name", "C", "--model-provider", "openai", "--base-url", "not a url"], "sk-good-1234\n", "--base-url"),
+        (vec!["accounts", "add", "--service", "respan", "--label", "X", "--host", "ftp://example.com"], "tok\n", "--host"),
+        (vec!["accounts", "add", "--service", "nope", "--label", "X"], "tok\n", "--service"),
+    ];
+    for (args, stdin, flag) in &cases {
+        let out = keyward(data, args, stdin);
+        let said = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(said.contains(flag), "{args:?}: names {flag}: {said}");
+        assert!(!said.contains(&long), "{args:?}: a 10 KB value is not echoed back");
+    }
+    assert_eq!(writes(), before, "nothing was sent");
+    let listed: serde_json::Value = serde_json::from_slice(&keyward(data, &["keys", "list", "--json"], "").stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 0, "nothing was stored");
+    println!("bad CLI flags tried: {}", cases.len());
+}

@@ -296,7 +296,7 @@ pub fn future(field: &str, value: Option<&str>, now: DateTime<Utc>) -> Result<Op
         return Ok(None);
     };
     let when = parse_timestamp(raw)
-        .ok_or_else(|| Error::invalid(field, format!("'{raw}' is not a date; use a form like 2026-12-31 or 2026-12-31T18:00:00Z.")))?;
+        .ok_or_else(|| Error::invalid(field, format!("'{}' is not a date; use a form like 2026-12-31 or 2026-12-31T18:00:00Z.", crate::host::clip(raw))))?;
     if when <= now {
         return Err(Error::invalid(field, "The expiry date is in the past; pick a later one."));
     }
@@ -308,7 +308,7 @@ fn one_of(field: &str, value: Option<&String>, allowed: &[&str], required: bool)
         None if required => Err(Error::invalid(field, "Pick one.")),
         None => Ok(()),
         Some(v) if allowed.contains(&v) => Ok(()),
-        Some(v) => Err(Error::invalid(field, format!("'{}' is not one of: {}.", v.chars().take(40).collect::<String>(), allowed.join(", ")))),
+        Some(v) => Err(Error::invalid(field, format!("'{}' is not one of: {}.", crate::host::clip(v), allowed.join(", ")))),
     }
 }
 
@@ -326,14 +326,7 @@ fn credential_secret(provider: &str, auth_type: Option<&str>, api_key: Option<&S
     let auth = auth_type.map(str::trim).filter(|a| !a.is_empty()).unwrap_or_else(|| default_auth_type(provider));
     let key = api_key.map(|k| k.expose_secret().trim()).unwrap_or("");
     if let Some(c) = credentials.filter(|c| !c.expose_secret().trim().is_empty()) {
-        // The parse error would quote the text, and the text is secret: say only where it broke.
-        match serde_json::from_str::<serde_json::Value>(c.expose_secret()) {
-            Ok(serde_json::Value::Object(_)) => {}
-            Ok(_) => return Err(Error::invalid("credentials", "Credentials must be a JSON object, like {\"iam_role_arn\": \"…\"}.")),
-            Err(e) => {
-                return Err(Error::invalid("credentials", format!("The credentials are not valid JSON (line {}, column {}).", e.line(), e.column())))
-            }
-        }
+        secret_json("credentials", Some(c))?;
     } else if matches!(auth, "aws_role" | "aws_keys" | "google_service_account" | "google_impersonation") {
         return Err(Error::invalid("credentials", format!("A {auth} credential needs its fields as a JSON object.")));
     }
@@ -341,8 +334,24 @@ fn credential_secret(provider: &str, auth_type: Option<&str>, api_key: Option<&S
     given_key("api_key", api_key, matches!(auth, "api_key" | "bedrock_api_key"))
 }
 
+/// A JSON object of secret fields. The parse error would quote the text, and the text is secret:
+/// the message says only where it broke.
+pub(crate) fn secret_json(field: &str, value: Option<&SecretString>) -> Result<()> {
+    let Some(raw) = value.map(|c| c.expose_secret().trim()).filter(|c| !c.is_empty()) else {
+        return Ok(());
+    };
+    if raw.len() > MAX_JSON {
+        return Err(Error::invalid(field, format!("Keep this under {} KB.", MAX_JSON / 1024)));
+    }
+    match serde_json::from_str::<serde_json::Value>(raw) {
+        Ok(serde_json::Value::Object(_)) => Ok(()),
+        Ok(_) => Err(Error::invalid(field, "Credentials must be a JSON object, like {\"iam_role_arn\": \"…\"}.")),
+        Err(e) => Err(Error::invalid(field, format!("The credentials are not valid JSON (line {}, column {}).", e.line(), e.column()))),
+    }
+}
+
 /// A key the user pastes: one line of visible ASCII. The message never quotes it.
-fn given_key(field: &str, value: Option<&SecretString>, required: bool) -> Result<()> {
+pub(crate) fn given_key(field: &str, value: Option<&SecretString>, required: bool) -> Result<()> {
     let key = value.map(|k| k.expose_secret().trim()).unwrap_or("");
     if key.is_empty() {
         return if required { Err(Error::invalid(field, "Paste the upstream API key.")) } else { Ok(()) };
@@ -353,11 +362,17 @@ fn given_key(field: &str, value: Option<&SecretString>, required: bool) -> Resul
     Ok(())
 }
 
+/// Settings and metadata are small; anything larger is a paste gone wrong.
+const MAX_JSON: usize = 8 * 1024;
+
 /// Parses an optional JSON-object field.
 pub fn json_object(field: &str, value: Option<&str>) -> Result<Option<serde_json::Value>> {
     let Some(raw) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
+    if raw.len() > MAX_JSON {
+        return Err(Error::invalid(field, format!("Keep this under {} KB.", MAX_JSON / 1024)));
+    }
     match serde_json::from_str::<serde_json::Value>(raw) {
         Ok(v @ serde_json::Value::Object(_)) => Ok(Some(v)),
         Ok(_) => Err(Error::invalid(field, "This must be a JSON object, like {\"region\": \"us-east-1\"}.")),

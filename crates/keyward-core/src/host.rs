@@ -77,8 +77,11 @@ fn is_loopback(host: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(60).collect();
+/// What a person typed, as an error message may quote it: short, and with control and
+/// text-direction characters shown as '?' so the message reads as written.
+pub(crate) fn clip(s: &str) -> String {
+    let shown = |c: char| if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') { '?' } else { c };
+    let mut out: String = s.chars().take(60).map(shown).collect();
     if s.chars().count() > 60 {
         out.push('…');
     }

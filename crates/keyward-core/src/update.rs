@@ -7,7 +7,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::create::{future, json_object, text, AUTH_TYPES};
+use crate::create::{future, given_key, json_object, secret_json, text, AUTH_TYPES};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, KeyKind};
 
@@ -118,21 +118,27 @@ impl KeyUpdate {
                 check(future("expiry_date", expiry_date.as_deref(), now).map(|_| ()));
                 check(non_empty_if_given("prefix", prefix.as_deref()));
             }
-            KeyUpdate::RespanProvider { provider_name, extra_kwargs, .. } => {
+            KeyUpdate::RespanProvider { provider_name, api_key, extra_kwargs } => {
                 check(non_empty_if_given("provider_name", provider_name.as_deref()));
+                check(given_key("api_key", api_key.as_ref(), false));
                 check(json_object("extra_kwargs", extra_kwargs.as_deref()).map(|_| ()));
             }
-            KeyUpdate::BraintrustAiSecret { name, metadata, .. } => {
+            KeyUpdate::BraintrustAiSecret { name, secret_type, secret, metadata } => {
                 check(non_empty_if_given("name", name.as_deref()));
+                check(text("type", secret_type.as_ref(), false));
+                check(given_key("secret", secret.as_ref(), false));
                 check(json_object("metadata", metadata.as_deref()).map(|_| ()));
             }
-            KeyUpdate::BarndoorCredential { name, base_url, auth_type, settings, .. } => {
+            KeyUpdate::BarndoorCredential { name, base_url, auth_type, api_key, credentials, settings, change_note } => {
                 check(non_empty_if_given("name", name.as_deref()));
+                check(given_key("api_key", api_key.as_ref(), false));
+                check(secret_json("credentials", credentials.as_ref()));
+                check(text("change_note", change_note.as_ref(), false));
                 if let Some(url) = base_url {
                     check(crate::host::normalize(url).map(|_| ()).map_err(|e| Error::invalid("base_url", e.message)));
                 }
                 if let Some(a) = auth_type.as_deref().filter(|a| !AUTH_TYPES.contains(a)) {
-                    check(Err(Error::invalid("auth_type", format!("'{a}' is not one of: {}.", AUTH_TYPES.join(", ")))));
+                    check(Err(Error::invalid("auth_type", format!("'{}' is not one of: {}.", crate::host::clip(a), AUTH_TYPES.join(", ")))));
                 }
                 check(json_object("settings", settings.as_deref()).map(|_| ()));
             }
