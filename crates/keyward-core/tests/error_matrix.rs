@@ -171,3 +171,46 @@ async fn a_service_that_echoes_a_given_secret_never_puts_it_in_a_message() {
     let err = r.core.create_key(&bd, request).await.err().unwrap();
     assert!(!err.message.contains("BEGIN PRIVATE KEY"), "{}", err.message);
 }
+
+/// Everything any service holds that a create adds to.
+fn objects(r: &Rig) -> usize {
+    let w = r.sb.world();
+    w.braintrust.len() + w.proxy_credentials_issued as usize + w.braintrust.service_tokens.len() + w.braintrust.ai_secrets.len()
+        + w.respan.keys.len() + w.respan.providers.len() + w.barndoor.connections.len() + w.barndoor.api_keys.len()
+}
+
+fn posts(r: &Rig) -> u64 {
+    r.sb.world().requests.iter().filter(|(k, _)| k.starts_with("POST")).map(|(_, n)| *n).sum()
+}
+
+#[tokio::test]
+async fn a_lost_answer_to_any_create_leaves_exactly_one_object_and_says_what_happened() {
+    let r = rig().await;
+    let mut accounts = std::collections::HashMap::new();
+    for service in Service::ALL {
+        accounts.insert(service, account(&r, service).await);
+    }
+    let mut duplicates = 0;
+    let total = creates().len();
+    for (service, request) in creates() {
+        let kind = request.kind();
+        let (before, sent) = (objects(&r), posts(&r));
+        r.sb.world().faults = Faults { drop_create_next: 1, ..Default::default() };
+        let outcome = r.core.create_key(&accounts[&service], request).await;
+        r.sb.world().faults = Faults::default();
+        assert_eq!(posts(&r) - sent, 1, "{kind:?}: the create was sent once, never retried");
+        let made = objects(&r) - before;
+        duplicates += made.saturating_sub(1);
+        assert_eq!(made, 1, "{kind:?}: exactly one object at the service");
+        // Either the inventory found it (and says so) or the person is told to check.
+        match outcome {
+            Ok(m) => panic!("{kind:?}: a lost answer cannot look like a plain success ({})", m.key.name),
+            Err(e) => assert!(
+                e.message.contains("was created") || e.message.contains("was lost"),
+                "{kind:?}: the person is told what happened: {}",
+                e.message
+            ),
+        }
+    }
+    println!("duplicate keys under lost responses: {duplicates} across {total} kinds of create");
+}
