@@ -13,7 +13,7 @@ SANDBOX_BIN := target/debug/keyward-sandbox
 VENV := tests/e2e/.venv
 CARGO_BIN := $(HOME)/.cargo/bin
 
-.PHONY: help fuzz deps deps-apt deps-npm deps-driver deps-py ui app run demo test test-inner \
+.PHONY: help fuzz bench deps deps-apt deps-npm deps-driver deps-py ui app run demo test test-inner \
 	test-bindings test-rust test-ui test-e2e bindings clean
 
 help:
@@ -82,6 +82,10 @@ test-ui:
 
 test-e2e: app
 	tests/e2e/run.sh
+
+# Speed and size against the bare Tauri floor; prints the table and updates tests/bench/results.md.
+bench: deps deps-npm
+	tests/bench/run.sh
 
 # libFuzzer over every response parser, 10 minutes a target (FUZZ_SECONDS to change).
 fuzz:

@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "audit_log",
     "recover_store",
     "reopen_store",
+    "window_ready",
 ];
 
 fn main() {

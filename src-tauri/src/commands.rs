@@ -174,3 +174,17 @@ pub fn reopen_store(state: State<'_, AppState>) -> Result<(), Error> {
     let dir = state.data_dir().ok_or_else(|| Error::storage("find its folder", "no data dir is known"))?.to_path_buf();
     state.replace_core(Keyward::open(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())).map(|_| ())
 }
+
+/// The window has painted its first inventory (or its welcome screen). Logged with the time since
+/// launch; `KEYWARD_REPORT_READY` prints a line for the benchmark, `KEYWARD_EXIT_WHEN_READY` then quits.
+#[tauri::command]
+pub fn window_ready<R: Runtime>(app: AppHandle<R>, keys: u32) {
+    let ms = crate::started().elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(keys, ms = format!("{ms:.0}"), "window ready");
+    if std::env::var_os("KEYWARD_REPORT_READY").is_some() {
+        println!("keyward-ready {ms:.1} ms, {keys} keys");
+    }
+    if std::env::var_os("KEYWARD_EXIT_WHEN_READY").is_some() {
+        app.exit(0);
+    }
+}

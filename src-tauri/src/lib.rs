@@ -39,10 +39,19 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> 
         commands::audit_log,
         commands::recover_store,
         commands::reopen_store,
+        commands::window_ready,
     ])
 }
 
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// When this process began (as near as Rust sees it), for the ready-time log.
+pub(crate) fn started() -> std::time::Instant {
+    *STARTED.get_or_init(std::time::Instant::now)
+}
+
 pub fn run() {
+    started();
     init_logging();
     let app = builder(tauri::Builder::default())
         .manage(AppState::open_default())

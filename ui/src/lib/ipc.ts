@@ -74,6 +74,9 @@ export const recoverStore = () => call<RecoveryReport>('recover_store');
 /** Opens the store again (another program let go of it). */
 export const reopenStore = () => call<null>('reopen_store');
 
+/** The first inventory (or welcome screen) is on screen. */
+export const windowReady = (keys: number) => call<null>('window_ready', { keys });
+
 export const SYNC_PROGRESS = 'sync-progress';
 export function onSyncProgress(handler: (p: SyncProgress) => void): Promise<UnlistenFn> {
   return listen<SyncProgress>(SYNC_PROGRESS, (event) => handler(event.payload));

@@ -81,6 +81,10 @@
       return { moved_to: '/home/ana/.local/share/keyward/keyward.db.damaged-20261124T230000Z', accounts_restored: state.accounts.length };
     },
     reopen_store: () => null,
+    window_ready: ({ keys }) => {
+      state.ready = { keys, at: performance.now() };
+      return null;
+    },
     validate_account: ({ input }) => validate(input),
     add_account: ({ input }) => {
       const problems = validate(input);

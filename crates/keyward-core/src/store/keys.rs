@@ -137,6 +137,18 @@ fn short_words(search: &str) -> Vec<String> {
         .collect()
 }
 
+/// The statement `list_keys` runs for a plain search (words of 3+ characters), with its values
+/// written in: `make bench` runs it in the sqlite3 CLI to compare against the core.
+#[doc(hidden)]
+pub fn search_sql(search: &str) -> String {
+    let now = Utc::now().format("%F %T%.f%:z").to_string();
+    let fts = fts_query(search).unwrap_or_default().replace('\'', "''");
+    format!(
+        "{} WHERE 1 = 1 AND k.status != 'gone' AND k.pk IN (SELECT rowid FROM keys_fts WHERE keys_fts MATCH '{fts}') ORDER BY k.created_at DESC, k.name",
+        SELECT.replace("?1", &format!("'{now}'"))
+    )
+}
+
 impl Store {
     pub fn list_keys(&self, query: &KeyQuery) -> Result<Vec<KeyRow>> {
         let mut sql = format!("{SELECT} WHERE 1 = 1");

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::paths;
 
 pub use audit::AuditEntry;
-pub use keys::{local_id, RemoteKey, SyncCounts};
+pub use keys::{local_id, search_sql, RemoteKey, SyncCounts};
 
 pub const DB_FILE: &str = "keyward.db";
 

@@ -1,0 +1,172 @@
+//! `keyward-bench`: the core's figures for `make bench`, printed as `figure<TAB>value<TAB>unit`
+//! lines that tests/bench/run.sh gathers into the results table.
+//!
+//! - `seed DIR N`: a data dir with one account and N cached keys (no keychain needed).
+//! - `search N`: core search over N keys against the same statement in the sqlite3 CLI.
+//! - `sync`: 10,000 keys at 100 a page with 20 ms latency, against 100 × 20 ms.
+//! - `concurrent`: 5 accounts synced at once against the slowest alone.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use keyward_core::model::{Account, KeyKind, KeyLimits, KeyQuery, NewAccount, Service, SyncProgress};
+use keyward_core::store::{search_sql, RemoteKey, Store};
+use keyward_core::vault::MemoryVault;
+use keyward_core::{HttpConfig, Keyward};
+use keyward_sandbox::{spawn, SandboxConfig, DEFAULT_TOKEN};
+
+const OWNERS: [&str; 5] = ["ana@example.com", "ben@example.com", "chen@example.org", "dara@example.net", "eli@example.com"];
+
+fn seed(dir: &Path, n: usize) -> Store {
+    let store = Store::open(dir).expect("a store");
+    let account = Account {
+        id: "bench-account".into(), service: Service::Braintrust, label: "Production".into(), host: "http://127.0.0.1:9".into(),
+        org_name: None, identity: Some("bench".into()), created_at: Utc::now(), last_synced_at: Some(Utc::now()), last_sync_error: None, key_count: 0,
+    };
+    if store.list_accounts().map(|a| a.is_empty()).unwrap_or(true) {
+        store.insert_account(&account).expect("an account");
+    }
+    let keys: Vec<RemoteKey> = (0..n)
+        .map(|i| RemoteKey {
+            kind: KeyKind::BraintrustApiKey,
+            provider_id: format!("k{i:06}"),
+            name: format!("{}-{i:06}", ["ci-deploy", "evals-runner", "staging-proxy", "prod-gateway"][i % 4]),
+            preview: Some(format!("sk-****{:04x}", i % 65536)),
+            owner: Some(OWNERS[i % OWNERS.len()].into()),
+            created_at: Some(Utc::now() - chrono::Duration::minutes(i as i64)),
+            expires_at: None,
+            limits: KeyLimits::default(),
+            details: serde_json::json!({"id": format!("k{i:06}")}),
+        })
+        .collect();
+    store.apply_sync("bench-account", &[KeyKind::BraintrustApiKey], &keys, Utc::now()).expect("seeded");
+    store
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn emit(figure: &str, value: f64, unit: &str) {
+    println!("{figure}\t{value:.3}\t{unit}");
+}
+
+/// The same statement, timed by the sqlite3 CLI itself (`.timer on`), RUNS times in one session.
+fn sqlite3_times(db: &Path, sql: &str, runs: usize) -> Vec<f64> {
+    let mut script = String::from(".timer on\n.output /dev/null\n");
+    for _ in 0..runs {
+        script.push_str(sql);
+        script.push_str(";\n");
+    }
+    let mut child = Command::new("sqlite3").arg(db).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("sqlite3 (apt install sqlite3)");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), script.as_bytes()).unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    // ".output /dev/null" sends rows away; the timer lines still reach stdout or stderr.
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    // "Run Time: real 0.001 user 0.000712 sys 0.000021": real is in whole milliseconds, user and
+    // sys in microseconds; the query is one thread on a warm cache, so user + sys is its time.
+    let mut times: Vec<f64> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("Run Time: real "))
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            let user: f64 = w.get(2)?.parse().ok()?;
+            let sys: f64 = w.get(4)?.parse().ok()?;
+            Some((user + sys) * 1000.0)
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times
+}
+
+fn search(n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    drop(seed(dir.path(), n));
+    let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), HttpConfig::default()).unwrap();
+    const RUNS: usize = 40;
+    // A name prefix, a piece from the middle of names, and a word no key has.
+    for (label, q) in [("prefix", "evals-runner-0012"), ("substring", "ploy-0420"), ("no-hit", "zzqqxxyy")] {
+        let mut times = Vec::new();
+        let mut hits = 0;
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            hits = core.list_keys(&KeyQuery { search: Some(q.into()), ..Default::default() }).unwrap().len();
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        let cli = sqlite3_times(&dir.path().join("keyward.db"), &search_sql(q), RUNS);
+        let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
+        let (c50, c95) = (percentile(&cli, 0.5), percentile(&cli, 0.95));
+        emit(&format!("search {label} ({hits} hits) core p50"), p50, "ms");
+        emit(&format!("search {label} core p95"), p95, "ms");
+        emit(&format!("search {label} sqlite3 p50"), c50, "ms");
+        emit(&format!("search {label} sqlite3 p95"), c95, "ms");
+        emit(&format!("search {label} ratio p50"), p50 / c50.max(0.001), "x");
+        emit(&format!("search {label} ratio p95"), p95 / c95.max(0.001), "x");
+    }
+}
+
+async fn core_with_accounts(host: &str, n: usize) -> (Keyward, Vec<String>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), HttpConfig::default()).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let input = NewAccount { service: Service::Braintrust, label: format!("acc-{i}"), host: host.into(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
+        ids.push(core.add_account(input).await.unwrap().id);
+    }
+    (core, ids, dir)
+}
+
+async fn sync() {
+    let sb = spawn(SandboxConfig { seed_keys: 10_000, latency_ms: 20, ..Default::default() }).await.unwrap();
+    let (core, ids, _dir) = core_with_accounts(&sb.base_url, 1).await;
+    let started = Instant::now();
+    let report = core.sync_account(&ids[0], &|_: SyncProgress| {}).await.unwrap();
+    let took = started.elapsed().as_secs_f64() * 1000.0;
+    let floor = (report.pages as f64) * 20.0;
+    emit(&format!("sync 10,000 keys ({} pages) wall", report.pages), took, "ms");
+    emit("sync floor (pages × 20 ms)", floor, "ms");
+    emit("sync ratio", took / floor, "x");
+}
+
+async fn concurrent() {
+    let sb = spawn(SandboxConfig { seed_keys: 5_000, latency_ms: 20, ..Default::default() }).await.unwrap();
+    let (core, ids, _dir) = core_with_accounts(&sb.base_url, 5).await;
+    let mut slowest = Duration::ZERO;
+    for id in &ids {
+        let started = Instant::now();
+        core.sync_account(id, &|_: SyncProgress| {}).await.unwrap();
+        slowest = slowest.max(started.elapsed());
+    }
+    let started = Instant::now();
+    let all = futures_util::future::join_all(ids.iter().map(|id| core.sync_account(id, &|_: SyncProgress| {}))).await;
+    let together = started.elapsed();
+    assert!(all.iter().all(|r| r.is_ok()));
+    emit("5 accounts at once wall", together.as_secs_f64() * 1000.0, "ms");
+    emit("slowest account alone wall", slowest.as_secs_f64() * 1000.0, "ms");
+    emit("5 accounts ratio", together.as_secs_f64() / slowest.as_secs_f64(), "x");
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("seed") => {
+            let dir = Path::new(args.get(1).expect("seed DIR N"));
+            let n = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+            drop(seed(dir, n));
+            eprintln!("seeded {} with {n} keys", dir.display());
+        }
+        Some("search") => search(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000)),
+        Some("sync") => sync().await,
+        Some("concurrent") => concurrent().await,
+        _ => {
+            eprintln!("usage: keyward-bench seed DIR N | search N | sync | concurrent");
+            std::process::exit(2);
+        }
+    }
+}
