@@ -69,8 +69,13 @@ pub fn run() {
     });
 }
 
+/// `KEYWARD_LOG` takes `level` or `target=level,...` (e.g. `trace`, `keyward_core=debug`).
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KEYWARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("keyward_core=info,keyward_app=info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter: tracing_subscriber::filter::Targets = std::env::var("KEYWARD_LOG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| "keyward_core=info,keyward_app=info".parse().expect("a valid default filter"));
+    let _ = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)).with(filter).try_init();
 }

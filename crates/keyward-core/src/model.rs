@@ -335,6 +335,10 @@ pub struct KeyQuery {
     #[serde(default)]
     #[ts(optional)]
     pub descending: Option<bool>,
+    /// At most this many rows (the first screenful, while the rest loads).
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
 }
 
 /// The inventory's sortable columns.

@@ -131,7 +131,7 @@
     // Real IPC hands the page fresh copies; so does the fake.
     list_keys: ({ query }) => {
       const words = (query.search || '').toLowerCase().split(/\s+/).filter(Boolean);
-      const rows = structuredClone(state.keys).filter((k) =>
+      const rows = state.keys.filter((k) =>
         (!query.account_id || k.account_id === query.account_id) &&
         (query.include_gone || query.statuses?.length || k.status !== 'gone') &&
         (!query.service || k.service === query.service) &&
@@ -141,7 +141,8 @@
       if (query.sort === 'name') rows.sort((a, b) => a.name.localeCompare(b.name) * (query.descending ? -1 : 1));
       const share = (k) => (k.usage_limit > 0 ? k.usage_count / k.usage_limit : -1);
       if (query.sort === 'usage') rows.sort((a, b) => (share(a) - share(b)) * (query.descending ? -1 : 1));
-      return rows;
+      // Like SQL's LIMIT: only what is asked for is copied across.
+      return structuredClone(query.limit ? rows.slice(0, query.limit) : rows);
     },
     validate_key: ({ request }) => {
       const problems = [];

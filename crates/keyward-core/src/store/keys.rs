@@ -205,6 +205,9 @@ impl Store {
             }
             None => sql.push_str(" ORDER BY k.created_at DESC, k.name"),
         }
+        if let Some(limit) = query.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
         let conn = self.conn();
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
@@ -413,6 +416,7 @@ mod tests {
         assert_eq!(names(KeyQuery { kinds: Some(vec![KeyKind::RespanTempKey]), ..Default::default() }).len(), 0);
         assert_eq!(names(KeyQuery { service: Some(crate::model::Service::Braintrust), ..Default::default() }).len(), 3);
         assert_eq!(names(KeyQuery { service: Some(crate::model::Service::Barndoor), ..Default::default() }).len(), 0);
+        assert_eq!(names(KeyQuery { limit: Some(2), sort: Some(crate::model::KeySort::Name), ..Default::default() }), ["a-expired", "b-test"]);
         let by_usage = names(sorted(crate::model::KeySort::Usage, true));
         assert_eq!(by_usage[0], "b-test", "the most used share first when descending (then keys with no limit)");
         let by_expiry = names(sorted(crate::model::KeySort::Expires, false));

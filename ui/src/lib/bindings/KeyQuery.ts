@@ -23,4 +23,8 @@ statuses?: Array<KeyStatus>,
 /**
  * Only test keys (true) or only production keys (false).
  */
-is_test?: boolean, sort?: KeySort, descending?: boolean, };
+is_test?: boolean, sort?: KeySort, descending?: boolean, 
+/**
+ * At most this many rows (the first screenful, while the rest loads).
+ */
+limit?: number, };

@@ -16,6 +16,9 @@ import { debounce } from '../debounce';
 import { plural } from '../format';
 import { toasts } from './toasts.svelte';
 
+/** Rows in the first paint: more than a tall window shows. */
+const FIRST_SCREEN = 60;
+
 export class Inventory {
   accounts = $state<Account[]>([]);
   // Replaced whole on every query: no deep reactivity over up to 100,000 rows.
@@ -28,6 +31,8 @@ export class Inventory {
   descending = $state(false);
   progress = $state<Record<string, SyncProgress | undefined>>({});
   loaded = $state(false);
+  /** Only the first screenful is loaded yet (at start); the count waits for the rest. */
+  partial = $state(false);
   loadError = $state<IpcError | null>(null);
   now = $state(Date.now());
 
@@ -42,7 +47,12 @@ export class Inventory {
     const unlisten = await ipc.onSyncProgress((p) => {
       this.progress = { ...this.progress, [p.account_id]: p };
     });
-    await this.refresh();
+    // First a screenful, painted at once; the whole inventory follows in the next frames.
+    await this.refresh(FIRST_SCREEN);
+    if (this.partial) {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      await this.reloadKeys();
+    }
     void this.syncAll({ quiet: true });
     return () => {
       clearInterval(ticker);
@@ -50,13 +60,13 @@ export class Inventory {
     };
   }
 
-  async refresh() {
+  async refresh(limit?: number) {
     try {
       this.accounts = await ipc.listAccounts();
       if (this.accountFilter && !this.accounts.some((a) => a.id === this.accountFilter)) {
         this.accountFilter = null;
       }
-      await this.reloadKeys();
+      await this.reloadKeys(limit);
       this.loadError = null;
     } catch (e) {
       this.loadError = e as IpcError;
@@ -66,7 +76,7 @@ export class Inventory {
   }
 
   /** Only the newest query's answer is shown, however the answers arrive. */
-  async reloadKeys() {
+  async reloadKeys(limit?: number) {
     const seq = ++this.#query;
     try {
       const rows = await ipc.listKeys({
@@ -79,8 +89,12 @@ export class Inventory {
         is_test: this.filters.env === '' ? undefined : this.filters.env === 'test',
         sort: this.sort ?? undefined,
         descending: this.descending,
+        limit,
       });
-      if (seq === this.#query) this.keys = rows;
+      if (seq === this.#query) {
+        this.keys = rows;
+        this.partial = limit !== undefined && rows.length >= limit;
+      }
     } catch (e) {
       if (seq === this.#query) toasts.error((e as IpcError).message);
     }
