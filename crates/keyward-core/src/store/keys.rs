@@ -365,6 +365,18 @@ mod tests {
     }
 
     #[test]
+    fn a_renamed_key_is_found_by_its_new_name_only() {
+        let store = store_with(&[remote("1", "alpha-key")]);
+        let found = |q: &str| store.list_keys(&KeyQuery { search: Some(q.into()), ..Default::default() }).unwrap().len();
+        assert_eq!(found("alpha"), 1);
+        // The same row listed again unchanged, then renamed: the index follows only the change.
+        store.apply_sync("acc", &[KeyKind::BraintrustApiKey], &[remote("1", "alpha-key")], Utc::now()).unwrap();
+        assert_eq!(found("alpha"), 1);
+        store.apply_sync("acc", &[KeyKind::BraintrustApiKey], &[remote("1", "bravo-key")], Utc::now()).unwrap();
+        assert_eq!((found("alpha"), found("bravo")), (0, 1));
+    }
+
+    #[test]
     fn deleting_an_account_drops_its_keys() {
         let store = store_with(&[remote("1", "alpha")]);
         store.delete_account("acc").unwrap();

@@ -24,6 +24,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/0001_accounts_and_keys.sql")),
         M::up(include_str!("migrations/0002_limits_and_audit.sql")),
+        M::up(include_str!("migrations/0003_fts_only_on_change.sql")),
     ])
 }
 
