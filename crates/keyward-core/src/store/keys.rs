@@ -268,13 +268,17 @@ impl Store {
         let mut counts = SyncCounts::default();
         let mut seen = HashSet::with_capacity(listed.len());
         {
-            let mut exists = tx.prepare_cached("SELECT 1 FROM keys WHERE id = ?1")?;
+            // One read of what is cached, instead of a lookup per listed key.
+            let cached: HashSet<String> = tx
+                .prepare_cached("SELECT id FROM keys WHERE account_id = ?1")?
+                .query_map([account_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             for key in listed {
                 let id = local_id(account_id, key.kind, &key.provider_id);
                 if !seen.insert(id.clone()) {
                     continue; // a service that lists a key twice (pages shifting) still caches it once
                 }
-                if exists.exists([&id])? {
+                if cached.contains(&id) {
                     counts.updated += 1;
                 } else {
                     counts.added += 1;

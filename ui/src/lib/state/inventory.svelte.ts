@@ -44,11 +44,14 @@ export class Inventory {
 
   async start() {
     const ticker = setInterval(() => (this.now = Date.now()), 30_000);
-    const unlisten = await ipc.onSyncProgress((p) => {
-      this.progress = { ...this.progress, [p.account_id]: p };
-    });
-    // First a screenful, painted at once; the whole inventory follows in the next frames.
-    await this.refresh(FIRST_SCREEN);
+    // Listening and the first screenful of rows go out together: each round trip costs.
+    const [unlisten] = await Promise.all([
+      ipc.onSyncProgress((p) => {
+        this.progress = { ...this.progress, [p.account_id]: p };
+      }),
+      this.refresh(FIRST_SCREEN),
+    ]);
+    // The first screenful is painted; the whole inventory follows in the next frames.
     if (this.partial) {
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       await this.reloadKeys();
@@ -62,11 +65,13 @@ export class Inventory {
 
   async refresh(limit?: number) {
     try {
-      this.accounts = await ipc.listAccounts();
+      const [accounts] = await Promise.all([ipc.listAccounts(), this.reloadKeys(limit)]);
+      this.accounts = accounts;
       if (this.accountFilter && !this.accounts.some((a) => a.id === this.accountFilter)) {
+        // The filtered account is gone: show every account's keys instead.
         this.accountFilter = null;
+        await this.reloadKeys(limit);
       }
-      await this.reloadKeys(limit);
       this.loadError = null;
     } catch (e) {
       this.loadError = e as IpcError;
