@@ -7,7 +7,7 @@ import json
 import urllib.request
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import add_account, all_of, click, find, gone, select, type_into, wait_text
+from ui import add_account, all_of, click, find, gone, row_with, select, type_into, wait_text
 
 FIRST = "sk-upstream-journey-given-0042"
 ROTATED = "sk-upstream-journey-rotated-0043"
@@ -51,7 +51,7 @@ def test_barndoor_credential_given_rotated_refused_deleted(driver_host, data_dir
         made = connections(sandbox)
         assert len(made) == 1 and made[0]["key_last4"] == "0042"
 
-        all_of(driver, "key-row")[0].click()
+        row_with(driver, "OpenAI Production").click()
         find(driver, "key-detail")
         click(driver, "rotate-secret")
         find(driver, "edit-key-form")

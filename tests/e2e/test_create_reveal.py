@@ -9,7 +9,7 @@ import time
 import urllib.request
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import add_account, all_of, click, find, gone, text_of, type_into, wait_text
+from ui import add_account, click, find, gone, row_with, text_of, type_into, wait_text
 
 
 def clipboard() -> str:
@@ -60,13 +60,11 @@ def test_create_respan_key_reveal_copy_clear_close_revoke(driver_host, data_dir)
         click(driver, "close-reveal")
         gone(driver, "reveal-dialog")
         wait_text(driver, "key-count", lambda t: t.strip() == "3")
-        rows = [r.text for r in all_of(driver, "key-row")]
-        assert any("journey-key" in r for r in rows)
+        row_with(driver, "journey-key")
         assert secret not in driver.page_source
 
         # Journey (d): revoke it from the detail panel; a test key needs no typed name.
-        row = [r for r in all_of(driver, "key-row") if "journey-key" in r.text][0]
-        row.click()
+        row_with(driver, "journey-key").click()
         find(driver, "key-detail")
         click(driver, "revoke-key")
         find(driver, "revoke-dialog")

@@ -2,7 +2,7 @@
 in the reveal dialog and a countdown in the inventory, kept locally since Braintrust cannot list it."""
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import add_account, all_of, click, find, gone, select, type_into, wait_text
+from ui import add_account, click, find, gone, row_with, select, type_into, wait_text
 
 
 def test_proxy_credential_countdown(driver_host, data_dir):
@@ -24,7 +24,7 @@ def test_proxy_credential_countdown(driver_host, data_dir):
         gone(driver, "reveal-dialog")
 
         wait_text(driver, "key-count", lambda t: t.strip() == "3")
-        row = [r for r in all_of(driver, "key-row") if "gpt-4o" in r.text][0]
+        row = row_with(driver, "gpt-4o")
         expires = row.find_element("css selector", '[data-testid="key-expires"]').get_attribute("textContent")
         assert "in 1 hour" in expires or "in 60 minutes" in expires or "in 59 minutes" in expires, expires
         driver.save_screenshot(str(ARTIFACTS / "13-proxy-countdown.png"))

@@ -81,3 +81,21 @@ def add_account(driver, label: str, host: str, token: str, service: str = "brain
     type_into(driver, "field-token", token)
     click(driver, "submit-account")
     gone(driver, "account-form")
+
+
+def row_with(driver, text: str):
+    """The inventory row that shows `text`, once it is rendered (the list renders a frame after
+    the count changes)."""
+    def found(d):
+        for row in d.find_elements(By.CSS_SELECTOR, css("key-row")):
+            try:
+                if text in row.text:
+                    return row
+            except StaleElementReferenceException:
+                return False
+        return False
+
+    try:
+        return WebDriverWait(driver, TIMEOUT).until(found)
+    except Exception as e:
+        raise AssertionError(f"no key row shows {text!r}") from e
