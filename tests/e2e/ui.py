@@ -1,5 +1,6 @@
 """Small helpers over Selenium for Keyward's `data-testid`s."""
 
+import os
 import time
 
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -72,6 +73,7 @@ def add_account(driver, label: str, host: str, token: str, service: str = "brain
     from selenium.webdriver.common.by import By
 
     click(driver, "add-account-button")
+    find(driver, "account-form")  # dialogs load on first open
     if service != "braintrust":
         radio = driver.find_element(By.CSS_SELECTOR, f'input[name="service"][value="{service}"]')
         radio.find_element(By.XPATH, "..").click()
@@ -98,4 +100,8 @@ def row_with(driver, text: str):
     try:
         return WebDriverWait(driver, TIMEOUT).until(found)
     except Exception as e:
-        raise AssertionError(f"no key row shows {text!r}") from e
+        shown = [r.get_attribute("textContent") for r in driver.find_elements(By.CSS_SELECTOR, css("key-row"))]
+        driver.save_screenshot(os.path.join(os.environ.get("KEYWARD_E2E_ARTIFACTS", "."), "no-row-failure.png"))
+        sizes = driver.execute_script("const b = document.querySelector('[data-testid=key-table] .body'); return b ? [b.clientHeight, b.scrollTop, b.scrollHeight] : null")
+        shown.append(f"viewport {sizes}")
+        raise AssertionError(f"no key row shows {text!r}; rows: {shown}") from e
