@@ -160,7 +160,7 @@ pub(crate) fn listed_id(service: Service, what: &str, id: String) -> Result<Stri
 
 /// Fields that carry a secret in some service's answer (a create's `key`, Respan's `api_key`).
 /// Whatever a service sends, they never reach the cached details.
-pub const SECRET_FIELDS: [&str; 8] = ["key", "api_key", "secret", "credentials", "token", "password", "private_key", "client_secret"];
+pub(crate) const SECRET_FIELDS: [&str; 8] = ["key", "api_key", "secret", "credentials", "token", "password", "private_key", "client_secret"];
 
 /// The object as cached: every secret-carrying field removed, at any depth.
 pub(crate) fn without_secrets(mut raw: serde_json::Value) -> serde_json::Value {

@@ -7,57 +7,36 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::Service;
+use crate::model::{KeyKind, Service};
 use crate::store::RemoteKey;
 
-/// One parser per kind of listed object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parser {
-    BraintrustApiKey,
-    BraintrustServiceToken,
-    BraintrustAiSecret,
-    RespanTempKey,
-    RespanProvider,
-    BarndoorGatewayKey,
-    BarndoorCredential,
-    BarndoorProvider,
-}
-
-impl Parser {
-    pub const ALL: [Parser; 8] = [
-        Parser::BraintrustApiKey,
-        Parser::BraintrustServiceToken,
-        Parser::BraintrustAiSecret,
-        Parser::RespanTempKey,
-        Parser::RespanProvider,
-        Parser::BarndoorGatewayKey,
-        Parser::BarndoorCredential,
-        Parser::BarndoorProvider,
-    ];
-
-    fn service(self) -> Service {
-        match self {
-            Parser::BraintrustApiKey | Parser::BraintrustServiceToken | Parser::BraintrustAiSecret => Service::Braintrust,
-            Parser::RespanTempKey | Parser::RespanProvider => Service::Respan,
-            _ => Service::Barndoor,
-        }
-    }
-}
+/// The kinds services list (a proxy credential is never listed: Braintrust keeps no record).
+pub const LISTED: [KeyKind; 8] = [
+    KeyKind::BraintrustApiKey,
+    KeyKind::BraintrustServiceToken,
+    KeyKind::BraintrustAiSecret,
+    KeyKind::RespanTempKey,
+    KeyKind::RespanProvider,
+    KeyKind::BarndoorGatewayKey,
+    KeyKind::BarndoorCredential,
+    KeyKind::BarndoorProvider,
+];
 
 /// One listed object, from the bytes of its JSON. `Ok(None)`: an object that is not inventory
 /// (a Barndoor gateway key reported revoked).
-pub fn item(parser: Parser, bytes: &[u8]) -> Result<Option<RemoteKey>> {
+pub fn item(kind: KeyKind, bytes: &[u8]) -> Result<Option<RemoteKey>> {
     let raw: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| super::unreadable(parser.service(), "an object", &e))?;
-    match parser {
-        Parser::BraintrustApiKey => super::braintrust::to_remote(raw).map(Some),
-        Parser::BraintrustServiceToken => super::braintrust::service_token(raw).map(Some),
-        Parser::BraintrustAiSecret => super::braintrust::ai_secret(raw).map(Some),
-        Parser::RespanTempKey => super::respan::to_remote(raw).map(Some),
-        Parser::RespanProvider => super::respan::provider(raw).map(Some),
-        Parser::BarndoorGatewayKey => super::barndoor::gateway_key(raw),
-        Parser::BarndoorCredential => super::barndoor::credential(raw).map(Some),
-        Parser::BarndoorProvider => super::barndoor::provider_route(raw).map(Some),
+        serde_json::from_slice(bytes).map_err(|e| super::unreadable(kind.service(), "an object", &e))?;
+    match kind {
+        KeyKind::BraintrustApiKey => super::braintrust::to_remote(raw).map(Some),
+        KeyKind::BraintrustServiceToken => super::braintrust::service_token(raw).map(Some),
+        KeyKind::BraintrustAiSecret => super::braintrust::ai_secret(raw).map(Some),
+        KeyKind::RespanTempKey => super::respan::to_remote(raw).map(Some),
+        KeyKind::RespanProvider => super::respan::provider(raw).map(Some),
+        KeyKind::BarndoorGatewayKey => super::barndoor::gateway_key(raw),
+        KeyKind::BarndoorCredential => super::barndoor::credential(raw).map(Some),
+        KeyKind::BarndoorProvider => super::barndoor::provider_route(raw).map(Some),
+        KeyKind::BraintrustProxyCredential => Err(Error::invalid("kind", "Braintrust never lists proxy credentials.")),
     }
 }
 
@@ -82,4 +61,34 @@ pub fn error_body(text: &str) -> (String, Option<Duration>) {
 pub fn retry_after_header(bytes: &[u8]) -> Result<Option<Duration>> {
     let value = HeaderValue::from_bytes(bytes).map_err(|_| Error::new(ErrorCode::Provider, "not a header value"))?;
     Ok(super::http::parse_retry_after(Some(&value)))
+}
+
+/// Every string (and object key) of at least `min` characters in a value: what an error message
+/// about it must never quote. For the property tests and the fuzz target.
+pub fn strings_in(v: &serde_json::Value, min: usize) -> Vec<String> {
+    fn walk(v: &serde_json::Value, min: usize, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) if s.chars().count() >= min => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, min, out)),
+            serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| {
+                if k.chars().count() >= min {
+                    out.push(k.clone());
+                }
+                walk(x, min, out)
+            }),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, min, &mut out);
+    out
+}
+
+/// Whether a secret-carrying field name appears anywhere in a value (cached details must not).
+pub fn holds_secret_field(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Object(m) => m.iter().any(|(k, x)| super::SECRET_FIELDS.contains(&k.as_str()) || holds_secret_field(x)),
+        serde_json::Value::Array(a) => a.iter().any(holds_secret_field),
+        _ => false,
+    }
 }
