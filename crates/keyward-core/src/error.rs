@@ -97,16 +97,6 @@ impl Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode as C;
-        match err.sqlite_error_code() {
-            Some(C::NotADatabase | C::DatabaseCorrupt) => Error::new(
-                ErrorCode::StoreDamaged,
-                format!("The local inventory is damaged ({err}). Keyward can move it aside and rebuild it from your services."),
-            ),
-            Some(C::DatabaseBusy | C::DatabaseLocked) => {
-                Error::new(ErrorCode::StoreLocked, "The local inventory is locked by another program. Close any other Keyward and try again.")
-            }
-            _ => Error::storage("complete the operation", err),
-        }
+        crate::store::recovery::classify(None, "complete the operation", err)
     }
 }

@@ -53,9 +53,9 @@ impl Store {
     pub fn open(data_dir: &Path) -> Result<Store> {
         paths::ensure_private_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
-        let mut conn = Connection::open(&path).map_err(|e| recovery::classify(&path, &format!("open {}", path.display()), e))?;
+        let mut conn = Connection::open(&path).map_err(|e| recovery::classify(Some(&path), &format!("open {}", path.display()), e))?;
         Self::prepare(&mut conn).map_err(|e| match e {
-            PrepareError::Sql(e) => recovery::classify(&path, "be read", e),
+            PrepareError::Sql(e) => recovery::classify(Some(&path), "be read", e),
             PrepareError::Migration(e) => Error::storage("update its schema", e),
         })?;
         for suffix in ["", "-wal", "-shm"] {

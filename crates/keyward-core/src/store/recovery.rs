@@ -43,21 +43,22 @@ pub struct RecoveryReport {
 }
 
 /// Reads an SQLite failure as a person needs it: damaged (recoverable by moving it aside),
-/// locked by another program, or something else about the store.
-pub(crate) fn classify(path: &Path, what: &str, e: rusqlite::Error) -> Error {
+/// locked by another program, or something else about the store. Every SQLite error goes
+/// through here (`From<rusqlite::Error>` too); `at` names the file when it is known.
+pub(crate) fn classify(at: Option<&Path>, what: &str, e: rusqlite::Error) -> Error {
     use rusqlite::ErrorCode as C;
+    let place = at.map(|p| format!(" at {}", p.display())).unwrap_or_default();
     match e.sqlite_error_code() {
         Some(C::NotADatabase | C::DatabaseCorrupt) => Error::new(
             ErrorCode::StoreDamaged,
             format!(
-                "The local inventory at {} is damaged ({e}). Keyward can move it aside and rebuild it: \
-                 accounts come back from {ACCOUNTS_EXPORT} beside it, and their keys from the services.",
-                path.display()
+                "The local inventory{place} is damaged ({e}). Keyward can move it aside and rebuild it: \
+                 accounts come back from {ACCOUNTS_EXPORT} beside it, and their keys from the services."
             ),
         ),
         Some(C::DatabaseBusy | C::DatabaseLocked) => Error::new(
             ErrorCode::StoreLocked,
-            format!("The local inventory at {} is locked by another program. Close any other Keyward and try again.", path.display()),
+            format!("The local inventory{place} is locked by another program. Close any other Keyward and try again."),
         ),
         _ => Error::storage(what, e),
     }
