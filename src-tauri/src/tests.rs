@@ -123,6 +123,13 @@ fn an_edit_is_checked_against_the_stored_key() {
 }
 
 #[test]
+fn the_window_reports_its_first_paint() {
+    let s = shell();
+    assert_eq!(invoke(&s, "window_ready", json!({ "keys": 60 })).unwrap(), Value::Null);
+    assert!(invoke(&s, "window_ready", json!({})).is_err(), "the key count is required");
+}
+
+#[test]
 fn malformed_arguments_are_refused_not_panicked_on() {
     let s = shell();
     assert!(invoke(&s, "add_account", json!({ "input": {"service": "nope"} })).is_err());

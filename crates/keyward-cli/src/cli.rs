@@ -193,27 +193,31 @@ fn open(args: &Args) -> Result<Keyward> {
     }
 }
 
+/// `keyward recover`: only a damaged store is moved aside; a locked or unreadable one is said as it is.
+fn recover(data_dir: Option<&std::path::Path>) -> Result<()> {
+    let dir = match data_dir {
+        Some(d) => d.to_path_buf(),
+        None => keyward_core::paths::default_data_dir()?,
+    };
+    match Keyward::open(&dir, Arc::new(KeyringVault::default()), HttpConfig::default()) {
+        Ok(_) => {
+            eprintln!("The local inventory opens fine; there is nothing to recover.");
+            return Ok(());
+        }
+        Err(e) if e.code != keyward_core::ErrorCode::StoreDamaged => return Err(e),
+        Err(_) => {}
+    }
+    let (_, report) = Keyward::recover(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())?;
+    eprintln!(
+        "Moved the damaged inventory to {} and rebuilt it with {} account(s). Run `keyward sync` to fetch their keys.",
+        report.moved_to, report.accounts_restored
+    );
+    Ok(())
+}
+
 pub async fn run(args: Args) -> Result<()> {
     if let Command::Recover = args.command {
-        let dir = match &args.data_dir {
-            Some(d) => d.clone(),
-            None => keyward_core::paths::default_data_dir()?,
-        };
-        // Only a damaged store is moved aside: a locked or unreadable one is said as it is.
-        match Keyward::open(&dir, Arc::new(KeyringVault::default()), HttpConfig::default()) {
-            Ok(_) => {
-                eprintln!("The local inventory opens fine; there is nothing to recover.");
-                return Ok(());
-            }
-            Err(e) if e.code != keyward_core::ErrorCode::StoreDamaged => return Err(e),
-            Err(_) => {}
-        }
-        let (_, report) = Keyward::recover(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())?;
-        eprintln!(
-            "Moved the damaged inventory to {} and rebuilt it with {} account(s). Run `keyward sync` to fetch their keys.",
-            report.moved_to, report.accounts_restored
-        );
-        return Ok(());
+        return recover(args.data_dir.as_deref());
     }
     let core = open(&args).map_err(|e| match e.code {
         keyward_core::ErrorCode::StoreDamaged => Error::new(e.code, format!("{} Run `keyward recover` to do it.", e.message)),

@@ -40,7 +40,6 @@ fn flag_for(field: &str) -> String {
         "expiry_date" | "expires_at" => "--expiry (or --expires-at)".into(),
         "ttl_seconds" => "--ttl".into(),
         "is_test" => "--test".into(),
-        "type" => "--type".into(),
         "token" => "the token (stdin)".into(),
         "secret" | "api_key" => "the secret (stdin)".into(),
         "credentials" => "the credentials JSON (stdin)".into(),
