@@ -7,7 +7,7 @@ import json
 import urllib.request
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import add_account, all_of, click, find, gone, row_with, select, type_into, wait_text
+from ui import add_account, all_of, click, find, gone, row_with, select, toast_with, type_into, wait_text
 
 FIRST = "sk-upstream-journey-given-0042"
 ROTATED = "sk-upstream-journey-rotated-0043"
@@ -25,10 +25,6 @@ def call(sandbox, method: str, path: str, body=None):
 def connections(sandbox) -> list:
     answer = call(sandbox, "GET", "/api/llm-gateway/admin/connections")
     return answer["data"] if isinstance(answer, dict) else answer
-
-
-def toasts(driver) -> str:
-    return " | ".join(t.text for t in all_of(driver, "toast"))
 
 
 def test_barndoor_credential_given_rotated_refused_deleted(driver_host, data_dir):
@@ -70,8 +66,7 @@ def test_barndoor_credential_given_rotated_refused_deleted(driver_host, data_dir
         type_into(driver, "revoke-confirm-input", "OpenAI Production")
         click(driver, "confirm-revoke")
         gone(driver, "revoke-dialog")
-        find(driver, "toast")
-        assert "providers still use it" in toasts(driver) and "gpt-route" in toasts(driver), toasts(driver)
+        toast_with(driver, "providers still use it", "gpt-route")
         wait_text(driver, "detail-status", lambda t: t.strip() == "Active")
         assert len(connections(sandbox)) == 1
         driver.save_screenshot(str(ARTIFACTS / "22-delete-in-use.png"))

@@ -105,3 +105,24 @@ def row_with(driver, text: str):
         sizes = driver.execute_script("const b = document.querySelector('[data-testid=key-table] .body'); return b ? [b.clientHeight, b.scrollTop, b.scrollHeight] : null")
         shown.append(f"viewport {sizes}")
         raise AssertionError(f"no key row shows {text!r}; rows: {shown}") from e
+
+
+def toast_with(driver, *words: str) -> str:
+    """Waits for a toast that says every one of `words` and returns its text. Toasts come and go,
+    so one that vanishes while being read is simply read again."""
+    seen = {"texts": []}
+
+    def found(d):
+        texts = []
+        for toast in d.find_elements(By.CSS_SELECTOR, css("toast")):
+            try:
+                texts.append(toast.text)
+            except StaleElementReferenceException:
+                continue
+        seen["texts"] = texts
+        return next((t for t in texts if all(w in t for w in words)), False)
+
+    try:
+        return WebDriverWait(driver, TIMEOUT).until(found)
+    except Exception as e:
+        raise AssertionError(f"no toast says {words!r}; toasts: {seen['texts']}") from e
