@@ -25,4 +25,8 @@ trap stop_daemons EXIT
 dbus-run-session -- bash -c '
   printf "keyward-test" | gnome-keyring-daemon --unlock --components=secrets >"$KEYWARD_TEST_KEYCHAIN_ROOT/keyring.env" 2>>"$KEYWARD_TEST_KEYCHAIN_ROOT/keyring.log"
   set -a; . "$KEYWARD_TEST_KEYCHAIN_ROOT/keyring.env"; set +a
+  # One item stored and cleared before the tests: the default collection then exists, so parallel
+  # first uses do not race to create it (a first sync once found no token right after an add).
+  printf warm | secret-tool store --label=keyward-warm-up keyward warm-up 2>>"$KEYWARD_TEST_KEYCHAIN_ROOT/keyring.log" || true
+  secret-tool clear keyward warm-up 2>>"$KEYWARD_TEST_KEYCHAIN_ROOT/keyring.log" || true
   exec "$@"' keychain "$@"

@@ -85,7 +85,8 @@ async fn respan_temporary_key_create_list_revoke_audit() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     add_account(data, "respan", "Gateway", &sb.base_url);
-    assert!(keyward(data, &["sync"], "").status.success());
+    let synced = keyward(data, &["sync"], "");
+    assert!(synced.status.success(), "{}", text(&synced.stderr));
 
     let args = ["create", "respan-temp", "--account", "Gateway", "--name", "ci-bot", "--expiry", "2099-12-31", "--max-usage", "100",
         "--rate-limit", "30", "--spending-limit", "12.5", "--test"];
