@@ -26,6 +26,9 @@ pub struct Barndoor {
     pub providers: Vec<(String, String, String)>,
     /// Tokens with no admin role: they get 403 on every admin call.
     pub non_admin_tokens: Vec<String>,
+    /// The upstream key each credential holds now, by credential id. Barndoor keeps it in its
+    /// vault; the sandbox keeps it here so tests can prove which secret was installed.
+    pub held_keys: std::collections::HashMap<String, String>,
 }
 
 pub fn routes() -> Router<Shared> {
@@ -131,6 +134,9 @@ async fn create_connection(State(shared): State<Shared>, headers: HeaderMap, bod
         "last_change_note": body.get("change_note").cloned().unwrap_or(Value::Null),
         "created_at": now, "updated_at": now, "created_by_email": "admin@example.com",
     });
+    if !key.is_empty() {
+        world.barndoor.held_keys.insert(id.clone(), key.to_string());
+    }
     world.barndoor.connections.push(connection.clone());
     Json(connection).into_response()
 }
@@ -214,12 +220,17 @@ async fn update_connection(State(shared): State<Shared>, headers: HeaderMap, Pat
         }
     }
     c["last_change_note"] = body.get("change_note").cloned().unwrap_or(Value::Null);
-    if let Some(key) = body.get("api_key").and_then(Value::as_str).filter(|k| !k.is_empty()) {
+    let new_key = body.get("api_key").and_then(Value::as_str).filter(|k| !k.is_empty());
+    if let Some(key) = new_key {
         c["key_last4"] = json!(last4(key));
         c["stores_key_material"] = json!(true);
     }
     c["updated_at"] = json!(Utc::now().to_rfc3339());
-    Json(c.clone()).into_response()
+    let answer = c.clone();
+    if let Some(key) = new_key {
+        world.barndoor.held_keys.insert(id, key.to_string());
+    }
+    Json(answer).into_response()
 }
 
 fn find_key<'a>(keys: &'a mut [Value], id: &str) -> Result<&'a mut Value, Response> {

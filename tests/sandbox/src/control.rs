@@ -21,6 +21,32 @@ pub fn routes() -> Router<Shared> {
         .route("/braintrust/allow_api_key_create", post(allow_api_key_create))
         .route("/counts", get(counts))
         .route("/barndoor/providers", post(add_barndoor_provider).delete(clear_barndoor_providers))
+        .route("/barndoor/connections/{id}/held_key", get(held_key))
+        .route("/respan/temporary_keys", post(add_respan_key))
+}
+
+/// The upstream key a Barndoor credential holds: lets a journey prove a hand-off installed the
+/// minted secret, and then search the window and the disk for its bytes.
+async fn held_key(State(shared): State<Shared>, Path(id): Path<String>) -> impl IntoResponse {
+    match shared.lock().barndoor.held_keys.get(&id) {
+        Some(k) => Json(json!({ "key": k })).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct PlacedRespanKey {
+    name: String,
+    /// Hours from now (negative: in the past).
+    created_hours: i64,
+    expires_hours: i64,
+}
+
+/// A Respan key born and expiring when the test says: the sandbox's clock for expiry notices.
+async fn add_respan_key(State(shared): State<Shared>, Json(body): Json<PlacedRespanKey>) -> impl IntoResponse {
+    let now = chrono::Utc::now();
+    let id = shared.lock().respan.place(&body.name, now + chrono::Duration::hours(body.created_hours), now + chrono::Duration::hours(body.expires_hours));
+    Json(json!({ "id": id }))
 }
 
 async fn reset(State(shared): State<Shared>) -> impl IntoResponse {

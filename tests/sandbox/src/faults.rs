@@ -33,18 +33,28 @@ pub struct Faults {
     pub pass_next: u32,
     /// The next N calls (any method) are answered, then the connection breaks mid-body.
     pub reset_next: u32,
+    /// Every call whose "METHOD /path" starts with this answers `refuse_status` (a JSON error
+    /// body): one operation of a flow fails while the rest works.
+    pub refuse_prefix: String,
+    pub refuse_status: u16,
 }
 
 pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Response {
     let is_post = req.method() == axum::http::Method::POST;
+    let call = format!("{} {}", req.method(), req.uri().path());
     let (latency, injected, drop_answer) = {
         let mut world = shared.lock();
         let f = &mut world.faults;
+        let refused = !f.refuse_prefix.is_empty() && call.starts_with(&f.refuse_prefix);
         let passing = f.pass_next > 0;
         if passing {
             f.pass_next -= 1;
         }
-        let injected = if passing {
+        let injected = if refused {
+            let status = StatusCode::from_u16(f.refuse_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let body = serde_json::json!({ "error": { "message": "Refused by the sandbox (injected)", "type": "api_error" }, "detail": "Refused by the sandbox (injected)" });
+            Some((status, axum::Json(body)).into_response())
+        } else if passing {
             None
         } else if f.rate_limit_next > 0 {
             f.rate_limit_next -= 1;
