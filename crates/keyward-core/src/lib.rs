@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod error;
+pub mod expiry;
 pub mod host;
 mod keys_ops;
 mod keyward;
@@ -10,6 +11,7 @@ pub mod model;
 pub mod paths;
 pub mod providers;
 pub mod secret;
+pub mod settings;
 pub mod store;
 mod time;
 pub mod update;

@@ -227,7 +227,7 @@ impl KeyKind {
 #[ts(export)]
 pub enum KeyStatus {
     Active,
-    /// Active, and expiring within [`KeyStatus::EXPIRING_DAYS`] (computed when read).
+    /// Active, and expiring within the settings' expiry window (computed when read).
     Expiring,
     /// Past its expiry date (computed when read, so it needs no sync to become true).
     Expired,
@@ -239,7 +239,7 @@ pub enum KeyStatus {
 
 impl KeyStatus {
     pub const ALL: [KeyStatus; 5] = [KeyStatus::Active, KeyStatus::Expiring, KeyStatus::Expired, KeyStatus::Revoked, KeyStatus::Gone];
-    /// How near an expiry must be for an active key to read as expiring.
+    /// How near an expiry must be for an active key to read as expiring, unless the settings say otherwise.
     pub const EXPIRING_DAYS: i64 = 7;
 
     pub fn as_str(self) -> &'static str {
@@ -279,6 +279,8 @@ pub struct KeyRow {
     #[serde(flatten)]
     #[ts(flatten)]
     pub limits: KeyLimits,
+    /// Live and older than the rotation age in the settings (computed when read).
+    pub rotate_due: bool,
 }
 
 /// Limits and usage, where a service reports them (Respan temporary keys do).

@@ -57,6 +57,9 @@ fn payloads_are_serialize() {
     serialize::<crate::keys_ops::RevokeOutcome>();
     serialize::<crate::validation::ValidationOutcome>();
     serialize::<crate::error::Error>();
+    serialize::<crate::settings::Settings>();
+    serialize::<crate::expiry::ExpiryCentre>();
+    serialize::<crate::expiry::ExpiryNotice>();
 }
 
 #[cfg(test)]

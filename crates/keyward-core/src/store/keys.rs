@@ -9,6 +9,7 @@ use super::accounts::bad_value;
 use super::Store;
 use crate::error::Result;
 use crate::model::{KeyKind, KeyLimits, KeyQuery, KeyRow, KeyStatus};
+use crate::settings::Settings;
 
 /// A key as a provider listed it, before it is cached.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -38,18 +39,31 @@ pub fn local_id(account_id: &str, kind: KeyKind, provider_id: &str) -> String {
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes()).to_string()
 }
 
-/// `?1` is now: a key past its expiry reads as expired, and one within a week of it as expiring,
-/// without waiting for a sync. The 7 is `KeyStatus::EXPIRING_DAYS` (a test holds them together).
-const SELECT: &str = "SELECT k.id, k.account_id, a.label, a.service, k.kind, k.provider_id, k.name,
+/// `?1` is now: a key past its expiry reads as expired, and one within the expiry window of it
+/// as expiring, without waiting for a sync; one older than the rotation age reads as due for
+/// rotation. Both numbers come from the settings (integers, never user text).
+pub(super) fn select(settings: &Settings) -> String {
+    format!(
+        "SELECT k.id, k.account_id, a.label, a.service, k.kind, k.provider_id, k.name,
         k.preview, k.owner, k.created_at, k.expires_at,
         CASE WHEN k.status != 'active' OR k.expires_at IS NULL THEN k.status
              WHEN k.expires_at <= ?1 THEN 'expired'
-             WHEN julianday(k.expires_at) - julianday(?1) <= 7 THEN 'expiring'
+             WHEN julianday(k.expires_at) - julianday(?1) <= {window} THEN 'expiring'
              ELSE k.status END AS shown_status,
-        k.last_seen_at, k.is_test, k.usage_count, k.usage_limit, k.spend, k.spend_limit, k.rate_limit, k.last_used_at
-    FROM keys k JOIN accounts a ON a.id = k.account_id";
+        k.last_seen_at, k.is_test, k.usage_count, k.usage_limit, k.spend, k.spend_limit, k.rate_limit, k.last_used_at,
+        COALESCE(k.status = 'active' AND (k.expires_at IS NULL OR k.expires_at > ?1) AND k.kind NOT IN ({never})
+            AND julianday(?1) - julianday(COALESCE(k.created_at, k.first_seen_at)) >= {rotate}, 0) AS rotate_due
+    FROM keys k JOIN accounts a ON a.id = k.account_id",
+        window = settings.expiry_window_days,
+        rotate = settings.rotate_after_days,
+        never = NEVER_ROTATED,
+    )
+}
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
+/// Kinds never flagged for rotation: proxy credentials live minutes, providers are routes.
+const NEVER_ROTATED: &str = "'braintrust_proxy_credential', 'barndoor_provider'";
+
+pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
     let service: String = row.get(3)?;
     let kind: String = row.get(4)?;
     let status: String = row.get(11)?;
@@ -76,6 +90,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
             rate_limit: row.get(18)?,
             last_used_at: row.get(19)?,
         },
+        rotate_due: row.get(20)?,
     })
 }
 
@@ -90,6 +105,7 @@ fn upsert_key(conn: &rusqlite::Connection, id: &str, account_id: &str, key: &Rem
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, preview = excluded.preview,
              owner = excluded.owner, created_at = excluded.created_at, expires_at = excluded.expires_at,
              status = CASE WHEN keys.status = 'revoked' THEN 'revoked' ELSE 'active' END, gone_at = NULL,
+             dismissed_at = CASE WHEN keys.expires_at IS excluded.expires_at THEN keys.dismissed_at END,
              last_seen_at = excluded.last_seen_at, details = excluded.details, is_test = excluded.is_test,
              usage_count = excluded.usage_count, usage_limit = excluded.usage_limit, spend = excluded.spend,
              spend_limit = excluded.spend_limit, rate_limit = excluded.rate_limit, last_used_at = excluded.last_used_at",
@@ -145,13 +161,13 @@ pub fn search_sql(search: &str) -> String {
     let fts = fts_query(search).unwrap_or_default().replace('\'', "''");
     format!(
         "{} WHERE 1 = 1 AND k.status != 'gone' AND k.pk IN (SELECT rowid FROM keys_fts WHERE keys_fts MATCH '{fts}') ORDER BY k.created_at DESC, k.name",
-        SELECT.replace("?1", &format!("'{now}'"))
+        select(&Settings::default()).replace("?1", &format!("'{now}'"))
     )
 }
 
 impl Store {
     pub fn list_keys(&self, query: &KeyQuery) -> Result<Vec<KeyRow>> {
-        let mut sql = format!("{SELECT} WHERE 1 = 1");
+        let mut sql = format!("{} WHERE 1 = 1", select(&self.settings()));
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(Utc::now())];
         if let Some(account) = &query.account_id {
             args.push(Box::new(account.clone()));
@@ -217,7 +233,7 @@ impl Store {
     pub fn get_key(&self, id: &str) -> Result<KeyRow> {
         use rusqlite::OptionalExtension;
         self.conn()
-            .query_row(&format!("{SELECT} WHERE k.id = ?2"), params![Utc::now(), id], from_row)
+            .query_row(&format!("{} WHERE k.id = ?2", select(&self.settings())), params![Utc::now(), id], from_row)
             .optional()?
             .ok_or_else(|| crate::error::Error::not_found(format!("No key with id '{id}' is cached here.")))
     }

@@ -4,10 +4,12 @@
 mod accounts;
 mod audit;
 mod keys;
+mod notices;
 pub mod recovery;
+mod settings;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock};
 
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
@@ -17,6 +19,7 @@ use crate::paths;
 
 pub use audit::AuditEntry;
 pub use keys::{local_id, search_sql, RemoteKey, SyncCounts};
+pub use notices::NoticeCandidate;
 
 pub const DB_FILE: &str = "keyward.db";
 
@@ -25,6 +28,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0001_accounts_and_keys.sql")),
         M::up(include_str!("migrations/0002_limits_and_audit.sql")),
         M::up(include_str!("migrations/0003_fts_only_on_change.sql")),
+        M::up(include_str!("migrations/0004_expiry_and_settings.sql")),
     ])
 }
 
@@ -46,6 +50,7 @@ fn path_exists_beside(store: &Store) -> bool {
 pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
+    settings: RwLock<crate::settings::Settings>,
 }
 
 impl Store {
@@ -61,7 +66,8 @@ impl Store {
         for suffix in ["", "-wal", "-shm"] {
             paths::restrict_file(&PathBuf::from(format!("{}{suffix}", path.display())))?;
         }
-        let store = Store { conn: Mutex::new(conn), path };
+        let settings = RwLock::new(Store::read_settings(&conn));
+        let store = Store { conn: Mutex::new(conn), path, settings };
         // Keeps accounts.json current for a store written by an older Keyward, or by hand.
         if !path_exists_beside(&store) {
             store.export_accounts();
@@ -76,7 +82,8 @@ impl Store {
             PrepareError::Sql(e) => Error::from(e),
             PrepareError::Migration(e) => Error::storage("update its schema", e),
         })?;
-        Ok(Store { conn: Mutex::new(conn), path: PathBuf::from(":memory:") })
+        let settings = RwLock::new(Store::read_settings(&conn));
+        Ok(Store { conn: Mutex::new(conn), path: PathBuf::from(":memory:"), settings })
     }
 
     fn prepare(conn: &mut Connection) -> std::result::Result<(), PrepareError> {

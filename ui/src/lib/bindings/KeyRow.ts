@@ -14,7 +14,11 @@ id: string, account_id: string, account_label: string, service: Service, kind: K
 /**
  * The service's own id for the key.
  */
-provider_id: string, name: string, preview: string | null, owner: string | null, created_at: string | null, expires_at: string | null, status: KeyStatus, last_seen_at: string, is_test: boolean | null, usage_count: number | null, 
+provider_id: string, name: string, preview: string | null, owner: string | null, created_at: string | null, expires_at: string | null, status: KeyStatus, last_seen_at: string, 
+/**
+ * Live and older than the rotation age in the settings (computed when read).
+ */
+rotate_due: boolean, is_test: boolean | null, usage_count: number | null, 
 /**
  * `None` and -1 both mean unlimited.
  */

@@ -1,0 +1,111 @@
+//! The person's preferences: how near an expiry must be to need attention, when a key is old
+//! enough to rotate, whether expiries raise OS notifications, and how long a copied secret stays
+//! on the clipboard. Checked field by field like every form.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::{FieldError, KeyStatus};
+
+pub const EXPIRY_WINDOW_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
+pub const ROTATE_AFTER_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
+pub const CLIPBOARD_CLEAR_SECS: std::ops::RangeInclusive<u32> = 5..=600;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct Settings {
+    /// A key expiring within this many days reads as expiring and is in the expiry centre.
+    pub expiry_window_days: u32,
+    /// A key older than this many days is flagged "rotate me".
+    pub rotate_after_days: u32,
+    /// OS notifications this many days and one hour before an expiry, while Keyward runs.
+    pub notify_expiry: bool,
+    /// A copied secret is cleared from the clipboard after this many seconds (if still there).
+    pub clipboard_clear_secs: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            expiry_window_days: KeyStatus::EXPIRING_DAYS as u32,
+            rotate_after_days: 90,
+            notify_expiry: true,
+            clipboard_clear_secs: 30,
+        }
+    }
+}
+
+impl Settings {
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut out = Vec::new();
+        let mut within = |field: &str, value: u32, range: std::ops::RangeInclusive<u32>, unit: &str| {
+            if !range.contains(&value) {
+                out.push(FieldError {
+                    field: field.into(),
+                    message: format!("From {} to {} {unit}.", range.start(), range.end()),
+                });
+            }
+        };
+        within("expiry_window_days", self.expiry_window_days, EXPIRY_WINDOW_DAYS, "days");
+        within("rotate_after_days", self.rotate_after_days, ROTATE_AFTER_DAYS, "days");
+        within("clipboard_clear_secs", self.clipboard_clear_secs, CLIPBOARD_CLEAR_SECS, "seconds");
+        out
+    }
+
+    /// What a stored document says, with anything unreadable or out of range back at its default:
+    /// a bad preference must never stop Keyward from opening.
+    pub fn from_stored(text: &str) -> Settings {
+        let mut s: Settings = serde_json::from_str(text).unwrap_or_default();
+        let d = Settings::default();
+        for p in s.problems() {
+            match p.field.as_str() {
+                "expiry_window_days" => s.expiry_window_days = d.expiry_window_days,
+                "rotate_after_days" => s.rotate_after_days = d.rotate_after_days,
+                _ => s.clipboard_clear_secs = d.clipboard_clear_secs,
+            }
+        }
+        s
+    }
+}
+
+impl crate::Keyward {
+    pub fn settings(&self) -> Settings {
+        self.store.settings()
+    }
+
+    pub fn validate_settings(&self, settings: &Settings) -> Vec<FieldError> {
+        settings.problems()
+    }
+
+    /// Saves the settings when every field is in range; nothing changes otherwise.
+    pub fn save_settings(&self, settings: Settings) -> crate::Result<Settings> {
+        if let Some(p) = settings.problems().into_iter().next() {
+            return Err(crate::Error::invalid(&p.field, p.message));
+        }
+        self.store.save_settings(&settings)?;
+        self.record(None, "settings.update", "Settings", None, None);
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_bounds_are_named() {
+        assert!(Settings::default().problems().is_empty());
+        let bad = Settings { expiry_window_days: 0, rotate_after_days: 4000, notify_expiry: false, clipboard_clear_secs: 1 };
+        let fields: Vec<String> = bad.problems().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["expiry_window_days", "rotate_after_days", "clipboard_clear_secs"]);
+        assert_eq!(bad.problems()[0].message, "From 1 to 90 days.");
+    }
+
+    #[test]
+    fn a_damaged_or_partial_document_falls_back_field_by_field() {
+        assert_eq!(Settings::from_stored("not json"), Settings::default());
+        let s = Settings::from_stored(r#"{"expiry_window_days": 14, "rotate_after_days": 0, "future_field": 1}"#);
+        assert_eq!((s.expiry_window_days, s.rotate_after_days, s.clipboard_clear_secs), (14, 90, 30));
+    }
+}
