@@ -4,12 +4,14 @@
 pub mod create;
 pub mod error;
 pub mod expiry;
+pub mod handoff;
 pub mod host;
 mod keys_ops;
 mod keyward;
 pub mod model;
 pub mod paths;
 pub mod providers;
+pub mod rotation;
 pub mod secret;
 pub mod settings;
 pub mod store;

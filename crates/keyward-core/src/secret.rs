@@ -60,6 +60,9 @@ fn payloads_are_serialize() {
     serialize::<crate::settings::Settings>();
     serialize::<crate::expiry::ExpiryCentre>();
     serialize::<crate::expiry::ExpiryNotice>();
+    serialize::<crate::handoff::Installed>();
+    serialize::<crate::rotation::RotationPlan>();
+    serialize::<crate::rotation::RotationReport>();
 }
 
 #[cfg(test)]
