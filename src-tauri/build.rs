@@ -27,6 +27,15 @@ const COMMANDS: &[&str] = &[
     "recover_store",
     "reopen_store",
     "window_ready",
+    "settings",
+    "validate_settings",
+    "save_settings",
+    "expiry_centre",
+    "dismiss_expired",
+    "validate_hand_off",
+    "install_secret",
+    "rotation_plan",
+    "rotate_assisted",
 ];
 
 fn main() {

@@ -74,16 +74,22 @@ pub struct SecretClipboard {
     /// What Keyward last put there, and which copy it was: the clear only ever removes that.
     held: Arc<Mutex<Option<(u64, SecretString)>>>,
     generation: Arc<AtomicU64>,
-    clear_after: Duration,
+    /// Milliseconds; the settings can change it while the app runs.
+    clear_after_ms: AtomicU64,
 }
 
 impl SecretClipboard {
     pub fn new(backend: Arc<dyn ClipboardBackend>, clear_after: Duration) -> Self {
-        SecretClipboard { backend, held: Default::default(), generation: Default::default(), clear_after }
+        SecretClipboard { backend, held: Default::default(), generation: Default::default(), clear_after_ms: AtomicU64::new(clear_after.as_millis() as u64) }
     }
 
     pub fn clear_after(&self) -> Duration {
-        self.clear_after
+        Duration::from_millis(self.clear_after_ms.load(Ordering::Relaxed))
+    }
+
+    /// The next copy is cleared after `after`; one already made keeps its own timer.
+    pub fn set_clear_after(&self, after: Duration) {
+        self.clear_after_ms.store(after.as_millis() as u64, Ordering::Relaxed);
     }
 
     /// Copies `text` and schedules its removal. Returns how long until it is cleared.
@@ -93,12 +99,12 @@ impl SecretClipboard {
             .map_err(|e| Error::new(ErrorCode::Internal, format!("The clipboard could not be written ({e}).")))?;
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         *self.held.lock().unwrap_or_else(|p| p.into_inner()) = Some((generation, SecretString::from(text.to_string())));
-        let (backend, held, after) = (self.backend.clone(), self.held.clone(), self.clear_after);
+        let (backend, held, after) = (self.backend.clone(), self.held.clone(), self.clear_after());
         std::thread::spawn(move || {
             std::thread::sleep(after);
             clear_if_ours(&*backend, &held, Some(generation));
         });
-        Ok(self.clear_after)
+        Ok(after)
     }
 
     /// On quit: whatever Keyward copied does not outlive it.

@@ -4,6 +4,10 @@ use keyward_core::create::NewKey;
 use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
 use keyward_core::store::AuditEntry;
 use keyward_core::update::KeyUpdate;
+use keyward_core::expiry::ExpiryCentre;
+use keyward_core::handoff::{HandOff, Installed};
+use keyward_core::rotation::{RotationOutcome, RotationPlan, RotationReport};
+use keyward_core::settings::Settings;
 use keyward_core::validation::{Validation, ValidationOutcome};
 use std::sync::Arc;
 
@@ -15,6 +19,7 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 use crate::AppState;
 
 pub const SYNC_PROGRESS_EVENT: &str = "sync-progress";
+pub const ROTATION_PROGRESS_EVENT: &str = "rotation-progress";
 
 #[tauri::command]
 pub fn host_presets(state: State<'_, AppState>) -> Result<Vec<HostPreset>, Error> {
@@ -56,10 +61,15 @@ pub async fn sync_account<R: Runtime>(
     state: State<'_, AppState>,
     account_id: String,
 ) -> Result<SyncReport, Error> {
+    let emitter = app.clone();
     let emit = move |p: SyncProgress| {
-        let _ = app.emit(SYNC_PROGRESS_EVENT, p);
+        let _ = emitter.emit(SYNC_PROGRESS_EVENT, p);
     };
-    state.core()?.sync_account(&account_id, &emit).await
+    let handle = app.clone();
+    let report = state.core()?.sync_account(&account_id, &emit).await?;
+    // What the sync brought may be owed a notice now.
+    crate::notices::raise_due(&handle);
+    Ok(report)
 }
 
 #[tauri::command]
@@ -187,4 +197,65 @@ pub fn window_ready<R: Runtime>(app: AppHandle<R>, keys: u32) {
     if std::env::var_os("KEYWARD_EXIT_WHEN_READY").is_some() {
         app.exit(0);
     }
+}
+
+#[tauri::command]
+pub fn settings(state: State<'_, AppState>) -> Result<Settings, Error> {
+    Ok(state.core()?.settings())
+}
+
+#[tauri::command]
+pub fn validate_settings(state: State<'_, AppState>, settings: Settings) -> Result<Vec<FieldError>, Error> {
+    Ok(state.core()?.validate_settings(&settings))
+}
+
+/// Saved settings take effect at once: the clipboard's clear, and notices the new window owes.
+#[tauri::command]
+pub fn save_settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, settings: Settings) -> Result<Settings, Error> {
+    let saved = state.core()?.save_settings(settings)?;
+    state.follow_settings();
+    crate::notices::raise_due(&app);
+    Ok(saved)
+}
+
+#[tauri::command]
+pub fn expiry_centre(state: State<'_, AppState>) -> Result<ExpiryCentre, Error> {
+    state.core()?.expiry_centre()
+}
+
+#[tauri::command]
+pub fn dismiss_expired(state: State<'_, AppState>, key_id: String) -> Result<KeyRow, Error> {
+    state.core()?.dismiss_expired(&key_id)
+}
+
+#[tauri::command]
+pub fn validate_hand_off(state: State<'_, AppState>, target: HandOff) -> Result<Vec<FieldError>, Error> {
+    state.core()?.validate_hand_off(&target)
+}
+
+/// "Install into…": the secret goes from its reveal slot to the target; the page never has it.
+#[tauri::command]
+pub async fn install_secret(state: State<'_, AppState>, reveal_id: String, target: HandOff) -> Result<Installed, Error> {
+    let (secret, source) = state.reveal.for_hand_off(&reveal_id)?;
+    state.core()?.install_secret(&secret, target, &source).await
+}
+
+#[tauri::command]
+pub fn rotation_plan(state: State<'_, AppState>, key_id: String) -> Result<RotationPlan, Error> {
+    state.core()?.rotation_plan(&key_id)
+}
+
+/// The rotation assistant; each step is emitted as it changes. The replacement's secret waits in
+/// a reveal slot, should the person want to see it once.
+#[tauri::command]
+pub async fn rotate_assisted<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, key_id: String, targets: Vec<HandOff>) -> Result<RotationOutcome, Error> {
+    let emit = move |r: &RotationReport| {
+        let _ = app.emit(ROTATION_PROGRESS_EVENT, r);
+    };
+    let rotation = state.core()?.rotate_assisted(&key_id, targets, &emit).await?;
+    let reveal = match (rotation.secret, &rotation.report.new_key) {
+        (Some(secret), Some(key)) => Some(state.hold(secret, key)),
+        _ => None,
+    };
+    Ok(RotationOutcome { report: rotation.report, reveal })
 }

@@ -2,10 +2,13 @@
 
 mod clipboard;
 mod commands;
+mod notices;
 mod reveal;
 mod state;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod issue7_tests;
 #[cfg(test)]
 mod security_tests;
 
@@ -40,7 +43,17 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> 
         commands::recover_store,
         commands::reopen_store,
         commands::window_ready,
+        commands::settings,
+        commands::validate_settings,
+        commands::save_settings,
+        commands::expiry_centre,
+        commands::dismiss_expired,
+        commands::validate_hand_off,
+        commands::install_secret,
+        commands::rotation_plan,
+        commands::rotate_assisted,
     ])
+    .plugin(tauri_plugin_notification::init())
 }
 
 static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
@@ -55,6 +68,10 @@ pub fn run() {
     init_logging();
     let app = builder(tauri::Builder::default())
         .manage(AppState::open_default())
+        .setup(|app| {
+            notices::watch(app.handle().clone());
+            Ok(())
+        })
         .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("Keyward could not start its window: {e}");

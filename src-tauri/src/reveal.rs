@@ -15,6 +15,8 @@ pub const SLOT_LIFETIME: Duration = Duration::from_secs(15 * 60);
 struct Slot {
     secret: MintedSecret,
     env_var: &'static str,
+    /// The key the secret belongs to, by name, for the audit line of a hand-off.
+    source: String,
     revealed: bool,
     born: Instant,
 }
@@ -36,10 +38,18 @@ impl RevealSlots {
     }
 
     /// Keeps a secret and returns the id the page may use for it.
-    pub fn hold(&self, secret: MintedSecret, env_var: &'static str) -> String {
+    pub fn hold(&self, secret: MintedSecret, env_var: &'static str, source: &str) -> String {
         let id = uuid::Uuid::new_v4().to_string();
-        self.slots().insert(id.clone(), Slot { secret, env_var, revealed: false, born: Instant::now() });
+        self.slots().insert(id.clone(), Slot { secret, env_var, source: source.into(), revealed: false, born: Instant::now() });
         id
+    }
+
+    /// A copy of the secret for a hand-off, which sends it on without it leaving Rust, and the
+    /// name of its key. The copy zeroizes itself when dropped.
+    pub fn for_hand_off(&self, id: &str) -> Result<(secrecy::SecretString, String), Error> {
+        let slots = self.slots();
+        let slot = slots.get(id).ok_or_else(gone)?;
+        Ok((secrecy::SecretString::from(slot.secret.expose().to_string()), slot.source.clone()))
     }
 
     /// The plaintext, for the dialog to display: once per slot.
@@ -82,12 +92,15 @@ mod tests {
     #[test]
     fn a_secret_is_shown_once_and_gone_after_close() {
         let slots = RevealSlots::default();
-        let id = slots.hold(MintedSecret::new("sk-live-1".into()), "BRAINTRUST_API_KEY");
+        let id = slots.hold(MintedSecret::new("sk-live-1".into()), "BRAINTRUST_API_KEY", "ci-bot");
+        let (copy, source) = slots.for_hand_off(&id).unwrap();
+        assert_eq!((secrecy::ExposeSecret::expose_secret(&copy), source.as_str()), ("sk-live-1", "ci-bot"));
         assert_eq!(slots.reveal_once(&id).unwrap(), "sk-live-1");
         assert_eq!(slots.reveal_once(&id).unwrap_err().code, ErrorCode::Conflict);
         assert_eq!(slots.with_secret(&id, true, |s| s.to_string()).unwrap(), "BRAINTRUST_API_KEY=sk-live-1");
         slots.close(&id);
         assert_eq!(slots.with_secret(&id, false, |_| ()).unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(slots.for_hand_off(&id).unwrap_err().code, ErrorCode::NotFound);
         assert_eq!(slots.len(), 0);
         assert!(slots.reveal_once("made-up").is_err());
     }

@@ -19,23 +19,26 @@ pub struct AppState {
     data_dir: Option<PathBuf>,
     pub reveal: RevealSlots,
     pub clipboard: SecretClipboard,
+    /// `KEYWARD_CLIPBOARD_CLEAR_SECS` was given: it wins over the settings.
+    clear_override: Option<Duration>,
 }
 
-/// `KEYWARD_CLIPBOARD_CLEAR_SECS` shortens the clear for journeys; 30 s otherwise.
-fn clear_after() -> Duration {
+/// `KEYWARD_CLIPBOARD_CLEAR_SECS` shortens the clear for journeys.
+fn clear_override() -> Option<Duration> {
     std::env::var("KEYWARD_CLIPBOARD_CLEAR_SECS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
         .filter(|s| (1..=3600).contains(s))
         .map(Duration::from_secs)
-        .unwrap_or(DEFAULT_CLEAR_AFTER)
 }
 
 impl AppState {
     pub fn open_default() -> AppState {
         let dir = keyward_core::paths::default_data_dir();
         let core = dir.clone().and_then(|d| Keyward::open(&d, Arc::new(KeyringVault::default()), HttpConfig::default()));
-        let state = AppState::with(core, Arc::new(SystemClipboard::new()), clear_after());
+        let mut state = AppState::with(core, Arc::new(SystemClipboard::new()), DEFAULT_CLEAR_AFTER);
+        state.clear_override = clear_override();
+        state.follow_settings();
         match dir {
             Ok(d) => state.in_dir(d),
             Err(_) => state,
@@ -52,7 +55,23 @@ impl AppState {
     }
 
     pub fn with(core: Result<Keyward, Error>, clipboard: Arc<dyn ClipboardBackend>, clear_after: Duration) -> AppState {
-        AppState { core: RwLock::new(core.map(Arc::new)), data_dir: None, reveal: RevealSlots::default(), clipboard: SecretClipboard::new(clipboard, clear_after) }
+        AppState {
+            core: RwLock::new(core.map(Arc::new)),
+            data_dir: None,
+            reveal: RevealSlots::default(),
+            clipboard: SecretClipboard::new(clipboard, clear_after),
+            clear_override: None,
+        }
+    }
+
+    /// The clipboard clears after the settings' time (unless the environment says otherwise).
+    pub fn follow_settings(&self) {
+        let after = match (self.clear_override, self.core()) {
+            (Some(d), _) => d,
+            (None, Ok(core)) => Duration::from_secs(core.settings().clipboard_clear_secs as u64),
+            (None, Err(_)) => DEFAULT_CLEAR_AFTER,
+        };
+        self.clipboard.set_clear_after(after);
     }
 
     pub fn core(&self) -> Result<Arc<Keyward>, Error> {
@@ -67,12 +86,17 @@ impl AppState {
 
     /// Puts a minted secret in a reveal slot and describes the ticket for the window.
     pub fn ticket(&self, minted: keyward_core::Minted) -> keyward_core::model::CreatedKey {
-        let env_var = minted.key.kind.env_var();
-        let reveal = minted.secret.map(|secret| keyward_core::model::RevealTicket {
-            id: self.reveal.hold(secret, env_var),
+        let reveal = minted.secret.map(|secret| self.hold(secret, &minted.key));
+        keyward_core::model::CreatedKey { key: minted.key, reveal }
+    }
+
+    /// Puts a minted secret of `key` in a reveal slot; the window gets only the ticket.
+    pub fn hold(&self, secret: keyward_core::secret::MintedSecret, key: &keyward_core::model::KeyRow) -> keyward_core::model::RevealTicket {
+        let env_var = key.kind.env_var();
+        keyward_core::model::RevealTicket {
+            id: self.reveal.hold(secret, env_var, &key.name),
             env_var: env_var.to_string(),
             clear_after_secs: self.clipboard.clear_after().as_secs() as u32,
-        });
-        keyward_core::model::CreatedKey { key: minted.key, reveal }
+        }
     }
 }

@@ -17,7 +17,7 @@ use crate::clipboard::ClipboardBackend;
 use crate::AppState;
 
 pub(crate) struct Shell {
-    _app: App<MockRuntime>,
+    pub app: App<MockRuntime>,
     pub webview: WebviewWindow<MockRuntime>,
     pub clipboard: Arc<FakeClipboard>,
     _dir: tempfile::TempDir,
@@ -31,7 +31,7 @@ pub(crate) fn shell() -> Shell {
     let state = AppState::with(Ok(core), clipboard.clone(), std::time::Duration::from_millis(300));
     let app = crate::builder(mock_builder()).manage(state).build(tauri::generate_context!()).unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Shell { _app: app, webview, clipboard, _dir: dir }
+    Shell { app, webview, clipboard, _dir: dir }
 }
 
 /// A shell whose store was found damaged at start, in `dir`.
@@ -41,7 +41,7 @@ fn shell_over_damaged_store(dir: tempfile::TempDir) -> Shell {
     let state = AppState::with(core, clipboard.clone(), std::time::Duration::from_millis(300)).in_dir(dir.path().to_path_buf());
     let app = crate::builder(mock_builder()).manage(state).build(tauri::generate_context!()).unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Shell { _app: app, webview, clipboard, _dir: dir }
+    Shell { app, webview, clipboard, _dir: dir }
 }
 
 #[test]

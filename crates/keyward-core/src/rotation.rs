@@ -75,6 +75,15 @@ pub struct RotationReport {
     pub summary: String,
 }
 
+/// What the window gets: the report, and a ticket to the replacement's secret should the person
+/// want to see it once (it is already installed where they chose).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RotationOutcome {
+    pub report: RotationReport,
+    pub reveal: Option<crate::model::RevealTicket>,
+}
+
 /// The report, and the replacement's secret (not `Serialize`: the shell holds it for a reveal).
 pub struct Rotation {
     pub report: RotationReport,

@@ -63,6 +63,7 @@ fn payloads_are_serialize() {
     serialize::<crate::handoff::Installed>();
     serialize::<crate::rotation::RotationPlan>();
     serialize::<crate::rotation::RotationReport>();
+    serialize::<crate::rotation::RotationOutcome>();
 }
 
 #[cfg(test)]

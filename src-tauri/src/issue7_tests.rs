@@ -1,0 +1,132 @@
+//! Settings, the expiry centre and its notices, hand-off and the rotation assistant through IPC
+//! under the mock runtime, against the sandbox.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Value};
+use tauri::Listener;
+
+use crate::tests::{invoke, shell, Shell};
+
+struct World {
+    sandbox: keyward_sandbox::SandboxHandle,
+    _rt: tokio::runtime::Runtime,
+}
+
+fn sandbox() -> World {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = rt.block_on(keyward_sandbox::spawn(Default::default())).unwrap();
+    World { sandbox, _rt: rt }
+}
+
+fn add(s: &Shell, w: &World, service: &str) -> Value {
+    let input = json!({"service": service, "label": service, "host": w.sandbox.base_url, "org_name": null, "token": keyward_sandbox::DEFAULT_TOKEN});
+    invoke(s, "add_account", json!({ "input": input })).unwrap()
+}
+
+fn respan_key(s: &Shell, account: &Value) -> Value {
+    let request = json!({"kind": "respan_temp_key", "name": "upstream", "expiry_date": "2099-01-01"});
+    invoke(s, "create_key", json!({"accountId": account["id"], "request": request})).unwrap()
+}
+
+fn credential(name: &str) -> Value {
+    json!({"kind": "barndoor_credential", "name": name, "model_provider": "custom", "base_url": "https://api.respan.ai/api/"})
+}
+
+#[test]
+fn install_into_sends_the_slots_secret_and_the_page_never_gets_it() {
+    let w = sandbox();
+    let s = shell();
+    let respan = add(&s, &w, "respan");
+    let barndoor = add(&s, &w, "barndoor");
+    let created = respan_key(&s, &respan);
+    let reveal_id = created["reveal"]["id"].clone();
+    let target = json!({"to": "create", "account_id": barndoor["id"], "request": credential("Respan gateway")});
+    let problems = invoke(&s, "validate_hand_off", json!({ "target": target })).unwrap();
+    assert_eq!(problems, json!([]), "the missing api_key is the minted secret's place, not a problem");
+
+    let installed = invoke(&s, "install_secret", json!({"revealId": reveal_id, "target": target})).unwrap();
+    assert_eq!(installed["verified"], true, "{installed}");
+    let held = w.sandbox.world().barndoor.held_keys.values().next().cloned().unwrap();
+    assert!(held.starts_with(created["key"]["preview"].as_str().unwrap().trim_end_matches('…')));
+    assert!(!installed.to_string().contains(&held), "the answer carries no secret");
+    let log = invoke(&s, "audit_log", json!({"limit": 20})).unwrap();
+    assert!(log.to_string().contains("from upstream"));
+    assert!(!log.to_string().contains(&held));
+
+    // Closed: nothing can be installed from that slot any more.
+    invoke(&s, "close_reveal", json!({"revealId": reveal_id})).unwrap();
+    let again = invoke(&s, "install_secret", json!({"revealId": reveal_id, "target": target})).unwrap_err();
+    assert_eq!(again["code"], "not_found");
+}
+
+#[test]
+fn the_assistant_reports_each_step_and_holds_the_new_secret_for_one_reveal() {
+    let w = sandbox();
+    let s = shell();
+    let respan = add(&s, &w, "respan");
+    let barndoor = add(&s, &w, "barndoor");
+    let created = respan_key(&s, &respan);
+    let target = json!({"to": "create", "account_id": barndoor["id"], "request": credential("Upstream")});
+    let cred = invoke(&s, "install_secret", json!({"revealId": created["reveal"]["id"], "target": target})).unwrap();
+
+    let seen = Arc::new(Mutex::new(0));
+    let counter = seen.clone();
+    s.app.listen_any(crate::commands::ROTATION_PROGRESS_EVENT, move |_| *counter.lock().unwrap() += 1);
+    let plan = invoke(&s, "rotation_plan", json!({"keyId": created["key"]["id"]})).unwrap();
+    assert!(plan["targets"].as_array().unwrap().iter().any(|t| t["key"]["id"] == cred["key"]["id"]));
+    let targets = json!([{"to": "rotate", "key_id": cred["key"]["id"]}]);
+    let outcome = invoke(&s, "rotate_assisted", json!({"keyId": created["key"]["id"], "targets": targets})).unwrap();
+    assert_eq!(outcome["report"]["completed"], true, "{outcome}");
+    assert_eq!(*seen.lock().unwrap(), 6, "running and done for each of three steps");
+    let new_secret = invoke(&s, "reveal_secret", json!({"revealId": outcome["reveal"]["id"]})).unwrap();
+    let held = w.sandbox.world().barndoor.held_keys.values().next().cloned().unwrap();
+    assert_eq!(new_secret.as_str().unwrap(), held, "the credential holds the replacement");
+    assert!(!outcome.to_string().contains(&held));
+
+    let refused = invoke(&s, "rotate_assisted", json!({"keyId": cred["key"]["id"], "targets": []})).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
+}
+
+#[test]
+fn saved_settings_take_effect_at_once_and_bad_ones_are_named() {
+    let w = sandbox();
+    let s = shell();
+    let bad = json!({"expiry_window_days": 7, "rotate_after_days": 90, "notify_expiry": true, "clipboard_clear_secs": 2});
+    let problems = invoke(&s, "validate_settings", json!({ "settings": bad })).unwrap();
+    assert_eq!(problems[0]["field"], "clipboard_clear_secs");
+    assert_eq!(invoke(&s, "save_settings", json!({ "settings": bad })).unwrap_err()["field"], "clipboard_clear_secs");
+
+    let good = json!({"expiry_window_days": 14, "rotate_after_days": 60, "notify_expiry": false, "clipboard_clear_secs": 45});
+    assert_eq!(invoke(&s, "save_settings", json!({ "settings": good })).unwrap(), good);
+    assert_eq!(invoke(&s, "settings", json!({})).unwrap(), good);
+    let respan = add(&s, &w, "respan");
+    let created = respan_key(&s, &respan);
+    assert_eq!(created["reveal"]["clear_after_secs"], 45, "the clipboard follows the setting");
+    assert_eq!(invoke(&s, "copy_secret", json!({"revealId": created["reveal"]["id"], "asEnvLine": false})).unwrap(), 45);
+}
+
+#[test]
+fn a_sync_raises_the_notices_it_makes_due_and_the_window_hears_of_them() {
+    let w = sandbox();
+    {
+        let now = chrono::Utc::now();
+        w.sandbox.world().respan.place("soon", now - chrono::Duration::days(60), now + chrono::Duration::days(2));
+    }
+    let s = shell();
+    let heard = Arc::new(Mutex::new(Vec::<String>::new()));
+    let h = heard.clone();
+    s.app.listen_any(crate::notices::EXPIRY_NOTICE_EVENT, move |e| h.lock().unwrap().push(e.payload().to_string()));
+    let respan = add(&s, &w, "respan");
+    invoke(&s, "sync_account", json!({"accountId": respan["id"]})).unwrap();
+    let heard = heard.lock().unwrap().clone();
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert!(heard[0].contains("Temporary key “soon” expires in 2 days"), "{heard:?}");
+
+    let centre = invoke(&s, "expiry_centre", json!({})).unwrap();
+    assert_eq!(centre["attention"], 1);
+    assert_eq!(centre["keys"][0]["name"], "soon");
+    let refused = invoke(&s, "dismiss_expired", json!({"keyId": centre["keys"][0]["id"]})).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input", "an expiring key is not set aside");
+    assert!(crate::notices::raise_due(s.app.handle()).is_empty(), "raised once");
+}

@@ -1,0 +1,47 @@
+//! Expiry notices as OS notifications while Keyward runs: looked for at start, after every sync
+//! and settings change, and every minute. The core decides what is owed and remembers what was
+//! raised; this only shows it, and tells the window so its expiry badge follows.
+
+use std::time::Duration;
+
+use keyward_core::expiry::ExpiryNotice;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::AppState;
+
+pub const EXPIRY_NOTICE_EVENT: &str = "expiry-notice";
+const EVERY: Duration = Duration::from_secs(60);
+
+/// Raises every notice owed now; returns them (the shell tests read them).
+pub fn raise_due<R: Runtime>(app: &AppHandle<R>) -> Vec<ExpiryNotice> {
+    let Ok(core) = app.state::<AppState>().core() else {
+        return Vec::new();
+    };
+    let notices = match core.due_notices(chrono::Utc::now()) {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(code = e.code.as_str(), "could not read the expiry notices owed");
+            return Vec::new();
+        }
+    };
+    for notice in &notices {
+        // A desktop with no notification service still gets the window's badge and toast.
+        if let Err(e) = app.notification().builder().title(&notice.title).body(&notice.body).show() {
+            tracing::warn!(error = %e, "the OS did not show an expiry notice");
+        }
+        tracing::info!(key = %notice.key_id, stage = notice.stage.as_str(), "expiry notice raised");
+        let _ = app.emit(EXPIRY_NOTICE_EVENT, notice);
+    }
+    notices
+}
+
+/// Looks for owed notices every minute for as long as the app runs.
+pub fn watch<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            raise_due(&app);
+            tokio::time::sleep(EVERY).await;
+        }
+    });
+}
