@@ -381,6 +381,9 @@ test('edit an account: a preset host, a name the core checks as you type, who th
 
 test('a Respan account: use against limits, expiring keys, sort by use', async () => {
   const { page, context, errors } = await h.open({ accounts: [{ label: 'Gateway', service: 'respan', host: 'https://api.respan.ai', keys: 10 }] });
+  // Keys expire within the week, so the expiry centre opens first.
+  await page.waitForSelector(tid('expiry-view'));
+  await page.click(tid('nav-keys'));
   await expect.poll(() => page.textContent(tid('key-count'))).toBe('10');
   await page.click(tid('sort-usage'));
   await page.click(tid('sort-usage'));

@@ -20,6 +20,14 @@ import type { RevokeOutcome } from './bindings/RevokeOutcome';
 import type { NewKey } from './bindings/NewKey';
 import type { Validation } from './bindings/Validation';
 import type { ValidationOutcome } from './bindings/ValidationOutcome';
+import type { Settings } from './bindings/Settings';
+import type { ExpiryCentre } from './bindings/ExpiryCentre';
+import type { ExpiryNotice } from './bindings/ExpiryNotice';
+import type { HandOff } from './bindings/HandOff';
+import type { Installed } from './bindings/Installed';
+import type { RotationPlan } from './bindings/RotationPlan';
+import type { RotationOutcome } from './bindings/RotationOutcome';
+import type { RotationReport } from './bindings/RotationReport';
 
 export type { IpcError };
 
@@ -69,6 +77,20 @@ export const keyDetails = (keyId: string) => call<Record<string, unknown>>('key_
 export const validateSetup = (accountId: string, check: Validation) => call<ValidationOutcome>('validate_setup', { accountId, check });
 export const auditLog = (limit = 200) => call<AuditEntry[]>('audit_log', { limit });
 
+export const settings = () => call<Settings>('settings');
+export const validateSettings = (settings: Settings) => call<FieldError[]>('validate_settings', { settings });
+export const saveSettings = (settings: Settings) => call<Settings>('save_settings', { settings });
+
+export const expiryCentre = () => call<ExpiryCentre>('expiry_centre');
+/** An expired key leaves the expiry centre (it stays in the inventory). */
+export const dismissExpired = (keyId: string) => call<KeyRow>('dismiss_expired', { keyId });
+
+export const validateHandOff = (target: HandOff) => call<FieldError[]>('validate_hand_off', { target });
+/** Sends the reveal slot's secret to the target from Rust; the page never holds it. */
+export const installSecret = (revealId: string, target: HandOff) => call<Installed>('install_secret', { revealId, target });
+export const rotationPlan = (keyId: string) => call<RotationPlan>('rotation_plan', { keyId });
+export const rotateAssisted = (keyId: string, targets: HandOff[]) => call<RotationOutcome>('rotate_assisted', { keyId, targets });
+
 /** A damaged store: moved aside and rebuilt with the exported accounts. */
 export const recoverStore = () => call<RecoveryReport>('recover_store');
 /** Opens the store again (another program let go of it). */
@@ -80,4 +102,14 @@ export const windowReady = (keys: number) => call<null>('window_ready', { keys }
 export const SYNC_PROGRESS = 'sync-progress';
 export function onSyncProgress(handler: (p: SyncProgress) => void): Promise<UnlistenFn> {
   return listen<SyncProgress>(SYNC_PROGRESS, (event) => handler(event.payload));
+}
+
+export const EXPIRY_NOTICE = 'expiry-notice';
+export function onExpiryNotice(handler: (n: ExpiryNotice) => void): Promise<UnlistenFn> {
+  return listen<ExpiryNotice>(EXPIRY_NOTICE, (event) => handler(event.payload));
+}
+
+export const ROTATION_PROGRESS = 'rotation-progress';
+export function onRotationProgress(handler: (r: RotationReport) => void): Promise<UnlistenFn> {
+  return listen<RotationReport>(ROTATION_PROGRESS, (event) => handler(event.payload));
 }

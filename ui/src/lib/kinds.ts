@@ -23,3 +23,7 @@ export const GIVEN_SECRET_KINDS: KeyKind[] = ['braintrust_ai_secret', 'respan_pr
 /** Proxy credentials only expire; Barndoor providers are removed in Barndoor; revoked and gone keys are done. */
 export const revocable = (k: Pick<KeyRow, 'kind' | 'status'>) =>
   k.kind !== 'braintrust_proxy_credential' && k.kind !== 'barndoor_provider' && k.status !== 'revoked' && k.status !== 'gone';
+
+/** Kinds the rotation assistant can replace: the service mints their secret and they can be revoked. */
+export const ROTATABLE_KINDS: KeyKind[] = ['braintrust_api_key', 'braintrust_service_token', 'respan_temp_key', 'barndoor_gateway_key'];
+export const assistable = (k: Pick<KeyRow, 'kind' | 'status'>) => ROTATABLE_KINDS.includes(k.kind) && (k.status === 'active' || k.status === 'expiring');

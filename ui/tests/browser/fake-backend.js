@@ -11,7 +11,8 @@
     { service: 'braintrust', label: 'Braintrust (EU)', url: 'https://api-eu.braintrust.dev', is_default: false },
   ];
   const owners = ['ana@example.com', 'ben@example.com', 'chen@example.com'];
-  const state = { accounts: [], keys: [], offline: config.offline, damaged: !!config.damaged, calls: [], secrets: {}, revealed: {}, clipboard: null };
+  const state = { accounts: [], keys: [], offline: config.offline, damaged: !!config.damaged, calls: [], secrets: {}, revealed: {}, clipboard: null,
+    settings: { expiry_window_days: 7, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30 }, dismissed: {}, installs: [] };
   const iso = (minutesAgo) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
   // Each service's usual kinds, in turn, so every screen meets the kinds it must handle.
@@ -28,7 +29,7 @@
         id: `${account.id}-k${i}`, account_id: account.id, account_label: account.label, service: account.service,
         kind: kinds[i % kinds.length], provider_id: `p${i}`, name: account.names?.[i - 1] ?? `key-${String(i).padStart(4, '0')}`,
         preview: `sk-****${(i % 65536).toString(16).padStart(4, '0')}`, owner: owners[i % 3],
-        created_at: iso(n - i + 60), expires_at: null, status: 'active', last_seen_at: iso(1),
+        created_at: iso(n - i + 60), expires_at: null, status: 'active', last_seen_at: iso(1), rotate_due: (account.rotateDue ?? []).includes(i),
         ...(kinds[i % kinds.length] === 'respan_temp_key'
           ? { usage_count: (i * 37) % 100, usage_limit: 100, spend: ((i * 13) % 50) / 10, spend_limit: 5, is_test: i % 2 === 0,
               expires_at: new Date(Date.now() + i * 36 * 3600_000).toISOString(), status: i * 36 < 7 * 24 ? 'expiring' : 'active' }
@@ -38,6 +39,8 @@
     return rows.reverse();
   }
 
+  // A key that expired yesterday, when a test asks for one.
+  const expireOne = (rows, name) => rows.forEach((k) => { if (k.name === name) Object.assign(k, { expires_at: iso(24 * 60), status: 'expired' }); });
   for (const a of config.accounts) {
     const account = Object.assign(
       { id: `acc-${state.accounts.length + 1}`, service: 'braintrust', host: 'https://api.braintrust.dev', org_name: null,
@@ -45,7 +48,9 @@
       a,
     );
     state.accounts.push(account);
-    state.keys.push(...makeKeys(account, a.keys ?? config.keysPerAccount));
+    const rows = makeKeys(account, a.keys ?? config.keysPerAccount);
+    for (const name of a.expired ?? []) expireOne(rows, name);
+    state.keys.push(...rows);
   }
   const countKeys = () => state.accounts.forEach((a) => {
     a.key_count = state.keys.filter((k) => k.account_id === a.id && k.status !== 'gone').length;
@@ -62,6 +67,15 @@
       errors.push({ field: 'host', message: 'Use https: a token is only sent over an encrypted connection.' });
     if (!input.token.trim()) errors.push({ field: 'token', message: 'Paste the API key for this account.' });
     return errors;
+  }
+
+  function settingsProblems(s) {
+    const out = [];
+    const within = (field, v, lo, hi, unit) => { if (!(v >= lo && v <= hi)) out.push({ field, message: `From ${lo} to ${hi} ${unit}.` }); };
+    within('expiry_window_days', s.expiry_window_days, 1, 90, 'days');
+    within('rotate_after_days', s.rotate_after_days, 1, 3650, 'days');
+    within('clipboard_clear_secs', s.clipboard_clear_secs, 5, 600, 'seconds');
+    return out;
   }
 
   const listeners = new Map();
@@ -216,6 +230,100 @@
     close_reveal: ({ revealId }) => {
       delete state.secrets[revealId];
       return null;
+    },
+    settings: () => structuredClone(state.settings),
+    validate_settings: ({ settings }) => settingsProblems(settings),
+    save_settings: ({ settings }) => {
+      const p = settingsProblems(settings);
+      if (p.length) throw err('invalid_input', p[0].message, p[0].field);
+      state.settings = structuredClone(settings);
+      return settings;
+    },
+    expiry_centre: () => {
+      const now = Date.now();
+      const win = state.settings.expiry_window_days;
+      const keys = state.keys
+        .filter((k) => k.expires_at && (k.status === 'active' || k.status === 'expiring' || k.status === 'expired') && !state.dismissed[k.id])
+        .map((k) => {
+          const left = (Date.parse(k.expires_at) - now) / 86_400_000;
+          return { ...k, status: left <= 0 ? 'expired' : left <= win ? 'expiring' : 'active', left };
+        })
+        .filter((k) => k.left <= Math.max(30, win))
+        .sort((a, b) => a.left - b.left)
+        .map(({ left, ...k }) => k);
+      return { window_days: win, horizon_days: Math.max(30, win), attention: keys.filter((k) => k.status !== 'active').length, keys };
+    },
+    dismiss_expired: ({ keyId }) => {
+      state.dismissed[keyId] = true;
+      return state.keys.find((k) => k.id === keyId);
+    },
+    validate_hand_off: ({ target }) =>
+      target.to === 'create' && 'name' in target.request && !String(target.request.name).trim() ? [{ field: 'name', message: 'This cannot be empty.' }] : [],
+    install_secret: ({ revealId, target }) => {
+      const secret = state.secrets[revealId];
+      if (!secret) throw err('not_found', 'This secret is no longer held.');
+      let key;
+      if (target.to === 'rotate') {
+        key = state.keys.find((k) => k.id === target.key_id);
+      } else {
+        const account = state.accounts.find((a) => a.id === target.account_id);
+        key = { id: `new-${state.keys.length + 1}`, account_id: account.id, account_label: account.label, service: account.service, kind: target.request.kind,
+          provider_id: 'p-installed', name: target.request.name ?? target.request.provider_name, owner: null, created_at: iso(0), expires_at: null,
+          status: 'active', last_seen_at: iso(0), rotate_due: false };
+        state.keys.unshift(key);
+      }
+      key.preview = `…${secret.slice(-4)}`;
+      // What the page sent: a test proves the secret itself never was.
+      state.installs.push({ revealId, target: structuredClone(target) });
+      const shown = key.kind !== 'respan_provider';
+      return { key: structuredClone(key), verified: shown ? true : null,
+        check: shown ? `${key.service === 'barndoor' ? 'Barndoor' : 'Braintrust'} shows the new secret's last 4 characters.` : 'Respan shows nothing of a stored key.' };
+    },
+    rotation_plan: ({ keyId }) => {
+      const key = state.keys.find((k) => k.id === keyId);
+      const tail = (key.preview ?? '').slice(-4);
+      const targets = state.keys
+        .filter((k) => ['barndoor_credential', 'braintrust_ai_secret', 'respan_provider'].includes(k.kind) && k.status === 'active')
+        .map((k) => ({ key: structuredClone(k), suggested: !!tail && (k.preview ?? '').endsWith(tail) }));
+      return { key: structuredClone(key), replacement: [{ label: 'Kind', value: 'Temporary key' }, { label: 'Name', value: key.name },
+        { label: 'Expires', value: '2027-01-10T00:00:00Z' }, { label: 'Spend', value: 'at most $5.00' }], targets };
+    },
+    rotate_assisted: async ({ keyId, targets }) => {
+      const old = state.keys.find((k) => k.id === keyId);
+      const label = (t) => `Install into “${state.keys.find((k) => k.id === t.key_id)?.name}” and check it`;
+      const report = { key_id: keyId, old_key: old, new_key: null, completed: false, summary: '',
+        steps: [{ label: `Mint a new Temporary key “${old.name}”` }, ...targets.map((t) => ({ label: label(t) })), { label: `Revoke the old key “${old.name}”` }]
+          .map((s) => ({ ...s, state: 'pending', message: null })) };
+      const step = async (i, st, message = null) => {
+        report.steps[i] = { ...report.steps[i], state: st, message };
+        emit('rotation-progress', structuredClone(report));
+        await new Promise((r) => setTimeout(r, 60));
+      };
+      await step(0, 'running');
+      const fresh = { ...old, id: `new-${state.keys.length + 1}`, provider_id: 'p-rotated', created_at: iso(0), preview: 'rp0999…', rotate_due: false };
+      state.keys.unshift(fresh);
+      report.new_key = fresh;
+      state.secrets[`r-${fresh.id}`] = `rp0999.fake-rotated-secret-${fresh.id}`;
+      await step(0, 'done', 'Minted (rp0999…).');
+      for (let n = 0; n < targets.length; n++) {
+        const t = state.keys.find((k) => k.id === targets[n].key_id);
+        await step(n + 1, 'running');
+        if (config.failInstall === t.name) {
+          await step(n + 1, 'failed', 'Barndoor answered 500: Refused by the sandbox (injected)');
+          for (let j = n + 2; j < report.steps.length; j++) report.steps[j].state = 'skipped';
+          report.summary = `Stopped before revoking anything. The new key “${fresh.name}” exists; installing into “${t.name}” failed. The old key “${old.name}” is still active and still works.`;
+          return { report, reveal: { id: `r-${fresh.id}`, env_var: 'RESPAN_API_KEY', clear_after_secs: 30 } };
+        }
+        t.preview = '…cret';
+        await step(n + 1, 'done', 'Barndoor shows the new secret\'s last 4 characters.');
+      }
+      const last = report.steps.length - 1;
+      await step(last, 'running');
+      old.status = 'revoked';
+      await step(last, 'done');
+      report.completed = true;
+      report.summary = `“${old.name}” was replaced, and the old key is revoked.`;
+      return { report, reveal: { id: `r-${fresh.id}`, env_var: 'RESPAN_API_KEY', clear_after_secs: 30 } };
     },
     'plugin:event|listen': ({ event, handler }) => {
       listeners.set(event, [...(listeners.get(event) || []), handler]);
