@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod error;
+pub mod export;
 pub mod host;
 mod keys_ops;
 mod keyward;
