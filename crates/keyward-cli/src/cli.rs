@@ -152,8 +152,8 @@ enum Command {
         /// csv (a header row, one row per key) or json (what `keys list --json` prints).
         #[arg(long, value_parser = parse_format)]
         format: ExportFormat,
-        /// Write to this file (readable by you only; an existing file is replaced whole) instead
-        /// of stdout. Its folder must exist.
+        /// Write to this file instead of stdout: readable by you only, an existing one replaced
+        /// whole, .csv or .json added when the name does not end so. Its folder must exist.
         #[arg(long, short)]
         output: Option<PathBuf>,
         #[command(flatten)]

@@ -3,7 +3,7 @@
 //! these are the only things written.
 
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,21 @@ impl ExportFormat {
     pub fn parse(s: &str) -> Option<ExportFormat> {
         [ExportFormat::Csv, ExportFormat::Json].into_iter().find(|f| f.as_str() == s)
     }
+}
+
+/// The file an export of `format` goes to: `path`, with `.csv` or `.json` added when its name
+/// does not end so. The window's page names the path it got from the save dialog, so this keeps
+/// even a page gone wrong from replacing a file that is not an export (`~/.bashrc` becomes
+/// `~/.bashrc.csv`); and a save dialog that adds no extension still gives a file that opens.
+pub fn export_path(path: &Path, format: ExportFormat) -> PathBuf {
+    let ext = format.as_str();
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) || path.file_name().is_none() {
+        return path.to_path_buf();
+    }
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".");
+    name.push(ext);
+    PathBuf::from(name)
 }
 
 /// What an export wrote, for the window's toast and the CLI's line on stderr.
@@ -183,19 +198,21 @@ impl Keyward {
         keys(&self.list_keys(query)?, format)
     }
 
-    /// [`Keyward::export_keys`] into a file, recorded in the audit log.
+    /// [`Keyward::export_keys`] into a file named as [`export_path`] says, recorded in the audit log.
     pub fn export_keys_to(&self, query: &KeyQuery, format: ExportFormat, path: &Path) -> Result<ExportReport> {
         let rows = self.list_keys(query)?;
-        write_export(path, &keys(&rows, format)?)?;
+        let path = export_path(path, format);
+        write_export(&path, &keys(&rows, format)?)?;
         let detail = format!("{} as {}", count(rows.len(), "key", "keys"), format.as_str().to_uppercase());
-        self.recorded_export("inventory.export", path, rows.len(), &detail)
+        self.recorded_export("inventory.export", &path, rows.len(), &detail)
     }
 
     /// The audit entries `query` lists, as CSV, into a file (and the export itself is recorded).
     pub fn export_audit_to(&self, query: &AuditQuery, path: &Path) -> Result<ExportReport> {
         let entries = self.audit(query)?;
-        write_export(path, &audit_csv(&entries)?)?;
-        self.recorded_export("audit.export", path, entries.len(), &format!("{} as CSV", count(entries.len(), "entry", "entries")))
+        let path = export_path(path, ExportFormat::Csv);
+        write_export(&path, &audit_csv(&entries)?)?;
+        self.recorded_export("audit.export", &path, entries.len(), &format!("{} as CSV", count(entries.len(), "entry", "entries")))
     }
 
     /// Only a written file is recorded: a refused path wrote nothing.
@@ -350,6 +367,18 @@ mod tests {
         assert!(serde_json::from_str::<ExportFormat>("\"xlsx\"").is_err());
     }
 
+    #[test]
+    fn an_export_file_always_ends_in_its_format() {
+        let named = |p: &str, f| export_path(Path::new(p), f).display().to_string();
+        assert_eq!(named("/home/ana/keys.csv", ExportFormat::Csv), "/home/ana/keys.csv");
+        assert_eq!(named("/home/ana/KEYS.JSON", ExportFormat::Json), "/home/ana/KEYS.JSON");
+        assert_eq!(named("/home/ana/keys", ExportFormat::Csv), "/home/ana/keys.csv", "a dialog that added no extension");
+        assert_eq!(named("/home/ana/.bashrc", ExportFormat::Csv), "/home/ana/.bashrc.csv", "never a file that is not an export");
+        assert_eq!(named("/home/ana/config.json", ExportFormat::Csv), "/home/ana/config.json.csv");
+        assert_eq!(named("out.v2", ExportFormat::Json), "out.v2.json");
+        assert_eq!(named("", ExportFormat::Csv), "", "no name: left for write_export to refuse");
+    }
+
     #[cfg(unix)]
     fn mode(p: &Path) -> u32 {
         use std::os::unix::fs::PermissionsExt;
@@ -439,8 +468,10 @@ mod tests {
         assert_eq!(back.iter().map(|r| r["name"].as_str().unwrap()).collect::<Vec<_>>(), ["alpha"]);
         assert_eq!(core.export_keys(&KeyQuery::default(), ExportFormat::Csv).unwrap().lines().count(), 3);
 
-        let audit = dir.path().join("audit.csv");
+        let audit = dir.path().join("audit");
         let report = core.export_audit_to(&AuditQuery::default(), &audit).unwrap();
+        let audit = dir.path().join("audit.csv");
+        assert_eq!(report.path, audit.display().to_string(), "the report names the file written");
         let (_, records) = read(&std::fs::read_to_string(&audit).unwrap());
         assert_eq!(report.rows as usize, records.len());
         assert_eq!(records[0][3], "inventory.export", "the earlier export is in the log");
