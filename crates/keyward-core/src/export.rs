@@ -41,7 +41,8 @@ impl ExportFormat {
 /// `~/.bashrc.csv`); and a save dialog that adds no extension still gives a file that opens.
 pub fn export_path(path: &Path, format: ExportFormat) -> PathBuf {
     let ext = format.as_str();
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) || path.file_name().is_none() {
+    // A folder or a path with no name is left for `write_export` to refuse, not written beside.
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) || path.file_name().is_none() || path.is_dir() {
         return path.to_path_buf();
     }
     let mut name = path.as_os_str().to_os_string();
@@ -377,6 +378,8 @@ mod tests {
         assert_eq!(named("/home/ana/config.json", ExportFormat::Csv), "/home/ana/config.json.csv");
         assert_eq!(named("out.v2", ExportFormat::Json), "out.v2.json");
         assert_eq!(named("", ExportFormat::Csv), "", "no name: left for write_export to refuse");
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(export_path(dir.path(), ExportFormat::Csv), dir.path(), "a folder is not written beside");
     }
 
     #[cfg(unix)]
@@ -485,6 +488,9 @@ mod tests {
         let core = core_with_keys(&dir.path().join("data"));
         let e = core.export_keys_to(&KeyQuery::default(), ExportFormat::Csv, &dir.path().join("nope").join("k.csv")).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("path"));
+        let e = core.export_audit_to(&AuditQuery::default(), &dir.path().join("data")).unwrap_err();
+        assert!(e.message.contains("is a folder"), "{}", e.message);
+        assert!(!dir.path().join("data.csv").exists(), "nothing written beside the folder");
         let e = core.export_audit_to(&AuditQuery { since: Some("soon".into()), ..Default::default() }, &dir.path().join("a.csv")).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("since"));
         assert!(!dir.path().join("a.csv").exists());
