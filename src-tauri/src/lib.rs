@@ -13,7 +13,8 @@ pub use state::AppState;
 
 /// Registers Keyward's commands on any runtime, so `tauri::test` can drive the same set.
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
-    base.invoke_handler(tauri::generate_handler![
+    // The save dialog for exports (the capability grants its save command and nothing else).
+    base.plugin(tauri_plugin_dialog::init()).invoke_handler(tauri::generate_handler![
         commands::host_presets,
         commands::list_accounts,
         commands::validate_account,
@@ -36,7 +37,10 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> 
         commands::refresh_key,
         commands::key_details,
         commands::validate_setup,
-        commands::audit_log,
+        commands::audit_query,
+        commands::audit_actions,
+        commands::export_audit,
+        commands::export_keys,
         commands::recover_store,
         commands::reopen_store,
         commands::window_ready,
