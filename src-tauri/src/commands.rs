@@ -2,7 +2,9 @@
 
 use keyward_core::create::NewKey;
 use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
-use keyward_core::store::AuditEntry;
+use keyward_core::export::{ExportFormat, ExportReport};
+use keyward_core::store::{AuditEntry, AuditQuery};
+use std::path::PathBuf;
 use keyward_core::update::KeyUpdate;
 use keyward_core::expiry::ExpiryCentre;
 use keyward_core::handoff::{HandOff, Installed};
@@ -156,8 +158,24 @@ pub async fn validate_setup(state: State<'_, AppState>, account_id: String, chec
 }
 
 #[tauri::command]
-pub fn audit_log(state: State<'_, AppState>, limit: u32) -> Result<Vec<AuditEntry>, Error> {
-    state.core()?.audit_log(limit)
+pub fn audit_query(state: State<'_, AppState>, query: AuditQuery) -> Result<Vec<AuditEntry>, Error> {
+    state.core()?.audit(&query)
+}
+
+#[tauri::command]
+pub fn audit_actions(state: State<'_, AppState>) -> Result<Vec<String>, Error> {
+    state.core()?.audit_actions()
+}
+
+/// To the path the person chose in the save dialog; the core adds `.csv` when it is missing.
+#[tauri::command]
+pub fn export_audit(state: State<'_, AppState>, query: AuditQuery, path: PathBuf) -> Result<ExportReport, Error> {
+    state.core()?.export_audit_to(&query, &path)
+}
+
+#[tauri::command]
+pub fn export_keys(state: State<'_, AppState>, query: KeyQuery, format: ExportFormat, path: PathBuf) -> Result<ExportReport, Error> {
+    state.core()?.export_keys_to(&query, format, &path)
 }
 
 /// A damaged store: move it aside, rebuild it with the exported accounts, and use the new one.

@@ -50,7 +50,7 @@ fn install_into_sends_the_slots_secret_and_the_page_never_gets_it() {
     let held = w.sandbox.world().barndoor.held_keys.values().next().cloned().unwrap();
     assert!(held.starts_with(created["key"]["preview"].as_str().unwrap().trim_end_matches('…')));
     assert!(!installed.to_string().contains(&held), "the answer carries no secret");
-    let log = invoke(&s, "audit_log", json!({"limit": 20})).unwrap();
+    let log = invoke(&s, "audit_query", json!({"query": {}})).unwrap();
     assert!(log.to_string().contains("from upstream"));
     assert!(!log.to_string().contains(&held));
 

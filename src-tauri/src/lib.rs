@@ -16,7 +16,8 @@ pub use state::AppState;
 
 /// Registers Keyward's commands on any runtime, so `tauri::test` can drive the same set.
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
-    base.invoke_handler(tauri::generate_handler![
+    // The save dialog for exports (the capability grants its save command and nothing else).
+    base.plugin(tauri_plugin_dialog::init()).plugin(tauri_plugin_notification::init()).invoke_handler(tauri::generate_handler![
         commands::host_presets,
         commands::list_accounts,
         commands::validate_account,
@@ -39,7 +40,10 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> 
         commands::refresh_key,
         commands::key_details,
         commands::validate_setup,
-        commands::audit_log,
+        commands::audit_query,
+        commands::audit_actions,
+        commands::export_audit,
+        commands::export_keys,
         commands::recover_store,
         commands::reopen_store,
         commands::window_ready,
@@ -53,7 +57,6 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> 
         commands::rotation_plan,
         commands::rotate_assisted,
     ])
-    .plugin(tauri_plugin_notification::init())
 }
 
 static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();

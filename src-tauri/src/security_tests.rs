@@ -19,12 +19,16 @@ fn registered() -> BTreeSet<String> {
     lib.lines().filter_map(|l| l.trim().strip_prefix("commands::")?.strip_suffix(',').map(str::to_string)).collect()
 }
 
+/// All the window may use beyond Keyward's own commands: its events, and the save dialog an
+/// export asks where to write with. Not `dialog:default`, which also opens files and folders.
+const PLUGIN_PERMISSIONS: [&str; 3] = ["core:event:allow-listen", "core:event:allow-unlisten", "dialog:allow-save"];
+
 #[test]
 fn capabilities_grant_only_keywards_commands_to_the_main_window() {
     let allowed: BTreeSet<String> = commands()
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
-        .chain(["core:event:allow-listen".to_string(), "core:event:allow-unlisten".to_string()])
+        .chain(PLUGIN_PERMISSIONS.map(String::from))
         .collect();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities");
     let mut files = 0;
@@ -35,10 +39,16 @@ fn capabilities_grant_only_keywards_commands_to_the_main_window() {
         assert_eq!(cap["windows"], serde_json::json!(["main"]), "{}: only the main window", path.display());
         assert!(cap.get("remote").is_none(), "{}: no remote origin may call Keyward", path.display());
         assert!(cap.get("webviews").is_none() && cap.get("platforms").is_none(), "{}", path.display());
-        for p in cap["permissions"].as_array().unwrap() {
-            let name = p.as_str().unwrap_or_else(|| panic!("{}: a scoped permission object widens access: {p}", path.display()));
-            assert!(allowed.contains(name), "{}: '{name}' is not one of Keyward's commands", path.display());
+        let granted: BTreeSet<String> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap_or_else(|| panic!("{}: a scoped permission object widens access: {p}", path.display())).to_string())
+            .collect();
+        for name in &granted {
+            assert!(allowed.contains(name), "{}: '{name}' is not one of Keyward's commands nor the save dialog", path.display());
         }
+        assert_eq!(granted, allowed, "{}: each of Keyward's commands is granted, and the save dialog", path.display());
     }
     assert_eq!(files, 1, "one capability file");
     let registered = registered();

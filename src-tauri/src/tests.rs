@@ -142,6 +142,11 @@ fn commands_outside_keyward_are_not_served() {
     let s = shell();
     assert!(invoke(&s, "plugin:fs|read_file", json!({"path": "/etc/passwd"})).is_err());
     assert!(invoke(&s, "no_such_command", json!({})).is_err());
+    // Of the dialog plugin, only the save dialog is granted: it cannot open files or show messages.
+    for cmd in ["plugin:dialog|open", "plugin:dialog|message"] {
+        let err = invoke(&s, cmd, json!({"options": {}, "message": "hi"})).unwrap_err();
+        assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
+    }
 }
 
 #[test]
@@ -182,7 +187,78 @@ fn a_minted_secret_is_revealed_once_copied_from_rust_and_gone_after_close() {
 
     invoke(&s, "close_reveal", json!({"revealId": reveal_id})).unwrap();
     assert_eq!(invoke(&s, "copy_secret", json!({"revealId": reveal_id, "asEnvLine": false})).unwrap_err()["code"], "not_found");
-    let log = invoke(&s, "audit_log", json!({"limit": 10})).unwrap();
+    let log = invoke(&s, "audit_query", json!({"query": {"limit": 10}})).unwrap();
     assert!(!log.to_string().contains(&plaintext));
     drop(sb);
+}
+
+/// An account with three keys created through IPC, against the sandbox.
+fn shell_with_keys(sb: &keyward_sandbox::SandboxHandle) -> Shell {
+    let s = shell();
+    let input = json!({"service": "respan", "label": "Gateway, EU", "host": sb.base_url, "org_name": null, "token": keyward_sandbox::DEFAULT_TOKEN});
+    let account = invoke(&s, "add_account", json!({ "input": input })).unwrap();
+    for name in ["ci, \"nightly\"", "=cmd", "plain"] {
+        let request = json!({"kind": "respan_temp_key", "name": name, "max_usage": 10});
+        let created = invoke(&s, "create_key", json!({"accountId": account["id"], "request": request})).unwrap();
+        invoke(&s, "close_reveal", json!({"revealId": created["reveal"]["id"]})).unwrap();
+    }
+    s
+}
+
+#[test]
+fn exports_write_files_that_parse_back_as_what_the_window_lists() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt.block_on(keyward_sandbox::spawn(Default::default())).unwrap();
+    let s = shell_with_keys(&sb);
+    let out = tempfile::tempdir().unwrap();
+
+    let query = json!({"search": "nightly"});
+    let path = out.path().join("keys.csv");
+    let report = invoke(&s, "export_keys", json!({"query": query, "format": "csv", "path": path})).unwrap();
+    assert_eq!(report, json!({"path": path.display().to_string(), "rows": 1}));
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!((rows.len(), &rows[0][4], &rows[0][1]), (1, "ci, \"nightly\"", "Gateway, EU"));
+
+    let json_path = out.path().join("keys");
+    let report = invoke(&s, "export_keys", json!({"query": {}, "format": "json", "path": json_path})).unwrap();
+    assert_eq!(report["path"], format!("{}.json", json_path.display()), "the extension is added");
+    let written: Value = serde_json::from_slice(&std::fs::read(report["path"].as_str().unwrap()).unwrap()).unwrap();
+    assert_eq!(written, invoke(&s, "list_keys", json!({"query": {}})).unwrap(), "the rows the table lists");
+
+    let creates = invoke(&s, "audit_query", json!({"query": {"action": "key.create", "since": "2000-01-01"}})).unwrap();
+    assert_eq!(creates.as_array().unwrap().len(), 3);
+    assert_eq!(creates[0]["account_label"], "Gateway, EU");
+    let actions = invoke(&s, "audit_actions", json!({})).unwrap();
+    assert_eq!(actions, json!(["account.add", "inventory.export", "key.create"]));
+    let audit_path = out.path().join("audit.csv");
+    let report = invoke(&s, "export_audit", json!({"query": {"action": "key.create"}, "path": audit_path})).unwrap();
+    assert_eq!(report["rows"], 3);
+    let mut reader = csv::Reader::from_path(&audit_path).unwrap();
+    let targets: Vec<String> = reader.records().map(|r| r.unwrap()[4].to_string()).collect();
+    assert_eq!(targets, ["plain", "'=cmd", "ci, \"nightly\""], "newest first; a formula kept as text");
+    drop(sb);
+}
+
+#[test]
+fn a_bad_export_is_refused_by_field_and_writes_nothing() {
+    let s = shell();
+    let out = tempfile::tempdir().unwrap();
+    let missing = out.path().join("no-such-folder").join("keys.csv");
+    for (cmd, args) in [
+        ("export_keys", json!({"query": {}, "format": "csv", "path": missing})),
+        ("export_audit", json!({"query": {}, "path": missing})),
+        ("export_audit", json!({"query": {}, "path": out.path()})),
+    ] {
+        let err = invoke(&s, cmd, args).unwrap_err();
+        assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("invalid_input"), Some("path")), "{cmd}: {err}");
+    }
+    let err = invoke(&s, "export_audit", json!({"query": {"until": "tomorrow"}, "path": out.path().join("a.csv")})).unwrap_err();
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("invalid_input"), Some("until")));
+    let err = invoke(&s, "audit_query", json!({"query": {"limit": 0}})).unwrap_err();
+    assert_eq!(err["field"], "limit");
+    assert!(invoke(&s, "export_keys", json!({"query": {}, "format": "xlsx", "path": out.path().join("k.xlsx")})).is_err());
+    assert!(invoke(&s, "export_keys", json!({"query": {}, "format": "csv"})).is_err(), "a path is required");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "nothing was written");
+    assert!(!std::path::PathBuf::from(format!("{}.csv", out.path().display())).exists(), "nor beside the folder");
 }

@@ -409,3 +409,125 @@ test('a damaged store: the message, then Move it aside and rebuild brings the ac
   expect(errors).toEqual([]);
   await context.close();
 });
+
+describe('audit log and exports', () => {
+  type Fake = { calls: { cmd: string; args: Record<string, any> }[]; exports: Record<string, any>[]; dialogs: Record<string, any>[] };
+  const fake = (page: import('playwright-core').Page) => page.evaluate(() => (window as unknown as { __fake: Fake }).__fake);
+  const lastQuery = async (page: import('playwright-core').Page, cmd: string) => {
+    const calls = (await fake(page)).calls.filter((c) => c.cmd === cmd);
+    return calls[calls.length - 1].args.query;
+  };
+  const accounts = [{ label: 'Production', keys: 20 }, { label: 'Gateway', service: 'respan', host: 'https://api.respan.ai', keys: 20 }];
+  const toastText = async (page: import('playwright-core').Page) => (await page.locator(tid('toast')).allTextContents()).join(' | ');
+  const today = () => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  };
+
+  test('entries in words, filtered by account, action and day, then exported as CSV', async () => {
+    const { page, context, errors } = await h.open({ accounts, auditEntries: 60 });
+    await page.click(tid('nav-audit'));
+    await expect.poll(() => page.locator(tid('audit-row')).count()).toBe(60);
+    expect(await page.textContent(tid('audit-count'))).toContain('60 entries');
+    const first = page.locator(tid('audit-row')).first();
+    expect(await first.locator(tid('audit-action')).textContent()).toBe('Key created');
+    expect(await first.locator('td.when time').getAttribute('title')).toMatch(/\d{4}/);
+    expect(await page.locator(`${tid('audit-row')}[data-outcome="forbidden"] ${tid('audit-outcome')}`).first().textContent()).toBe('Not permitted');
+    expect(await page.locator(tid('audit-account')).allTextContents()).toContain('Removed account');
+    await shot(page, 'audit-log');
+
+    await page.selectOption(tid('audit-filter-account'), { label: 'Gateway' });
+    await expect.poll(async () => new Set(await page.locator(tid('audit-account')).allTextContents()).size).toBe(1);
+    expect(await page.locator(`${tid('audit-account')} .acct`).allTextContents()).toContain('Gateway');
+    await page.selectOption(tid('audit-filter-action'), 'key.create');
+    await expect.poll(async () => new Set(await page.locator(tid('audit-action')).allTextContents())).toEqual(new Set(['Key created']));
+    await page.fill(tid('audit-filter-from'), today());
+    await expect.poll(() => page.locator(tid('audit-row')).count()).toBeGreaterThan(0);
+    const last = await lastQuery(page, 'audit_query');
+    expect(last).toMatchObject({ account_id: 'acc-2', action: 'key.create', limit: 500 });
+    expect(Date.parse(last.since)).toBe(new Date(new Date().setHours(0, 0, 0, 0)).getTime());
+    const shown = await page.locator(tid('audit-row')).count();
+    await shot(page, 'audit-log-filtered');
+
+    await page.click(tid('export-audit'));
+    await expect.poll(() => toastText(page)).toContain(`Exported ${shown} ${shown === 1 ? 'entry' : 'entries'} to keyward-audit-${today()}.csv.`);
+    const { exports, dialogs } = await fake(page);
+    expect(dialogs[0]).toMatchObject({ defaultPath: `keyward-audit-${today()}.csv`, filters: [{ extensions: ['csv'] }] });
+    expect(exports).toEqual([{ cmd: 'export_audit', path: `/home/ana/Documents/keyward-audit-${today()}.csv`,
+      query: { account_id: 'acc-2', action: 'key.create', since: last.since, limit: 10_000 } }]);
+
+    // A range that ends before it starts is not sent as such: the date inputs bound each other.
+    expect(await page.getAttribute(tid('audit-filter-to'), 'min')).toBe(today());
+    await page.click(tid('audit-clear-filters'));
+    await expect.poll(() => page.locator(tid('audit-row')).count()).toBe(61);
+    expect(await first.locator(tid('audit-action')).textContent(), 'the export is itself in the log').toBe('Audit log exported');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('dark, 800×600, and the empty states', async () => {
+    const { page, context, errors } = await h.open({ accounts, auditEntries: 30 }, { dark: true, width: 800, height: 600 });
+    await page.click(tid('nav-audit'));
+    await expect.poll(() => page.locator(tid('audit-row')).count()).toBe(30);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+    await shot(page, 'audit-log-dark-800x600');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shot(page, 'audit-log-dark');
+    await page.selectOption(tid('audit-filter-action'), 'account.add');
+    await page.fill(tid('audit-filter-to'), '2001-01-01');
+    await expect.poll(() => page.textContent(tid('audit-empty'))).toContain('No entries match these filters');
+    expect(await page.isDisabled(tid('export-audit'))).toBe(true);
+    await context.close();
+
+    const empty = await h.open({ accounts });
+    await empty.page.click(tid('nav-audit'));
+    await expect.poll(() => empty.page.textContent(tid('audit-empty'))).toContain('Nothing recorded yet');
+    await shot(empty.page, 'audit-log-empty');
+    expect(errors.concat(empty.errors)).toEqual([]);
+    await empty.context.close();
+  });
+
+  test('the inventory exports what the table lists, from a keyboard-reachable menu', async () => {
+    const { page, context, errors } = await h.open({ accounts });
+    await page.waitForSelector(tid('expiry-view')); // the Respan keys expire within the week
+    await page.click(tid('nav-keys'));
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('40');
+    await page.fill(tid('search-input'), 'key-001');
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('20');
+    await page.selectOption(tid('filter-status'), 'active');
+    await page.focus(tid('export-keys-button'));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('export-keys-csv');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('export-keys-json');
+    await shot(page, 'export-menu');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[role=menu]').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'focus back on the button').toBe('export-keys-button');
+
+    await page.click(tid('export-keys-button'));
+    await page.click(tid('export-keys-json'));
+    await expect.poll(() => toastText(page)).toMatch(/Exported \d+ keys to keyward-keys-\d{4}-\d{2}-\d{2}\.json\./);
+    const { exports, dialogs } = await fake(page);
+    const table = await lastQuery(page, 'list_keys');
+    expect(dialogs[0]).toMatchObject({ defaultPath: `keyward-keys-${today()}.json`, filters: [{ extensions: ['json'] }] });
+    expect(exports[0]).toMatchObject({ cmd: 'export_keys', format: 'json', path: `/home/ana/Documents/keyward-keys-${today()}.json` });
+    expect(exports[0].query).toEqual({ ...table, limit: undefined });
+    expect(exports[0].query).toMatchObject({ search: 'key-001', statuses: ['active'] });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('a cancelled save dialog writes nothing and says nothing', async () => {
+    const { page, context } = await h.open({ accounts, saveCancelled: true });
+    await page.waitForSelector(tid('expiry-view'));
+    await page.click(tid('nav-keys'));
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('40');
+    await page.click(tid('export-keys-button'));
+    await page.click(tid('export-keys-csv'));
+    await expect.poll(async () => (await fake(page)).dialogs.length).toBe(1);
+    expect((await fake(page)).exports).toEqual([]);
+    expect(await page.locator(tid('toast')).count()).toBe(0);
+    await context.close();
+  });
+});

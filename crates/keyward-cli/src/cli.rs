@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use keyward_core::export::{self, ExportFormat};
 use keyward_core::model::{KeyKind, KeyQuery, NewAccount, Service, SyncProgress};
+use keyward_core::store::AuditQuery;
 use keyward_core::update::KeyUpdate;
 use keyward_core::validation::{Validation, ValidationOutcome};
 use keyward_core::vault::KeyringVault;
@@ -120,13 +122,64 @@ enum Command {
     /// A damaged local inventory: move it aside (it is kept), rebuild it with the accounts from
     /// accounts.json beside it, then `keyward sync` fetches their keys again.
     Recover,
-    /// What Keyward did: newest first.
+    /// What Keyward did, newest first: a table, or JSON or CSV for a script or a spreadsheet.
     Audit {
-        #[arg(long)]
+        /// Print the entries as JSON.
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
+        /// Print the entries as CSV (a header row, then one row per entry).
+        #[arg(long)]
+        csv: bool,
+        /// Only what was done on this account (id or label).
+        #[arg(long)]
+        account: Option<String>,
+        /// Only this action, exactly: e.g. key.create, key.revoke, key.update, account.add.
+        #[arg(long)]
+        action: Option<String>,
+        /// From this day (YYYY-MM-DD, from its start in UTC) or moment (RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
+        /// Up to this day (YYYY-MM-DD, the whole day in UTC) or moment (RFC 3339).
+        #[arg(long)]
+        until: Option<String>,
+        /// At most this many entries, the newest (default 500, at most 10,000).
+        #[arg(long)]
+        limit: Option<u32>,
     },
+    /// The inventory's metadata as CSV or JSON: every cached key's name, kind, status, dates and
+    /// limits. Never a secret or a token: the store holds none.
+    Export {
+        /// csv (a header row, one row per key) or json (what `keys list --json` prints).
+        #[arg(long, value_parser = parse_format)]
+        format: ExportFormat,
+        /// Write to this file instead of stdout: readable by you only, an existing one replaced
+        /// whole, .csv or .json added when the name does not end so. Its folder must exist.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        filter: KeyFilter,
+    },
+}
+
+/// Which cached keys a listing or an export covers.
+#[derive(clap::Args)]
+struct KeyFilter {
+    /// Only keys whose name, preview or owner contains every word.
+    #[arg(long)]
+    search: Option<String>,
+    /// Account id or label.
+    #[arg(long)]
+    account: Option<String>,
+    /// Include keys the service no longer lists.
+    #[arg(long)]
+    include_gone: bool,
+}
+
+impl KeyFilter {
+    fn query(self, core: &Keyward) -> Result<KeyQuery> {
+        let account_id = self.account.map(|a| core.find_account(&a).map(|a| a.id)).transpose()?;
+        Ok(KeyQuery { search: self.search, account_id, include_gone: Some(self.include_gone), ..Default::default() })
+    }
 }
 
 #[derive(Subcommand)]
@@ -168,22 +221,20 @@ enum KeysCommand {
     },
     /// List cached keys, newest first.
     List {
+        /// Print the keys as JSON.
         #[arg(long)]
         json: bool,
-        /// Only keys whose name, preview or owner contains every word.
-        #[arg(long)]
-        search: Option<String>,
-        /// Account id or label.
-        #[arg(long)]
-        account: Option<String>,
-        /// Also list keys the service no longer lists.
-        #[arg(long)]
-        include_gone: bool,
+        #[command(flatten)]
+        filter: KeyFilter,
     },
 }
 
 fn parse_service(s: &str) -> std::result::Result<Service, String> {
     Service::parse(&s.to_ascii_lowercase()).ok_or_else(|| "expected braintrust, respan or barndoor".into())
+}
+
+fn parse_format(s: &str) -> std::result::Result<ExportFormat, String> {
+    ExportFormat::parse(&s.to_ascii_lowercase()).ok_or_else(|| "expected csv or json".into())
 }
 
 fn open(args: &Args) -> Result<Keyward> {
@@ -344,17 +395,32 @@ pub async fn run(args: Args) -> Result<()> {
             report_validation(core.validate_setup(&account.id, check).await?)
         }
         Command::Recover => unreachable!("handled before the store is opened"),
-        Command::Audit { json, limit } => output::audit(&core.audit_log(limit)?, json),
+        Command::Audit { json, csv, account, action, since, until, limit } => {
+            let account_id = account.map(|a| core.find_account(&a).map(|a| a.id)).transpose()?;
+            let entries = core.audit(&AuditQuery { account_id, action, since, until, limit })?;
+            if csv {
+                print!("{}", export::audit_csv(&entries)?);
+                return Ok(());
+            }
+            output::audit(&entries, json)
+        }
+        Command::Export { format, output, filter } => {
+            let query = filter.query(&core)?;
+            match output {
+                None => print!("{}", core.export_keys(&query, format)?),
+                Some(path) => {
+                    let report = core.export_keys_to(&query, format, &path)?;
+                    eprintln!("Exported {} to {}.", output::count(report.rows, "key", "keys"), report.path);
+                }
+            }
+            Ok(())
+        }
         Command::Keys(KeysCommand::Show { key, account }) => {
             let found = find_key(&core, &key, account.as_deref())?;
             let fresh = core.refresh_key(&found.id).await?;
             output::key_detail(&fresh, &core.key_details(&fresh.id)?)
         }
-        Command::Keys(KeysCommand::List { json, search, account, include_gone }) => {
-            let account_id = account.map(|a| core.find_account(&a).map(|a| a.id)).transpose()?;
-            let query = KeyQuery { search, account_id, include_gone: Some(include_gone), ..Default::default() };
-            output::keys(&core.list_keys(&query)?, json)
-        }
+        Command::Keys(KeysCommand::List { json, filter }) => output::keys(&core.list_keys(&filter.query(&core)?)?, json),
     }
 }
 

@@ -43,6 +43,7 @@ fn flag_for(field: &str) -> String {
         "token" => "the token (stdin)".into(),
         "secret" | "api_key" => "the secret (stdin)".into(),
         "credentials" => "the credentials JSON (stdin)".into(),
+        "path" => "--output".into(),
         other => format!("--{}", other.replace('_', "-")),
     }
 }

@@ -29,6 +29,10 @@ fn table(header: &[&str], rows: Vec<Vec<String>>) {
     }
 }
 
+pub fn count(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> String {
     d.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "-".into())
 }
@@ -85,8 +89,14 @@ pub fn audit(entries: &[AuditEntry], as_json: bool) -> Result<()> {
     let rows = entries
         .iter()
         .map(|e| {
+            let account = match (&e.account_label, &e.account_id) {
+                (Some(label), _) => label.clone(),
+                (None, Some(_)) => "(removed account)".into(),
+                (None, None) => "-".into(),
+            };
             vec![
                 e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                account,
                 e.action.clone(),
                 e.target.clone(),
                 e.outcome.clone(),
@@ -94,7 +104,7 @@ pub fn audit(entries: &[AuditEntry], as_json: bool) -> Result<()> {
             ]
         })
         .collect();
-    table(&["WHEN (UTC)", "ACTION", "TARGET", "OUTCOME", "DETAIL"], rows);
+    table(&["WHEN (UTC)", "ACCOUNT", "ACTION", "TARGET", "OUTCOME", "DETAIL"], rows);
     Ok(())
 }
 

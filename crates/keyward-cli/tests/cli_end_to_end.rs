@@ -290,3 +290,124 @@ async fn bad_flags_name_the_flag_and_send_nothing() {
     assert_eq!(listed.as_array().unwrap().len(), 0, "nothing was stored");
     println!("bad CLI flags tried: {}", cases.len());
 }
+
+fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<std::collections::HashMap<String, String>>) {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = reader.records().map(|r| header.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect()).collect();
+    (header, rows)
+}
+
+/// Exports hold the inventory's metadata, the same rows `keys list --json` prints, and never a
+/// minted secret, a given secret or the account token (raw or base64).
+#[tokio::test(flavor = "multi_thread")]
+async fn exports_parse_back_as_the_listed_rows_and_hold_no_secret() {
+    use base64::Engine;
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig { allow_api_key_create: true, ..Default::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.as_path();
+    add_account(data, "braintrust", "Evals, EU", &sb.base_url);
+    add_account(data, "respan", "Gateway", &sb.base_url);
+
+    let mut secrets = vec![DEFAULT_TOKEN.to_string()];
+    let mut mint = |args: &[&str]| {
+        let out = keyward(data, args, "");
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        let secret = text(&out.stdout).trim().to_string();
+        assert!(secret.len() >= 12, "{args:?} printed its secret");
+        secrets.push(secret);
+    };
+    mint(&["create", "braintrust-api-key", "--account", "Evals, EU", "--name", "=HYPERLINK(\"https://evil.example\")"]);
+    mint(&["create", "braintrust-proxy", "--account", "Evals, EU", "--model", "gpt-4o", "--ttl", "600"]);
+    mint(&["create", "respan-temp", "--account", "Gateway", "--name", "ci, \"nightly\" ✓", "--max-usage", "5", "--test"]);
+    let given = "sk-given-upstream-5150";
+    let ai = keyward(data, &["create", "braintrust-ai-secret", "--account", "Evals, EU", "--name", "OPENAI", "--type", "openai"], &format!("{given}\n"));
+    assert!(ai.status.success(), "{}", text(&ai.stderr));
+    secrets.push(given.to_string());
+
+    let listed = keyward(data, &["keys", "list", "--json"], "");
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 4);
+
+    let json = keyward(data, &["export", "--format", "json"], "");
+    assert!(json.status.success(), "{}", text(&json.stderr));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&json.stdout).unwrap(), rows, "the JSON export is the listed rows");
+
+    let csv_out = keyward(data, &["export", "--format", "csv"], "");
+    assert!(csv_out.status.success(), "{}", text(&csv_out.stderr));
+    let (header, records) = read_csv(&csv_out.stdout);
+    assert_eq!(header[..5], ["id", "account", "service", "kind", "name"]);
+    assert_eq!(records.len(), 4);
+    for (csv_row, json_row) in records.iter().zip(rows.as_array().unwrap()) {
+        let s = |k: &str| json_row[k].as_str().unwrap_or("").to_string();
+        assert_eq!(csv_row["id"], s("id"), "same rows, same order");
+        let name = s("name");
+        let shown = if name.starts_with('=') { format!("'{name}") } else { name };
+        assert_eq!(csv_row["name"], shown, "a formula is kept as text, the rest as listed");
+        for column in ["service", "kind", "status", "preview"] {
+            assert_eq!(csv_row[column], s(column), "{column}");
+        }
+        assert_eq!(csv_row["account"], s("account_label"));
+        let expires = json_row["expires_at"].as_str().map(|t| t.parse::<chrono::DateTime<chrono::Utc>>().unwrap());
+        assert_eq!(csv_row["expires_at"].parse().ok(), expires);
+        assert_eq!(csv_row["usage_limit"], json_row["usage_limit"].as_i64().map(|n| n.to_string()).unwrap_or_default());
+        assert_eq!(csv_row["is_test"], json_row["is_test"].as_bool().map(|b| b.to_string()).unwrap_or_default());
+    }
+
+    // Into a file: what stdout would have held, private, and said where on stderr.
+    let file = dir.path().join("inventory.csv");
+    let to_file = keyward(data, &["export", "--format", "csv", "--output", file.to_str().unwrap(), "--search", "nightly"], "");
+    assert!(to_file.status.success(), "{}", text(&to_file.stderr));
+    assert!(to_file.stdout.is_empty(), "nothing on stdout when a file is named");
+    assert!(text(&to_file.stderr).contains(&format!("Exported 1 key to {}", file.display())), "{}", text(&to_file.stderr));
+    let (_, in_file) = read_csv(&std::fs::read(&file).unwrap());
+    assert_eq!(in_file.len(), 1);
+    assert_eq!(in_file[0]["name"], "ci, \"nightly\" ✓");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    let missing = keyward(data, &["export", "--format", "json", "--output", dir.path().join("nope/x.json").to_str().unwrap()], "");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("--output") && text(&missing.stderr).contains("does not exist"), "{}", text(&missing.stderr));
+    let bad_format = keyward(data, &["export", "--format", "xlsx"], "");
+    assert_eq!(bad_format.status.code(), Some(2));
+    assert!(text(&bad_format.stderr).contains("csv or json"));
+
+    let audit = keyward(data, &["audit", "--action", "key.create", "--csv"], "");
+    assert!(audit.status.success(), "{}", text(&audit.stderr));
+    let (header, creates) = read_csv(&audit.stdout);
+    assert_eq!(header, ["at", "account_id", "account", "action", "target", "outcome", "detail"]);
+    assert_eq!(creates.len(), 4, "the four creates, and nothing else");
+    assert!(creates.iter().all(|e| e["action"] == "key.create" && e["outcome"] == "ok"));
+    assert!(creates.iter().any(|e| e["target"] == "ci, \"nightly\" ✓" && e["account"] == "Gateway"));
+    let on_gateway = keyward(data, &["audit", "--account", "Gateway", "--since", "2000-01-01", "--until", "2999-12-31", "--json"], "");
+    let entries: serde_json::Value = serde_json::from_slice(&on_gateway.stdout).unwrap();
+    let actions: Vec<&str> = entries.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["key.create", "account.add"]);
+    let future = keyward(data, &["audit", "--since", "2999-01-01", "--csv"], "");
+    assert_eq!(read_csv(&future.stdout).1.len(), 0);
+    let bad_date = keyward(data, &["audit", "--until", "last week"], "");
+    assert_eq!(bad_date.status.code(), Some(2));
+    assert!(text(&bad_date.stderr).contains("--until"), "{}", text(&bad_date.stderr));
+    let everything = keyward(data, &["audit", "--csv"], "");
+    assert!(read_csv(&everything.stdout).1.iter().any(|e| e["action"] == "inventory.export"), "an export to a file is in the log");
+
+    let b64 = [base64::engine::general_purpose::STANDARD, base64::engine::general_purpose::URL_SAFE_NO_PAD];
+    let outputs = [json.stdout, csv_out.stdout, std::fs::read(&file).unwrap(), audit.stdout, everything.stdout];
+    for (i, bytes) in outputs.iter().enumerate() {
+        for secret in &secrets {
+            let mut needles = vec![secret.clone()];
+            needles.extend(b64.iter().map(|e| e.encode(secret)));
+            for n in needles {
+                assert!(!bytes.windows(n.len()).any(|w| w == n.as_bytes()), "export {i} holds {}…", &secret[..6]);
+            }
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! No secret at rest: accounts of all three services, one minted secret of every kind, every
 //! given-secret kind created and rotated, all with logging at its most verbose. Then the data dir
-//! (db, -wal, -shm), HOME (config, cache), the temp dir and the captured logs are searched for
-//! every token and secret, raw and base64: there must be no hit. Needs the real keychain (`make test`).
+//! (db, -wal, -shm), HOME (config, cache, CSV and JSON exports), the temp dir and the captured
+//! logs are searched for every token and secret, raw and base64: there must be no hit. Needs the
+//! real keychain (`make test`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -118,6 +119,12 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
 
     rig.run(&["keys", "list", "--json"], "");
     rig.run(&["audit", "--json"], "");
+    // Exports are files a person takes away: they are searched with the rest.
+    let exports = rig.dir("home").join("exports");
+    std::fs::create_dir_all(&exports).unwrap();
+    for format in ["csv", "json"] {
+        rig.run(&["export", "--format", format, "--include-gone", "--output", exports.join("inventory").to_str().unwrap()], "");
+    }
     rig.run(&["revoke", "at-rest-temp"], "");
 
     std::fs::write(rig.dir("logs").join("keyward-trace.log"), &rig.logs).unwrap();
@@ -125,6 +132,7 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
     files(rig.root.path(), &mut all);
     let names: Vec<String> = all.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
     assert!(names.iter().any(|n| n == "keyward.db"), "the db is among the files searched: {names:?}");
+    assert!(names.iter().any(|n| n == "inventory.csv") && names.iter().any(|n| n == "inventory.json"), "so are the exports: {names:?}");
     let log_lines = rig.logs.split(|b| *b == b'\n').count();
     assert!(log_lines > 100, "trace logging was on ({log_lines} lines)");
 

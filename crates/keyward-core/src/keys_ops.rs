@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::model::{FieldError, KeyKind, KeyRow};
 use crate::providers::CreateError;
 use crate::secret::MintedSecret;
-use crate::store::AuditEntry;
+use crate::store::{AuditEntry, AuditQuery};
 use crate::Keyward;
 
 /// A key just created: its row, and the secret the service minted, to show once (`None` when
@@ -231,8 +231,19 @@ impl Keyward {
         outcome
     }
 
+    /// The newest `limit` entries, unfiltered.
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
-        self.store.list_audit(limit)
+        self.audit(&AuditQuery { limit: Some(limit), ..Default::default() })
+    }
+
+    /// The log filtered by account, action and time, newest first.
+    pub fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        self.store.query_audit(&query.resolve()?)
+    }
+
+    /// The actions the log holds, for a filter to offer.
+    pub fn audit_actions(&self) -> Result<Vec<String>> {
+        self.store.audit_actions()
     }
 
     /// Best effort: a failure to write the log must not undo what was done.
@@ -240,6 +251,7 @@ impl Keyward {
         let entry = AuditEntry {
             at: Utc::now(),
             account_id: account_id.map(str::to_string),
+            account_label: None,
             action: action.into(),
             target: target.into(),
             outcome: error.map(|e| e.code.as_str().to_string()).unwrap_or_else(|| "ok".into()),

@@ -4,6 +4,7 @@
 pub mod create;
 pub mod error;
 pub mod expiry;
+pub mod export;
 pub mod handoff;
 pub mod host;
 mod keys_ops;

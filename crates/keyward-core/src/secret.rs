@@ -53,6 +53,7 @@ fn payloads_are_serialize() {
     serialize::<crate::model::FieldError>();
     serialize::<crate::model::HostPreset>();
     serialize::<crate::store::AuditEntry>();
+    serialize::<crate::export::ExportReport>();
     serialize::<crate::store::RemoteKey>();
     serialize::<crate::keys_ops::RevokeOutcome>();
     serialize::<crate::validation::ValidationOutcome>();

@@ -13,6 +13,9 @@ import type { NewAccount } from './bindings/NewAccount';
 import type { SyncProgress } from './bindings/SyncProgress';
 import type { SyncReport } from './bindings/SyncReport';
 import type { AuditEntry } from './bindings/AuditEntry';
+import type { AuditQuery } from './bindings/AuditQuery';
+import type { ExportFormat } from './bindings/ExportFormat';
+import type { ExportReport } from './bindings/ExportReport';
 import type { CreatedKey } from './bindings/CreatedKey';
 import type { KeyUpdate } from './bindings/KeyUpdate';
 import type { RecoveryReport } from './bindings/RecoveryReport';
@@ -75,7 +78,14 @@ export const updateKey = (keyId: string, update: KeyUpdate) => call<KeyRow>('upd
 export const refreshKey = (keyId: string) => call<KeyRow>('refresh_key', { keyId });
 export const keyDetails = (keyId: string) => call<Record<string, unknown>>('key_details', { keyId });
 export const validateSetup = (accountId: string, check: Validation) => call<ValidationOutcome>('validate_setup', { accountId, check });
-export const auditLog = (limit = 200) => call<AuditEntry[]>('audit_log', { limit });
+/** Newest first; a bad date or limit is refused with its field named. */
+export const auditQuery = (query: AuditQuery) => call<AuditEntry[]>('audit_query', { query });
+/** Every action the log holds, for the filter. */
+export const auditActions = () => call<string[]>('audit_actions');
+/** The entries `query` lists, as CSV, to a path the person chose (`.csv` is added when missing). */
+export const exportAudit = (query: AuditQuery, path: string) => call<ExportReport>('export_audit', { query, path });
+/** The keys `query` lists (their metadata, never a secret), to a path the person chose. */
+export const exportKeys = (query: KeyQuery, format: ExportFormat, path: string) => call<ExportReport>('export_keys', { query, format, path });
 
 export const settings = () => call<Settings>('settings');
 export const validateSettings = (settings: Settings) => call<FieldError[]>('validate_settings', { settings });

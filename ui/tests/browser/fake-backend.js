@@ -12,7 +12,8 @@
   ];
   const owners = ['ana@example.com', 'ben@example.com', 'chen@example.com'];
   const state = { accounts: [], keys: [], offline: config.offline, damaged: !!config.damaged, calls: [], secrets: {}, revealed: {}, clipboard: null,
-    settings: { expiry_window_days: 7, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30 }, dismissed: {}, installs: [] };
+    settings: { expiry_window_days: 7, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30 }, dismissed: {}, installs: [],
+    audit: [], dialogs: [], exports: [] };
   const iso = (minutesAgo) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
   // Each service's usual kinds, in turn, so every screen meets the kinds it must handle.
@@ -56,6 +57,31 @@
     a.key_count = state.keys.filter((k) => k.account_id === a.id && k.status !== 'gone').length;
   });
   countKeys();
+
+  // An audit log of `config.auditEntries` entries, every 37 minutes back from now: each account's
+  // actions in turn (one in nine on an account since removed), some of them refused.
+  const AUDIT_ACTIONS = [['key.create', 'ok'], ['key.revoke', 'ok'], ['key.create', 'forbidden'], ['key.update', 'ok'], ['key.rotate', 'ok'],
+    ['account.add', 'ok'], ['key.revoke', 'conflict'], ['setup.validate', 'invalid_input'], ['key.create', 'ok']];
+  for (let i = 0; i < (config.auditEntries ?? 0); i++) {
+    const account = i % 9 === 8 || state.accounts.length === 0 ? null : state.accounts[i % state.accounts.length];
+    const [action, outcome] = AUDIT_ACTIONS[i % AUDIT_ACTIONS.length];
+    const key = account && state.keys.find((k) => k.account_id === account.id && k.name.endsWith(String(i % 20 + 1).padStart(4, '0')));
+    state.audit.push({ at: iso(i * 37 + 2), account_id: account?.id ?? 'acc-removed', action,
+      target: action === 'account.add' ? account?.label ?? 'Old staging' : key?.name ?? `key-${String(i).padStart(4, '0')}`,
+      outcome, detail: action.startsWith('key.') ? 'API key' : null });
+  }
+  const labelled = (e) => ({ ...e, account_label: state.accounts.find((a) => a.id === e.account_id)?.label ?? null });
+  function auditRows(query) {
+    const since = query.since ? Date.parse(query.since) : -Infinity;
+    const until = query.until ? Date.parse(query.until) : Infinity;
+    if (Number.isNaN(since)) throw err('invalid_input', `'${query.since}' is not a date; use a form like 2026-11-24 or 2026-11-24T09:30:00Z.`, 'since');
+    if (until < since) throw err('invalid_input', 'The end of the range is before its start.', 'until');
+    return state.audit
+      .filter((e) => (!query.account_id || e.account_id === query.account_id) && (!query.action || e.action === query.action) &&
+        Date.parse(e.at) >= since && Date.parse(e.at) <= until)
+      .slice(0, query.limit ?? 500)
+      .map(labelled);
+  }
   // What building this fake inventory cost the page, so benchmarks can leave it out.
   state.initDoneAt = performance.now();
 
@@ -324,6 +350,25 @@
       report.completed = true;
       report.summary = `“${old.name}” was replaced, and the old key is revoked.`;
       return { report, reveal: { id: `r-${fresh.id}`, env_var: 'RESPAN_API_KEY', clear_after_secs: 30 } };
+    },
+    audit_query: ({ query }) => auditRows(query),
+    audit_actions: () => [...new Set(state.audit.map((e) => e.action))].sort(),
+    // The real shell writes the file; the fake remembers what it was asked to write, and where.
+    export_audit: ({ query, path }) => {
+      const rows = auditRows(query).length;
+      state.exports.push({ cmd: 'export_audit', query, path });
+      state.audit.unshift({ at: iso(0), account_id: null, action: 'audit.export', target: path, outcome: 'ok', detail: `${rows} entries as CSV` });
+      return { path, rows };
+    },
+    export_keys: ({ query, format, path }) => {
+      const rows = commands.list_keys({ query }).length;
+      state.exports.push({ cmd: 'export_keys', query, format, path });
+      return { path, rows };
+    },
+    // The save dialog answers with where the person chose, or null when they cancelled.
+    'plugin:dialog|save': ({ options }) => {
+      state.dialogs.push(options);
+      return config.saveCancelled ? null : `/home/ana/Documents/${options.defaultPath}`;
     },
     'plugin:event|listen': ({ event, handler }) => {
       listeners.set(event, [...(listeners.get(event) || []), handler]);

@@ -59,3 +59,13 @@ test('a failed quiet sync that is offline leaves no toast; other failures do', a
   await inv.syncAccount('locked', { quiet: true });
   expect(toasts.items.map((t) => t.message)).toEqual(['Account: Re-enter the token']);
 });
+
+test('an export asks for what the table shows, every row of it', async () => {
+  const inv = new Inventory();
+  inv.search = ' prod ';
+  inv.filters = { service: 'respan', kind: '', status: 'expiring', env: 'test' };
+  await inv.reloadKeys(60);
+  const shown = calls.filter((c) => c.cmd === 'list_keys').pop()!.args.query;
+  expect(shown).toMatchObject({ search: 'prod', service: 'respan', statuses: ['expiring'], is_test: true, limit: 60 });
+  expect(inv.query()).toEqual({ ...(shown as object), limit: undefined });
+});

@@ -17,7 +17,7 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::{Error, Result};
 use crate::paths;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, AuditFilter, AuditQuery};
 pub use keys::{local_id, search_sql, RemoteKey, SyncCounts};
 pub use notices::NoticeCandidate;
 

@@ -64,17 +64,6 @@ pub(crate) fn classify(at: Option<&Path>, what: &str, e: rusqlite::Error) -> Err
     }
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, bytes)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
-    }
-    std::fs::rename(&tmp, path)
-}
-
 impl Store {
     fn export_path(&self) -> Option<PathBuf> {
         self.path.parent().filter(|_| self.path != Path::new(":memory:")).map(|d| d.join(ACCOUNTS_EXPORT))
@@ -90,7 +79,7 @@ impl Store {
         };
         let export = Export { version: 1, accounts: accounts.iter().map(AccountRecord::from).collect() };
         let bytes = serde_json::to_vec_pretty(&export).expect("plain data serializes");
-        if let Err(e) = write_private(&path, &bytes) {
+        if let Err(e) = paths::write_private(&path, &bytes) {
             tracing::warn!(error = %e, "could not write {ACCOUNTS_EXPORT}");
         }
     }

@@ -2,6 +2,11 @@
 
 export type AuditEntry = { at: string, account_id: string | null, 
 /**
+ * The account's label when it still exists (read when listed, never stored with the entry);
+ * `None` for a removed account or an action on no account.
+ */
+account_label: string | null, 
+/**
  * e.g. `account.add`, `key.create`, `key.revoke`.
  */
 action: string, 

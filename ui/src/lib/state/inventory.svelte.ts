@@ -3,6 +3,7 @@
 import * as ipc from '../ipc';
 import type { IpcError } from '../ipc';
 import type { Account } from '../bindings/Account';
+import type { KeyQuery } from '../bindings/KeyQuery';
 import type { KeyRow } from '../bindings/KeyRow';
 import type { NewAccount } from '../bindings/NewAccount';
 import type { SyncProgress } from '../bindings/SyncProgress';
@@ -80,22 +81,27 @@ export class Inventory {
     }
   }
 
+  /** What the table shows, as the store is asked for it (an export asks for the same). */
+  query(limit?: number): KeyQuery {
+    return {
+      search: this.search.trim() || undefined,
+      account_id: this.accountFilter ?? undefined,
+      include_gone: this.includeGone,
+      service: this.filters.service || undefined,
+      kinds: this.filters.kind ? [this.filters.kind] : undefined,
+      statuses: this.filters.status ? [this.filters.status] : undefined,
+      is_test: this.filters.env === '' ? undefined : this.filters.env === 'test',
+      sort: this.sort ?? undefined,
+      descending: this.descending,
+      limit,
+    };
+  }
+
   /** Only the newest query's answer is shown, however the answers arrive. */
   async reloadKeys(limit?: number) {
     const seq = ++this.#query;
     try {
-      const rows = await ipc.listKeys({
-        search: this.search.trim() || undefined,
-        account_id: this.accountFilter ?? undefined,
-        include_gone: this.includeGone,
-        service: this.filters.service || undefined,
-        kinds: this.filters.kind ? [this.filters.kind] : undefined,
-        statuses: this.filters.status ? [this.filters.status] : undefined,
-        is_test: this.filters.env === '' ? undefined : this.filters.env === 'test',
-        sort: this.sort ?? undefined,
-        descending: this.descending,
-        limit,
-      });
+      const rows = await ipc.listKeys(this.query(limit));
       if (seq === this.#query) {
         this.keys = rows;
         this.partial = limit !== undefined && rows.length >= limit;
