@@ -28,6 +28,7 @@ describe('expiry centre', () => {
     expect(await page.locator(`${tid('expiry-group-later')} ${tid('expiry-item')}`).count()).toBe(3);
     expect(await page.locator(tid('timeline-dot')).count()).toBe(5);
     expect(await page.locator(`${tid('expiry-group-expiring')} [role=meter]`).count()).toBe(2);
+    expect(await page.locator(`${tid('expiry-group-expired')} ${tid('expiry-rotate')}`).count(), 'an expired key can be replaced').toBe(1);
     await shot(page, 'expiry-centre');
 
     await page.click(`${tid('expiry-group-expired')} ${tid('expiry-dismiss')}`);
@@ -114,6 +115,7 @@ describe('install into', () => {
     await page.fill(tid('field-name'), '');
     await expect.poll(() => page.textContent(tid('field-error-name'))).toBe('This cannot be empty.');
     await page.fill(tid('field-name'), 'Respan gateway');
+    await expect.poll(() => page.locator(tid('field-error-name')).count()).toBe(0);
     await shot(page, 'install-into');
     await page.click(tid('submit-install'));
     await page.waitForSelector(tid('install-dialog'), { state: 'detached' });

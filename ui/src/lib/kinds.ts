@@ -26,4 +26,4 @@ export const revocable = (k: Pick<KeyRow, 'kind' | 'status'>) =>
 
 /** Kinds the rotation assistant can replace: the service mints their secret and they can be revoked. */
 export const ROTATABLE_KINDS: KeyKind[] = ['braintrust_api_key', 'braintrust_service_token', 'respan_temp_key', 'barndoor_gateway_key'];
-export const assistable = (k: Pick<KeyRow, 'kind' | 'status'>) => ROTATABLE_KINDS.includes(k.kind) && (k.status === 'active' || k.status === 'expiring');
+export const assistable = (k: Pick<KeyRow, 'kind' | 'status'>) => ROTATABLE_KINDS.includes(k.kind) && (k.status === 'active' || k.status === 'expiring' || k.status === 'expired');
