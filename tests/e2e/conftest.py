@@ -3,8 +3,10 @@ dir, tauri-driver, and WebDriver sessions that start (and restart) the app."""
 
 import os
 import re
+import json
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -99,3 +101,34 @@ def driver_host(data_dir):
     host = Driver(data_dir)
     yield host
     host.stop()
+
+
+class Notifications:
+    """What the desktop's notification service was asked to show (the stand-in's record)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def shown(self) -> list:
+        return [json.loads(line) for line in self.path.read_text().splitlines() if line.strip()]
+
+    def wait_for(self, text: str, timeout: float = 20) -> dict:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = [n for n in self.shown() if text in n["summary"]]
+            if found:
+                return found[0]
+            time.sleep(0.2)
+        raise AssertionError(f"no notification says {text!r}; shown: {self.shown()}")
+
+
+@pytest.fixture
+def notifications(tmp_path):
+    """A notification service on the journey's private session bus, recording what it shows."""
+    out = tmp_path / "notifications.jsonl"
+    out.touch()
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("notification_daemon.py")), str(out)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready", "the notification stand-in did not start"
+    yield Notifications(out)
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -3,28 +3,13 @@ gives, rotated with a new one, refused deletion while a provider uses it (409), 
 given secrets reach Barndoor and never the page after submit, nor the data dir."""
 
 import base64
-import json
-import urllib.request
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
+from sandbox_api import call, connections
 from ui import add_account, all_of, click, find, gone, row_with, select, toast_with, type_into, wait_text
 
 FIRST = "sk-upstream-journey-given-0042"
 ROTATED = "sk-upstream-journey-rotated-0043"
-
-
-def call(sandbox, method: str, path: str, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"{sandbox.url}{path}", data=data, method=method,
-                                 headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=5) as r:
-        raw = r.read()
-        return json.loads(raw) if raw else None
-
-
-def connections(sandbox) -> list:
-    answer = call(sandbox, "GET", "/api/llm-gateway/admin/connections")
-    return answer["data"] if isinstance(answer, dict) else answer
 
 
 def test_barndoor_credential_given_rotated_refused_deleted(driver_host, data_dir):

@@ -3,24 +3,17 @@ the reveal dialog, Copy (from Rust) puts it on the real X clipboard, the clipboa
 after the timeout, closing leaves the key in the inventory and its secret nowhere on disk."""
 
 import base64
-import json
 import subprocess
 import time
-import urllib.request
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
+from sandbox_api import respan_keys
 from ui import add_account, click, find, gone, row_with, text_of, type_into, wait_text
 
 
 def clipboard() -> str:
     out = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True, timeout=5)
     return out.stdout
-
-
-def respan_keys(sandbox) -> list:
-    req = urllib.request.Request(f"{sandbox.url}/api/temporary-keys/", headers={"Authorization": f"Bearer {TOKEN}"})
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return json.load(r)
 
 
 def test_create_respan_key_reveal_copy_clear_close_revoke(driver_host, data_dir):

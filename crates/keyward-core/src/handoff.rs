@@ -52,6 +52,8 @@ fn not_a_target(kind: KeyKind) -> Error {
 fn with_secret(request: NewKey, secret: &SecretString) -> Result<NewKey> {
     match request {
         NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, settings, change_note, .. } => {
+            // An empty choice is the provider's default, as in every create form.
+            let auth_type = auth_type.filter(|a| !a.trim().is_empty());
             if auth_type.as_deref().is_some_and(|a| !matches!(a, "api_key" | "bedrock_api_key")) {
                 return Err(Error::invalid("auth_type", "A minted key is an API key: choose API key authentication (or the provider's default)."));
             }
@@ -175,6 +177,12 @@ mod tests {
             auth_type: Some("aws_role".into()), api_key: None, credentials: None, settings: None, change_note: None,
         };
         assert_eq!(with_secret(aws, &s).unwrap_err().field.as_deref(), Some("auth_type"));
+        // The form's "provider's default" arrives as an empty string: it is no choice, not a wrong one.
+        let default = NewKey::BarndoorCredential {
+            name: "Gateway".into(), model_provider: "custom".into(), base_url: "https://api.respan.ai/api/".into(),
+            auth_type: Some(String::new()), api_key: None, credentials: None, settings: None, change_note: None,
+        };
+        assert!(matches!(with_secret(default, &s).unwrap(), NewKey::BarndoorCredential { auth_type: None, api_key: Some(_), .. }));
         let provider = NewKey::RespanProvider {
             provider_id: "p".into(), provider_name: "P".into(), api_key: SecretString::from(String::new()), extra_kwargs: None,
         };
