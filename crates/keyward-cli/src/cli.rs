@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use keyward_core::export::{self, ExportFormat};
+use keyward_core::handoff::HandOff;
+use keyward_core::rotation::RotationReport;
 use keyward_core::model::{KeyKind, KeyQuery, NewAccount, Service, SyncProgress};
 use keyward_core::store::AuditQuery;
 use keyward_core::update::KeyUpdate;
@@ -42,9 +44,36 @@ enum Command {
     /// Browse the cached inventory.
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// Mint a key. Its secret goes to stdout, alone, once; nothing else is printed there.
-    #[command(subcommand)]
-    Create(CreateCommand),
+    /// Mint a key. Its secret goes to stdout, alone, once; nothing else is printed there. With
+    /// --install-into it goes to those places instead and is not printed.
+    Create {
+        #[command(subcommand)]
+        what: CreateCommand,
+        /// An existing Barndoor credential, Braintrust AI secret or Respan custom provider (id or
+        /// name) to rotate to the new secret, straight from Keyward's memory. Repeat for several.
+        #[arg(long = "install-into", global = true, value_name = "KEY")]
+        install_into: Vec<String>,
+    },
+    /// The rotation assistant: mint a replacement with the same settings, install it where it is
+    /// used, check each, then revoke the old key. A failed step stops it before the revocation.
+    Replace {
+        /// Key id, the service's id, or its name.
+        key: String,
+        #[arg(long)]
+        account: Option<String>,
+        /// A credential, AI secret or custom provider (id or name) to install the replacement
+        /// into. Repeat for several.
+        #[arg(long = "install-into", value_name = "KEY")]
+        install_into: Vec<String>,
+        /// Also print the replacement's secret on stdout, once (by default it is only installed).
+        #[arg(long)]
+        print_secret: bool,
+    },
+    /// What expired or expires soon across every account, soonest first (the expiry centre).
+    Expiring {
+        #[arg(long)]
+        json: bool,
+    },
     /// Revoke (delete) keys at their services. Every key named is found first; if one is not,
     /// nothing is revoked.
     Revoke {
@@ -291,20 +320,59 @@ pub async fn run(args: Args) -> Result<()> {
             Ok(())
         }
         Command::Sync { account } => sync(&core, account.as_deref()).await,
-        Command::Create(create) => {
-            let (account, request) = create.into_request()?;
+        Command::Create { what, install_into } => {
+            let (account, request) = what.into_request()?;
             let account = core.find_account(&account)?;
+            // Every place is found before anything is minted.
+            let targets = install_into.iter().map(|t| find_key(&core, t, None)).collect::<Result<Vec<_>>>()?;
             let minted = core.create_key(&account.id, request).await?;
             let k = &minted.key;
             let expires = k.expires_at.map(|e| format!(", expires {}", e.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
             match &minted.secret {
+                Some(secret) if !targets.is_empty() => {
+                    eprintln!("Created {} “{}” on '{}'{expires}.", k.kind.label(), k.name, account.label);
+                    hand_off(&core, secret, k, &targets).await
+                }
                 Some(secret) => {
                     eprintln!("Created {} “{}” on '{}'{expires}. This is the only time its secret is shown:", k.kind.label(), k.name, account.label);
                     println!("{}", secret.expose());
+                    Ok(())
                 }
-                None => eprintln!("Created {} “{}” on '{}'. The secret you gave was sent and not kept.", k.kind.label(), k.name, account.label),
+                None => {
+                    eprintln!("Created {} “{}” on '{}'. The secret you gave was sent and not kept.", k.kind.label(), k.name, account.label);
+                    Ok(())
+                }
             }
-            Ok(())
+        }
+        Command::Replace { key, account, install_into, print_secret } => {
+            let old = find_key(&core, &key, account.as_deref())?;
+            let targets = install_into
+                .iter()
+                .map(|t| find_key(&core, t, None).map(|k| HandOff::Rotate { key_id: k.id }))
+                .collect::<Result<Vec<_>>>()?;
+            let shown = std::sync::Mutex::new(0usize);
+            let progress = |r: &RotationReport| output::rotation_steps(r, &mut shown.lock().unwrap_or_else(|p| p.into_inner()));
+            let rotation = core.rotate_assisted(&old.id, targets, &progress).await?;
+            // The final report may settle steps no progress call showed (a stop skips the rest).
+            output::rotation_steps(&rotation.report, &mut shown.lock().unwrap_or_else(|p| p.into_inner()));
+            eprintln!("{}", rotation.report.summary);
+            if let (true, Some(secret)) = (print_secret, &rotation.secret) {
+                println!("{}", secret.expose());
+            }
+            match rotation.report.completed {
+                true => Ok(()),
+                false => Err(Error::new(keyward_core::ErrorCode::Conflict, "The rotation stopped; the old key is still active (see above).")),
+            }
+        }
+        Command::Expiring { json } => {
+            let centre = core.expiry_centre()?;
+            eprintln!(
+                "Needing attention: {} (expiry window {} days). Listed: what expired or expires in the next {} days.",
+                output::count(centre.attention, "key", "keys"),
+                centre.window_days,
+                centre.horizon_days
+            );
+            output::keys(&centre.keys, json)
         }
         Command::Revoke { keys, account } => {
             let ids = keys.iter().map(|k| find_key(&core, k, account.as_deref()).map(|f| f.id)).collect::<Result<Vec<_>, Error>>()?;
@@ -432,6 +500,28 @@ fn report_validation(outcome: ValidationOutcome) -> Result<()> {
     } else {
         Err(Error::new(keyward_core::ErrorCode::InvalidInput, outcome.message))
     }
+}
+
+/// The minted secret goes to each place from memory; if one fails, the secret is printed once
+/// so it is not lost (its key exists already).
+async fn hand_off(core: &Keyward, secret: &keyward_core::secret::MintedSecret, key: &keyward_core::model::KeyRow, targets: &[keyward_core::model::KeyRow]) -> Result<()> {
+    let given = secrecy::SecretString::from(secret.expose().to_string());
+    for t in targets {
+        match core.install_secret(&given, HandOff::Rotate { key_id: t.id.clone() }, &key.name).await {
+            Ok(done) if done.verified != Some(false) => eprintln!("Installed into {} “{}”: {}", done.key.kind.label(), done.key.name, done.check),
+            outcome => {
+                let why = match outcome {
+                    Ok(done) => done.check,
+                    Err(e) => e.message,
+                };
+                eprintln!("Installing into “{}” failed: {why} The secret is shown once here so it is not lost:", t.name);
+                println!("{}", secret.expose());
+                return Err(Error::new(keyward_core::ErrorCode::Conflict, format!("Not installed into “{}”.", t.name)));
+            }
+        }
+    }
+    eprintln!("The secret was installed and is not printed.");
+    Ok(())
 }
 
 fn find_key(core: &Keyward, key: &str, account: Option<&str>) -> Result<keyward_core::model::KeyRow> {

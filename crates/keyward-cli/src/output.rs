@@ -82,6 +82,23 @@ pub fn keys(keys: &[KeyRow], as_json: bool) -> Result<()> {
     Ok(())
 }
 
+/// The rotation assistant's steps as they finish, one line each on stderr; `shown` counts the
+/// lines already written.
+pub fn rotation_steps(report: &keyward_core::rotation::RotationReport, shown: &mut usize) {
+    use keyward_core::rotation::StepState;
+    let finished: Vec<_> = report.steps.iter().take_while(|s| matches!(s.state, StepState::Done | StepState::Failed | StepState::Skipped)).collect();
+    for step in finished.iter().skip(*shown) {
+        let mark = match step.state {
+            StepState::Done => "done",
+            StepState::Failed => "FAILED",
+            _ => "skipped",
+        };
+        let note = step.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
+        eprintln!("  [{mark}] {}{note}", step.label);
+    }
+    *shown = (*shown).max(finished.len());
+}
+
 pub fn audit(entries: &[AuditEntry], as_json: bool) -> Result<()> {
     if as_json {
         return json(&entries);

@@ -411,3 +411,77 @@ async fn exports_parse_back_as_the_listed_rows_and_hold_no_secret() {
         }
     }
 }
+
+fn held(sb: &keyward_sandbox::SandboxHandle, credential: &str) -> String {
+    let world = sb.world();
+    let id = world.barndoor.connections.iter().find(|c| c["name"] == credential).unwrap()["id"].as_str().unwrap().to_string();
+    world.barndoor.held_keys[&id].clone()
+}
+
+fn respan_named(sb: &keyward_sandbox::SandboxHandle, name: &str) -> Vec<String> {
+    sb.world().respan.keys.iter().filter(|k| k.name == name).map(|k| k.prefix.clone()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hand_off_replace_and_expiring_from_the_command_line() {
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig::default()).await.unwrap();
+    {
+        let now = chrono::Utc::now();
+        sb.world().respan.place("expires-soon", now - chrono::Duration::days(60), now + chrono::Duration::days(2));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_account(data, "respan", "Gateway", &sb.base_url);
+    add_account(data, "barndoor", "Barndoor", &sb.base_url);
+    assert!(keyward(data, &["sync"], "").status.success());
+    let cred = ["create", "barndoor-credential", "--account", "Barndoor", "--name", "Upstream", "--model-provider", "custom",
+        "--base-url", "https://api.respan.ai/api/"];
+    assert!(keyward(data, &cred, "sk-placeholder-0000\n").status.success());
+
+    // Minted and installed from memory: nothing on stdout.
+    let made = keyward(data, &["create", "respan-temp", "--account", "Gateway", "--name", "upstream", "--install-into", "Upstream"], "");
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(made.stdout.is_empty(), "an installed secret is not printed");
+    assert!(text(&made.stderr).contains("Installed into Credential “Upstream”: Barndoor shows the new secret's last 4 characters."), "{}", text(&made.stderr));
+    let first = held(&sb, "Upstream");
+    assert!(first.starts_with(&respan_named(&sb, "upstream")[0]), "the credential holds the Respan key just minted");
+
+    // A place that is not there: found before minting, so nothing is minted.
+    let before = sb.world().respan.keys.len();
+    let bad = keyward(data, &["create", "respan-temp", "--account", "Gateway", "--name", "x", "--install-into", "No such"], "");
+    assert!(!bad.status.success());
+    assert!(text(&bad.stderr).contains("No cached key has the id or name 'No such'"), "{}", text(&bad.stderr));
+    assert_eq!(sb.world().respan.keys.len(), before);
+
+    // The assistant: replacement minted, installed, checked, old key revoked.
+    let replaced = keyward(data, &["replace", "upstream", "--account", "Gateway", "--install-into", "Upstream"], "");
+    let log = text(&replaced.stderr);
+    assert!(replaced.status.success(), "{log}");
+    assert!(replaced.stdout.is_empty());
+    assert!(log.contains("[done] Mint a new Temporary key “upstream”") && log.contains("[done] Revoke the old key “upstream”"), "{log}");
+    assert!(log.contains("was replaced, installed in “Upstream”, and the old key is revoked."), "{log}");
+    let second = held(&sb, "Upstream");
+    assert_ne!(second, first);
+    assert_eq!(respan_named(&sb, "upstream").len(), 1, "the old key is gone from Respan");
+
+    // Barndoor refusing the install: stopped before revoking; --print-secret keeps the new secret.
+    sb.world().faults = keyward_sandbox::Faults { refuse_prefix: "PUT /api/llm-gateway/admin/connections/".into(), refuse_status: 500, ..Default::default() };
+    let stopped = keyward(data, &["replace", "upstream", "--install-into", "Upstream", "--print-secret"], "");
+    let log = text(&stopped.stderr);
+    assert!(!stopped.status.success());
+    assert!(log.contains("[FAILED] Install into “Upstream” and check it") && log.contains("[skipped] Revoke the old key"), "{log}");
+    assert!(log.contains("The old key “upstream” is still active and still works."), "{log}");
+    assert_eq!(text(&stopped.stdout).lines().count(), 1, "the replacement's secret, once");
+    assert_eq!(held(&sb, "Upstream"), second, "the credential kept the working key");
+    assert_eq!(respan_named(&sb, "upstream").len(), 2, "old and new both at Respan");
+
+    let expiring = keyward(data, &["expiring", "--json"], "");
+    assert!(expiring.status.success(), "{}", text(&expiring.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&expiring.stdout).unwrap();
+    assert_eq!(rows[0]["name"], "expires-soon");
+    assert_eq!(rows[0]["status"], "expiring");
+    assert!(text(&expiring.stderr).starts_with("Needing attention: 1 key (expiry window 7 days)."), "{}", text(&expiring.stderr));
+}

@@ -269,6 +269,7 @@ impl Keyward {
             s.state = StepState::Skipped;
         }
         let new_name = report.new_key.as_ref().map(|k| k.name.clone()).unwrap_or_default();
+        let why = if why.ends_with(['.', '!', '?']) { why } else { format!("{why}.") };
         let placed = if installed.is_empty() { "installed nowhere yet".to_string() } else { format!("installed in {}", installed.join(", ")) };
         let summary = format!(
             "Stopped before revoking anything. The new key “{new_name}” exists and is {placed}; installing into {name} failed: {why} The old key “{}” is still active and still works.",
