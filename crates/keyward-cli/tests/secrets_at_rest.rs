@@ -117,6 +117,19 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
     secrets.extend([ai, provider, credential, given("aws-external-id")]);
     secrets.extend(rotated);
 
+    // Hand-off and the rotation assistant: minted secrets that go from memory to a credential.
+    let held = |sb: &keyward_sandbox::SandboxHandle| {
+        let w = sb.world();
+        let id = w.barndoor.connections.iter().find(|c| c["name"] == "OpenAI Production").unwrap()["id"].as_str().unwrap().to_string();
+        w.barndoor.held_keys[&id].clone()
+    };
+    let installed = rig.run(&["create", "respan-temp", "--account", "respan", "--name", "at-rest-upstream", "--install-into", "OpenAI Production"], "");
+    assert!(installed.is_empty(), "an installed secret is not printed");
+    secrets.push(held(&sb));
+    let replacement = rig.run(&["replace", "at-rest-upstream", "--install-into", "OpenAI Production", "--print-secret"], "");
+    assert_eq!(replacement, held(&sb), "the credential holds the replacement");
+    secrets.push(replacement);
+
     rig.run(&["keys", "list", "--json"], "");
     rig.run(&["audit", "--json"], "");
     // Exports are files a person takes away: they are searched with the rest.
