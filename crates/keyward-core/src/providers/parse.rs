@@ -84,11 +84,53 @@ pub fn strings_in(v: &serde_json::Value, min: usize) -> Vec<String> {
     out
 }
 
+/// Whether an error `message` about `input` quotes the input's string `s` back, rather than
+/// saying the same words itself ("…credential Keyward could not read…" holds any input string
+/// that is a piece of it): the same parse with `s` swapped for other characters of its length
+/// must then lose them. `reparse` gives the error message for other bytes, or `None` if they parse.
+pub fn quotes(message: &str, input: &serde_json::Value, s: &str, reparse: impl Fn(&[u8]) -> Option<String>) -> bool {
+    if !message.contains(s) {
+        return false;
+    }
+    let other: String = s.chars().map(|c| if c == 'q' { 'z' } else { 'q' }).collect();
+    match reparse(swap(input, s, &other).to_string().as_bytes()) {
+        Some(again) => !again.contains(s),
+        None => true,
+    }
+}
+
+/// `v` with every string and object key equal to `from` replaced by `to`.
+fn swap(v: &serde_json::Value, from: &str, to: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(x) if x == from => Value::String(to.into()),
+        Value::Array(a) => Value::Array(a.iter().map(|x| swap(x, from, to)).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (if k == from { to.into() } else { k.clone() }, swap(x, from, to))).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Whether a secret-carrying field name appears anywhere in a value (cached details must not).
 pub fn holds_secret_field(v: &serde_json::Value) -> bool {
     match v {
         serde_json::Value::Object(m) => m.iter().any(|(k, x)| super::SECRET_FIELDS.contains(&k.as_str()) || holds_secret_field(x)),
         serde_json::Value::Array(a) => a.iter().any(holds_secret_field),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_words_are_not_a_quote_but_the_input_is() {
+        let input = serde_json::json!("ntial Keyward coul");
+        let fixed = |_: &[u8]| Some("Barndoor sent a credential Keyward could not read.".to_string());
+        assert!(!quotes("Barndoor sent a credential Keyward could not read.", &input, "ntial Keyward coul", fixed));
+        let echo = |b: &[u8]| Some(format!("bad value {}", String::from_utf8_lossy(b)));
+        let secret = serde_json::json!({"key": "sk-secret-value-1"});
+        assert!(quotes("bad value sk-secret-value-1", &secret, "sk-secret-value-1", echo));
+        assert!(!quotes("no quote here", &input, "ntial Keyward coul", echo));
     }
 }
