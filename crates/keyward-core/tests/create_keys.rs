@@ -1,39 +1,14 @@
 //! Minting and revoking against the sandbox: every limit, refusals, the dropped answer, audit.
 
-use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::Utc;
 use keyward_core::create::NewKey;
 use keyward_core::model::{KeyKind, KeyQuery, KeyStatus, NewAccount, Service, SyncProgress};
-use keyward_core::vault::MemoryVault;
-use keyward_core::{ErrorCode, HttpConfig, Keyward};
-use keyward_sandbox::{spawn, Faults, SandboxConfig, SandboxHandle, DEFAULT_TOKEN};
+use keyward_core::ErrorCode;
+use keyward_sandbox::{Faults, SandboxConfig, DEFAULT_TOKEN};
 
-struct Rig {
-    core: Keyward,
-    sandbox: SandboxHandle,
-    dir: tempfile::TempDir,
-}
-
-async fn rig(config: SandboxConfig) -> Rig {
-    let sandbox = spawn(config).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let http = HttpConfig { min_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(50), ..Default::default() };
-    let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), http).unwrap();
-    Rig { core, sandbox, dir }
-}
-
-async fn account(r: &Rig, service: Service) -> String {
-    let input = NewAccount {
-        service,
-        label: format!("{service:?}"),
-        host: r.sandbox.base_url.clone(),
-        org_name: None,
-        token: DEFAULT_TOKEN.to_string().into(),
-    };
-    r.core.add_account(input).await.unwrap().id
-}
+mod support;
+use support::{account, on_disk, rig, Rig};
 
 fn respan_key(name: &str) -> NewKey {
     NewKey::RespanTempKey {
@@ -44,13 +19,6 @@ fn respan_key(name: &str) -> NewKey {
         spending_limit: Some(12.5),
         is_test: Some(true),
     }
-}
-
-fn db_holds(r: &Rig, needle: &str) -> bool {
-    std::fs::read_dir(r.dir.path()).unwrap().any(|e| {
-        let bytes = std::fs::read(e.unwrap().path()).unwrap();
-        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
-    })
 }
 
 fn posts(r: &Rig, path: &str) -> u64 {
@@ -72,7 +40,7 @@ async fn respan_temp_key_with_every_limit_then_revoke() {
     assert_eq!((k.limits.usage_limit, k.limits.rate_limit, k.limits.spend_limit, k.limits.is_test), (Some(100), Some(30), Some(12.5), Some(true)));
     assert!(k.expires_at.is_some());
     assert_eq!(r.core.list_keys(&KeyQuery::default()).unwrap().len(), 4, "the new row appears at once");
-    assert!(!db_holds(&r, &secret), "the minted secret is never stored");
+    assert!(!on_disk(&r, &secret), "the minted secret is never stored");
 
     let revoked = r.core.revoke_key(&k.id).await.unwrap();
     assert_eq!(revoked.status, KeyStatus::Revoked);
@@ -118,7 +86,7 @@ async fn braintrust_api_key_create_where_allowed() {
     let minted = r.core.create_key(&id, NewKey::BraintrustApiKey { name: "deploy".into() }).await.unwrap();
     assert!(minted.secret.as_ref().unwrap().expose().starts_with("sk-"));
     assert_eq!(minted.key.name, "deploy");
-    assert!(!db_holds(&r, minted.secret.as_ref().unwrap().expose()));
+    assert!(!on_disk(&r, minted.secret.as_ref().unwrap().expose()));
     let revoked = r.core.revoke_key(&minted.key.id).await.unwrap();
     assert_eq!(revoked.status, KeyStatus::Revoked);
     assert_eq!(r.sandbox.world().braintrust.len(), 0);
@@ -213,8 +181,8 @@ async fn barndoor_gateway_key_and_credential_lifecycle() {
     let cred = r.core.create_key(&id, openai_credential("OpenAI Production", given)).await.unwrap();
     assert!(cred.secret.is_none(), "a given secret is never handed back");
     assert_eq!(cred.key.preview.as_deref(), Some("…0042"));
-    assert!(!db_holds(&r, given), "a given secret never reaches the store");
-    assert!(!db_holds(&r, &secret));
+    assert!(!on_disk(&r, given), "a given secret never reaches the store");
+    assert!(!on_disk(&r, &secret));
 
     let again = r.core.create_key(&id, openai_credential("OpenAI Production", given)).await.err().unwrap();
     assert_eq!((again.code, again.field.as_deref()), (ErrorCode::Conflict, Some("name")));
@@ -296,7 +264,7 @@ async fn braintrust_service_tokens_and_ai_secrets() {
     let made = r.core.create_key(&id, secret).await.unwrap();
     assert!(made.secret.is_none());
     assert_eq!(made.key.preview.as_deref(), Some("********9999"));
-    assert!(!db_holds(&r, given));
+    assert!(!on_disk(&r, given));
 
     // A sync sees all three kinds; the replaced token's first version is gone.
     let report = r.core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
@@ -333,7 +301,7 @@ async fn barndoor_credential_rotation_and_gateway_key_changes() {
     };
     let rotated = r.core.update_key(&cred.id, rotate).await.unwrap();
     assert_eq!(rotated.preview.as_deref(), Some("…2222"));
-    assert!(!db_holds(&r, "sk-second-2222"));
+    assert!(!on_disk(&r, "sk-second-2222"));
     assert_eq!(r.core.audit_log(1).unwrap()[0].action, "key.rotate");
     let bad_url = KeyUpdate::BarndoorCredential {
         name: None, base_url: Some("ftp://x".into()), auth_type: None, api_key: None, credentials: None, settings: None, change_note: None,
@@ -394,7 +362,7 @@ async fn respan_custom_provider_lifecycle() {
     let made = r.core.create_key(&id, req).await.unwrap();
     assert!(made.secret.is_none());
     assert_eq!((made.key.preview.as_deref(), made.key.owner.as_deref()), (Some("my-openai"), Some("https://api.openai.com/v1")));
-    assert!(!db_holds(&r, given));
+    assert!(!on_disk(&r, given));
 
     let report = r.core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
     assert_eq!(report.fetched, 3, "two temporary keys and one provider");
@@ -439,7 +407,7 @@ async fn barndoor_providers_show_health_and_setups_validate() {
     assert!(!r.core.validate_setup(&id, vertex(None)).await.unwrap().ok);
     let err = r.core.validate_setup(&id, vertex(Some("{\"private_key\": \"SECRETPEM"))).await.unwrap_err();
     assert!(err.field.as_deref() == Some("credentials") && !err.message.contains("SECRETPEM"));
-    assert!(!db_holds(&r, "-----BEGIN"));
+    assert!(!on_disk(&r, "-----BEGIN"));
 
     // The same checks from a credential's create form: values come from its JSON fields.
     let form = |provider: &str, auth: Option<&str>, creds: &str, settings: &str| NewKey::BarndoorCredential {

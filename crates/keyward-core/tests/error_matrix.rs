@@ -2,33 +2,17 @@
 //! code, the service's own words in the message, nothing cached that did not happen, reads
 //! retried through 429 and 5xx, creates never retried.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use keyward_core::create::NewKey;
-use keyward_core::model::{KeyQuery, NewAccount, Service, SyncProgress};
+use keyward_core::model::{KeyQuery, Service, SyncProgress};
 use keyward_core::update::KeyUpdate;
-use keyward_core::vault::MemoryVault;
-use keyward_core::{ErrorCode, HttpConfig, Keyward};
-use keyward_sandbox::{spawn, Faults, SandboxConfig, SandboxHandle, DEFAULT_TOKEN};
+use keyward_core::ErrorCode;
+use keyward_sandbox::{Faults, SandboxConfig};
 
-struct Rig {
-    core: Keyward,
-    sb: SandboxHandle,
-    _dir: tempfile::TempDir,
-}
+mod support;
+use support::{account, Rig};
 
 async fn rig() -> Rig {
-    let sb = spawn(SandboxConfig { seed_keys: 3, seed_respan_keys: 2, allow_api_key_create: true, ..Default::default() }).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let http = HttpConfig { min_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(20), ..Default::default() };
-    let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), http).unwrap();
-    Rig { core, sb, _dir: dir }
-}
-
-async fn account(r: &Rig, service: Service) -> String {
-    let input = NewAccount { service, label: format!("{service:?}"), host: r.sb.base_url.clone(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
-    r.core.add_account(input).await.unwrap().id
+    support::rig(SandboxConfig { seed_keys: 3, seed_respan_keys: 2, allow_api_key_create: true, ..Default::default() }).await
 }
 
 /// The body each service sends with an error, carrying `words`.
@@ -41,7 +25,7 @@ fn body(service: Service, words: &str) -> String {
 }
 
 fn inject(r: &Rig, status: u16, body: String) {
-    r.sb.world().faults = Faults { status_next: 1, status_code: status, status_body: body, ..Default::default() };
+    r.sandbox.world().faults = Faults { status_next: 1, status_code: status, status_body: body, ..Default::default() };
 }
 
 fn creates() -> Vec<(Service, NewKey)> {
@@ -87,7 +71,7 @@ async fn creates_map_every_refusal_and_cache_nothing() {
         }
     }
     assert!(r.core.list_keys(&KeyQuery::default()).unwrap().is_empty(), "nothing refused was cached");
-    let posts: u64 = r.sb.world().requests.iter().filter(|(k, _)| k.starts_with("POST /v1") || k.starts_with("POST /api")).map(|(_, v)| v).sum();
+    let posts: u64 = r.sandbox.world().requests.iter().filter(|(k, _)| k.starts_with("POST /v1") || k.starts_with("POST /api")).map(|(_, v)| v).sum();
     assert_eq!(posts, (creates().len() * cases.len()) as u64, "one request per attempt: no create was retried");
 }
 
@@ -101,7 +85,7 @@ async fn reads_ride_out_429_and_5xx_but_report_other_failures() {
             let retry = if status == 429 { Faults { rate_limit_next: 2, retry_after_secs: 0, ..Default::default() } } else {
                 Faults { status_next: 2, status_code: status, status_body: body(service, "busy"), ..Default::default() }
             };
-            r.sb.world().faults = retry;
+            r.sandbox.world().faults = retry;
             r.core.sync_account(&id, &none).await.unwrap_or_else(|e| panic!("{service:?} {status}: {}", e.message));
         }
         for (status, code) in [(401, ErrorCode::Unauthorized), (404, ErrorCode::NotFound), (400, ErrorCode::InvalidInput)] {
@@ -110,7 +94,7 @@ async fn reads_ride_out_429_and_5xx_but_report_other_failures() {
             assert_eq!(err.code, code, "{service:?} {status}");
             assert_eq!(r.core.get_account(&id).unwrap().last_sync_error.unwrap().code, code);
         }
-        r.sb.world().faults = Faults { malformed_next: 1, ..Default::default() };
+        r.sandbox.world().faults = Faults { malformed_next: 1, ..Default::default() };
         let err = r.core.sync_account(&id, &none).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::Provider, "{service:?}: a malformed body is the service's fault, said plainly");
     }
@@ -143,7 +127,7 @@ async fn updates_and_deletes_report_refusals_and_a_missing_key_counts_as_revoked
     inject(&r, 404, body(Service::Respan, "Not found."));
     assert_eq!(r.core.revoke_key(&temp.id).await.unwrap().status, keyward_core::model::KeyStatus::Revoked);
     // A delete rides out a 503 like any idempotent call.
-    r.sb.world().faults = Faults { status_next: 1, status_code: 503, status_body: "busy".into(), ..Default::default() };
+    r.sandbox.world().faults = Faults { status_next: 1, status_code: 503, status_body: "busy".into(), ..Default::default() };
     assert_eq!(r.core.revoke_key(&cred.id).await.unwrap().status, keyward_core::model::KeyStatus::Revoked);
 }
 
@@ -174,13 +158,13 @@ async fn a_service_that_echoes_a_given_secret_never_puts_it_in_a_message() {
 
 /// Everything any service holds that a create adds to.
 fn objects(r: &Rig) -> usize {
-    let w = r.sb.world();
+    let w = r.sandbox.world();
     w.braintrust.len() + w.proxy_credentials_issued as usize + w.braintrust.service_tokens.len() + w.braintrust.ai_secrets.len()
         + w.respan.keys.len() + w.respan.providers.len() + w.barndoor.connections.len() + w.barndoor.api_keys.len()
 }
 
 fn posts(r: &Rig) -> u64 {
-    r.sb.world().requests.iter().filter(|(k, _)| k.starts_with("POST")).map(|(_, n)| *n).sum()
+    r.sandbox.world().requests.iter().filter(|(k, _)| k.starts_with("POST")).map(|(_, n)| *n).sum()
 }
 
 #[tokio::test]
@@ -195,9 +179,9 @@ async fn a_lost_answer_to_any_create_leaves_exactly_one_object_and_says_what_hap
     for (service, request) in creates() {
         let kind = request.kind();
         let (before, sent) = (objects(&r), posts(&r));
-        r.sb.world().faults = Faults { drop_create_next: 1, ..Default::default() };
+        r.sandbox.world().faults = Faults { drop_create_next: 1, ..Default::default() };
         let outcome = r.core.create_key(&accounts[&service], request).await;
-        r.sb.world().faults = Faults::default();
+        r.sandbox.world().faults = Faults::default();
         assert_eq!(posts(&r) - sent, 1, "{kind:?}: the create was sent once, never retried");
         let made = objects(&r) - before;
         duplicates += made.saturating_sub(1);

@@ -3,42 +3,16 @@
 //! leaving the old key active.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use keyward_core::create::NewKey;
 use keyward_core::handoff::HandOff;
-use keyward_core::model::{KeyKind, KeyQuery, KeyRow, KeyStatus, NewAccount, Service, SyncProgress};
+use keyward_core::model::{KeyKind, KeyQuery, KeyRow, KeyStatus, Service, SyncProgress};
 use keyward_core::rotation::{RotationReport, StepState};
-use keyward_core::vault::MemoryVault;
-use keyward_core::{HttpConfig, Keyward};
-use keyward_sandbox::{spawn, Faults, SandboxConfig, SandboxHandle, DEFAULT_TOKEN};
+use keyward_sandbox::{Faults, SandboxConfig};
+
+mod support;
+use support::{account, on_disk, rig, Rig};
 use secrecy::SecretString;
-
-struct Rig {
-    core: Keyward,
-    sandbox: SandboxHandle,
-    dir: tempfile::TempDir,
-}
-
-async fn rig(config: SandboxConfig) -> Rig {
-    let sandbox = spawn(config).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let http = HttpConfig { min_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(50), ..Default::default() };
-    let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), http).unwrap();
-    Rig { core, sandbox, dir }
-}
-
-async fn account(r: &Rig, service: Service) -> String {
-    let input = NewAccount { service, label: format!("{service:?}"), host: r.sandbox.base_url.clone(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
-    r.core.add_account(input).await.unwrap().id
-}
-
-fn on_disk(r: &Rig, needle: &str) -> bool {
-    std::fs::read_dir(r.dir.path()).unwrap().any(|e| {
-        let bytes = std::fs::read(e.unwrap().path()).unwrap();
-        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
-    })
-}
 
 fn credential(name: &str) -> NewKey {
     NewKey::BarndoorCredential {
