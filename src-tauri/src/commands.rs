@@ -68,10 +68,10 @@ pub async fn sync_account<R: Runtime>(
         let _ = emitter.emit(SYNC_PROGRESS_EVENT, p);
     };
     let handle = app.clone();
-    let report = state.core()?.sync_account(&account_id, &emit).await?;
-    // What the sync brought may be owed a notice now.
+    let report = state.core()?.sync_account(&account_id, &emit).await;
+    // What the sync brought, or (offline) what is cached, may be owed a notice now.
     crate::notices::raise_due(&handle);
-    Ok(report)
+    report
 }
 
 #[tauri::command]

@@ -130,3 +130,29 @@ fn a_sync_raises_the_notices_it_makes_due_and_the_window_hears_of_them() {
     assert_eq!(refused["code"], "invalid_input", "an expiring key is not set aside");
     assert!(crate::notices::raise_due(s.app.handle()).is_empty(), "raised once");
 }
+
+#[test]
+fn an_offline_sync_still_raises_what_the_cached_keys_are_owed() {
+    let w = sandbox();
+    {
+        let now = chrono::Utc::now();
+        w.sandbox.world().respan.place("ten-days", now - chrono::Duration::days(60), now + chrono::Duration::days(10));
+    }
+    let s = shell();
+    let heard = Arc::new(Mutex::new(Vec::<String>::new()));
+    let h = heard.clone();
+    s.app.listen_any(crate::notices::EXPIRY_NOTICE_EVENT, move |e| h.lock().unwrap().push(e.payload().to_string()));
+    let respan = add(&s, &w, "respan");
+    invoke(&s, "sync_account", json!({"accountId": respan["id"]})).unwrap();
+    assert!(heard.lock().unwrap().is_empty(), "ten days out is outside the 7-day window");
+
+    // A wider window, changed behind the shell's back, and the service gone: the failed sync still looks.
+    let core = tauri::Manager::state::<crate::AppState>(&s.app).core().unwrap();
+    core.save_settings(keyward_core::settings::Settings { expiry_window_days: 14, ..Default::default() }).unwrap();
+    drop(w);
+    let err = invoke(&s, "sync_account", json!({"accountId": respan["id"]})).unwrap_err();
+    assert_eq!(err["code"], "network");
+    let heard = heard.lock().unwrap().clone();
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert!(heard[0].contains("“ten-days” expires in 10 days"), "{heard:?}");
+}

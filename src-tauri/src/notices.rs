@@ -1,6 +1,7 @@
-//! Expiry notices as OS notifications while Keyward runs: looked for at start, after every sync
-//! and settings change, and every minute. The core decides what is owed and remembers what was
-//! raised; this only shows it, and tells the window so its expiry badge follows.
+//! Expiry notices as OS notifications while Keyward runs: looked for after every sync (the
+//! launch sync too, online or not), after a settings change, and every minute. The core decides
+//! what is owed and remembers what was raised; this only shows it, and tells the window so its
+//! expiry badge follows.
 
 use std::time::Duration;
 
@@ -36,12 +37,13 @@ pub fn raise_due<R: Runtime>(app: &AppHandle<R>) -> Vec<ExpiryNotice> {
     notices
 }
 
-/// Looks for owed notices every minute for as long as the app runs.
+/// Looks for owed notices every minute for as long as the app runs. The first look waits a
+/// minute: at launch the window's first sync of each account looks already, off the first paint.
 pub fn watch<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         loop {
-            raise_due(&app);
             tokio::time::sleep(EVERY).await;
+            raise_due(&app);
         }
     });
 }
