@@ -323,8 +323,13 @@ pub async fn run(args: Args) -> Result<()> {
         Command::Create { what, install_into } => {
             let (account, request) = what.into_request()?;
             let account = core.find_account(&account)?;
-            // Every place is found before anything is minted.
+            // Every place is found, and known to take a secret, before anything is minted.
             let targets = install_into.iter().map(|t| find_key(&core, t, None)).collect::<Result<Vec<_>>>()?;
+            for t in &targets {
+                if let Some(p) = core.validate_hand_off(&HandOff::Rotate { key_id: t.id.clone() })?.into_iter().next() {
+                    return Err(Error::invalid("install-into", format!("“{}”: {}", t.name, p.message)));
+                }
+            }
             let minted = core.create_key(&account.id, request).await?;
             let k = &minted.key;
             let expires = k.expires_at.map(|e| format!(", expires {}", e.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();

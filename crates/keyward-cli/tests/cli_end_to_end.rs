@@ -455,6 +455,11 @@ async fn hand_off_replace_and_expiring_from_the_command_line() {
     assert!(!bad.status.success());
     assert!(text(&bad.stderr).contains("No cached key has the id or name 'No such'"), "{}", text(&bad.stderr));
     assert_eq!(sb.world().respan.keys.len(), before);
+    // A place that cannot take a secret (a temporary key): refused by name, nothing minted.
+    let wrong = keyward(data, &["create", "respan-temp", "--account", "Gateway", "--name", "x", "--install-into", "upstream"], "");
+    assert_eq!(wrong.status.code(), Some(2), "{}", text(&wrong.stderr));
+    assert!(text(&wrong.stderr).contains("“upstream”: A Temporary key cannot take a secret"), "{}", text(&wrong.stderr));
+    assert_eq!(sb.world().respan.keys.len(), before);
 
     // The assistant: replacement minted, installed, checked, old key revoked.
     let replaced = keyward(data, &["replace", "upstream", "--account", "Gateway", "--install-into", "Upstream"], "");
