@@ -42,6 +42,14 @@ def install_into_new_credential(driver, name: str):
     wait_text(driver, "installs", lambda t: name in t and "last 4 characters" in t)
 
 
+def start_rotation(driver, place: str):
+    """From the open key's detail panel: the assistant, installing into `place`, started."""
+    click(driver, "assist-rotate")
+    find(driver, "rotation-targets")
+    click(driver, "rotation-target", f'[data-name="{place}"]')
+    click(driver, "rotation-start")
+
+
 def everything_the_page_holds(driver) -> str:
     """The document, every control's value and the page's storage, as one text."""
     return driver.execute_script(
@@ -132,10 +140,7 @@ def test_a_rotation_that_fails_half_way_leaves_the_old_key_active_then_completes
         # Barndoor refuses the install: the assistant stops before revoking anything.
         faults(sandbox, refuse_prefix="PUT /api/llm-gateway/admin/connections/", refuse_status=500)
         row_with(driver, "rotate-me").click()
-        click(driver, "assist-rotate")
-        find(driver, "rotation-targets")
-        click(driver, "rotation-target", '[data-name="Upstream"]')
-        click(driver, "rotation-start")
+        start_rotation(driver, "Upstream")
         summary = wait_text(driver, "rotation-summary", lambda t: "Stopped before revoking anything" in t)
         assert "“rotate-me” is still active" in summary, summary
         states = [s.get_attribute("data-state") for s in all_of(driver, "rotation-step")]
@@ -149,10 +154,7 @@ def test_a_rotation_that_fails_half_way_leaves_the_old_key_active_then_completes
 
         # The fault gone, the same rotation completes and the old key is revoked last.
         faults(sandbox)
-        click(driver, "assist-rotate")
-        find(driver, "rotation-targets")
-        click(driver, "rotation-target", '[data-name="Upstream"]')
-        click(driver, "rotation-start")
+        start_rotation(driver, "Upstream")
         wait_text(driver, "rotation-summary", lambda t: "was replaced" in t and "old key is revoked" in t)
         states = [s.get_attribute("data-state") for s in all_of(driver, "rotation-step")]
         assert states == ["done", "done", "done"], states

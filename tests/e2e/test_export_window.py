@@ -8,7 +8,7 @@ import subprocess
 import time
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import add_account, click, find, gone, select, toast_with, type_into, wait_text
+from ui import add_account, click, create_proxy_credential, gone, toast_with, wait_text
 
 
 def save_dialog(title: str, timeout: float = 20) -> str:
@@ -39,11 +39,7 @@ def test_the_inventory_exported_through_the_save_dialog_parses_back_without_secr
         add_account(driver, "Production", sandbox.url, TOKEN)
         wait_text(driver, "key-count", lambda t: t.strip() == "6")
         # One minted secret the window has seen, to look for in the exports.
-        click(driver, "new-key-button")
-        select(driver, "field-kind", "braintrust_proxy_credential")
-        type_into(driver, "field-model", "gpt-4o")
-        click(driver, "submit-key")
-        find(driver, "reveal-dialog")
+        create_proxy_credential(driver, "gpt-4o")
         click(driver, "reveal-button")
         minted = wait_text(driver, "reveal-secret", lambda t: t.strip().startswith("eyJ")).split()[0]
         click(driver, "stored-checkbox")

@@ -2,7 +2,7 @@
 in the reveal dialog and a countdown in the inventory, kept locally since Braintrust cannot list it."""
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import add_account, click, find, gone, row_with, select, type_into, wait_text
+from ui import add_account, click, create_proxy_credential, gone, row_with, wait_text
 
 
 def test_proxy_credential_countdown(driver_host, data_dir):
@@ -12,12 +12,7 @@ def test_proxy_credential_countdown(driver_host, data_dir):
         add_account(driver, "Evals", sandbox.url, TOKEN)
         wait_text(driver, "key-count", lambda t: t.strip() == "2")
 
-        click(driver, "new-key-button")
-        select(driver, "field-kind", "braintrust_proxy_credential")
-        type_into(driver, "field-model", "gpt-4o")
-        type_into(driver, "field-ttl_seconds", "3600")
-        click(driver, "submit-key")
-        find(driver, "reveal-dialog")
+        create_proxy_credential(driver, "gpt-4o", ttl="3600")
         wait_text(driver, "reveal-expiry", lambda t: "in 1 hour" in t or "in 60 minutes" in t)
         click(driver, "stored-checkbox")
         click(driver, "close-reveal")

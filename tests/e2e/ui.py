@@ -126,3 +126,14 @@ def toast_with(driver, *words: str) -> str:
         return WebDriverWait(driver, TIMEOUT).until(found)
     except Exception as e:
         raise AssertionError(f"no toast says {words!r}; toasts: {seen['texts']}") from e
+
+
+def create_proxy_credential(driver, model: str, ttl: str | None = None):
+    """New key → a Braintrust proxy credential for `model` → the reveal dialog is open."""
+    click(driver, "new-key-button")
+    select(driver, "field-kind", "braintrust_proxy_credential")
+    type_into(driver, "field-model", model)
+    if ttl is not None:
+        type_into(driver, "field-ttl_seconds", ttl)
+    click(driver, "submit-key")
+    find(driver, "reveal-dialog")

@@ -1,6 +1,8 @@
 // Toasts: one for every outcome. Errors stay longer; any toast can be dismissed.
 export type ToastKind = 'success' | 'error' | 'info';
 export type Toast = { id: number; kind: ToastKind; message: string };
+/** At most this many at once; a new one pushes the oldest out. */
+export const MAX_SHOWN = 3;
 
 class Toasts {
   items = $state<Toast[]>([]);
@@ -8,7 +10,8 @@ class Toasts {
 
   show(kind: ToastKind, message: string, ms = kind === 'error' ? 8000 : 4000) {
     const id = this.#next++;
-    this.items = [...this.items, { id, kind, message }];
+    // The newest few only: a taller stack climbs over the detail panel's buttons.
+    this.items = [...this.items, { id, kind, message }].slice(-MAX_SHOWN);
     setTimeout(() => this.dismiss(id), ms);
     return id;
   }
