@@ -13,7 +13,6 @@ export class Expiry {
     } catch {
       // The inventory shows why the store cannot be read; the centre simply waits.
     }
-    return this.centre;
   }
 
   readonly soon = debounce(() => void this.refresh(), 150);
