@@ -6,6 +6,8 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde::Deserialize;
 
 use crate::Shared;
@@ -25,6 +27,19 @@ pub struct Faults {
     pub malformed_next: u32,
     /// This share of service calls (0–100) answers 503, at random.
     pub error_rate_percent: u8,
+    /// Seeds the draw above, so a test sees the same failures on every run (0: a fresh seed).
+    pub random_seed: u64,
+    /// At most this many random 503s in a row (0: no cap): a test of retries states what it
+    /// expects them to ride out, instead of failing whenever chance exceeds it.
+    pub random_streak_max: u32,
+    /// How many calls the random draw has failed so far.
+    #[serde(skip)]
+    pub random_failures: u64,
+    /// The draw's state (public so tests can build `Faults { .., ..Default::default() }`).
+    #[serde(skip)]
+    pub random_streak: u32,
+    #[serde(skip)]
+    pub rng: Option<StdRng>,
     /// The next N service calls answer `status_code` with `status_body` (JSON if it parses).
     pub status_next: u32,
     pub status_code: u16,
@@ -69,7 +84,7 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
         } else if f.error_500_next > 0 {
             f.error_500_next -= 1;
             Some((StatusCode::INTERNAL_SERVER_ERROR, "Internal server error (injected)").into_response())
-        } else if f.error_rate_percent > 0 && rand::random_range(0..100u8) < f.error_rate_percent {
+        } else if f.fails_at_random() {
             Some((StatusCode::SERVICE_UNAVAILABLE, "Service unavailable (injected at random)").into_response())
         } else if f.status_next > 0 {
             f.status_next -= 1;
@@ -110,4 +125,24 @@ fn cut_off(response: Response) -> Response {
     parts.headers.remove(header::CONTENT_LENGTH);
     let failing = futures_util::stream::once(async { Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("dropped")) });
     Response::from_parts(parts, axum::body::Body::from_stream(failing))
+}
+
+impl Faults {
+    fn fails_at_random(&mut self) -> bool {
+        if self.error_rate_percent == 0 {
+            return false;
+        }
+        let seed = self.random_seed;
+        let rng = self.rng.get_or_insert_with(|| if seed == 0 { StdRng::from_os_rng() } else { StdRng::seed_from_u64(seed) });
+        let drawn = rng.random_range(0..100u8) < self.error_rate_percent;
+        let capped = self.random_streak_max > 0 && self.random_streak >= self.random_streak_max;
+        if drawn && !capped {
+            self.random_streak += 1;
+            self.random_failures += 1;
+            true
+        } else {
+            self.random_streak = 0;
+            false
+        }
+    }
 }
