@@ -2,6 +2,9 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Duration;
+
+use backon::{BlockingRetryable, ConstantBuilder};
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -26,9 +29,30 @@ impl KeyringVault {
         KeyringVault { service: service.into() }
     }
 
-    fn entry(&self, account_id: &str) -> Result<keyring::Entry> {
-        keyring::Entry::new(&self.service, account_id).map_err(map_keyring_error)
+    /// Runs one keychain call on a fresh entry, again if the keychain daemon vanished mid-call.
+    fn call<T>(&self, account_id: &str, op: impl Fn(&keyring::Entry) -> keyring::Result<T>) -> keyring::Result<T> {
+        retry_when_the_daemon_restarts(|| op(&keyring::Entry::new(&self.service, account_id)?))
     }
+}
+
+/// gnome-keyring-daemon 42 to 50 can abort when several short-lived clients open sessions at once
+/// (upstream work items 190, 196 and 199); D-Bus then starts it again. A call in flight at that
+/// moment fails although the next one would work, so it is tried again, twice at most, after a
+/// pause long enough for the restart. Every keychain call Keyward makes is idempotent: store
+/// replaces, read reads, delete of a missing entry is success.
+pub(crate) fn retry_when_the_daemon_restarts<T>(op: impl FnMut() -> keyring::Result<T>) -> keyring::Result<T> {
+    op.retry(ConstantBuilder::default().with_delay(Duration::from_millis(300)).with_max_times(2))
+        .when(daemon_went_away)
+        .call()
+}
+
+/// The failures a keychain daemon that died mid-call leaves: the reply never came, or the
+/// session the call was using belonged to the daemon that died.
+fn daemon_went_away(err: &keyring::Error) -> bool {
+    let keyring::Error::PlatformFailure(e) = err else { return false };
+    let text = e.to_string();
+    // Not a timeout: a daemon that hangs would cost 25 s a try.
+    text.contains("disconnected from message bus") || text.contains("session wrapping the secret does not exist")
 }
 
 impl Default for KeyringVault {
@@ -39,18 +63,15 @@ impl Default for KeyringVault {
 
 impl Vault for KeyringVault {
     fn store(&self, account_id: &str, token: &SecretString) -> Result<()> {
-        self.entry(account_id)?.set_password(token.expose_secret()).map_err(map_keyring_error)
+        self.call(account_id, |e| e.set_password(token.expose_secret())).map_err(map_keyring_error)
     }
 
     fn read(&self, account_id: &str) -> Result<SecretString> {
-        self.entry(account_id)?
-            .get_password()
-            .map(SecretString::from)
-            .map_err(map_keyring_error)
+        self.call(account_id, |e| e.get_password()).map(SecretString::from).map_err(map_keyring_error)
     }
 
     fn delete(&self, account_id: &str) -> Result<()> {
-        match self.entry(account_id)?.delete_credential() {
+        match self.call(account_id, |e| e.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_keyring_error(e)),
         }
@@ -134,5 +155,44 @@ mod tests {
         let absent = map_keyring_error(keyring::Error::PlatformFailure("autolaunch".into()));
         assert_eq!(absent.code, ErrorCode::KeychainUnavailable);
         assert!(absent.message.contains("Secret Service"));
+    }
+
+    const DIED: &str = "DBus error: Message recipient disconnected from message bus without replying";
+
+    fn counted(fail_first: usize, err: fn() -> keyring::Error) -> (keyring::Result<&'static str>, usize) {
+        let mut calls = 0;
+        let out = retry_when_the_daemon_restarts(|| {
+            calls += 1;
+            if calls <= fail_first { Err(err()) } else { Ok("t0k") }
+        });
+        (out, calls)
+    }
+
+    #[test]
+    fn a_call_cut_off_by_a_dying_daemon_is_tried_again() {
+        let (out, calls) = counted(1, || keyring::Error::PlatformFailure(DIED.into()));
+        assert_eq!((out.unwrap(), calls), ("t0k", 2));
+        let gone = || keyring::Error::PlatformFailure("DBus error: The session wrapping the secret does not exist".into());
+        assert_eq!(counted(2, gone).0.unwrap(), "t0k");
+    }
+
+    #[test]
+    fn a_daemon_that_keeps_dying_is_reported_after_three_tries() {
+        let (out, calls) = counted(usize::MAX, || keyring::Error::PlatformFailure(DIED.into()));
+        assert_eq!(calls, 3);
+        let err = map_keyring_error(out.unwrap_err());
+        assert_eq!(err.code, ErrorCode::KeychainUnavailable);
+        assert!(err.message.contains("disconnected"), "{}", err.message);
+    }
+
+    #[test]
+    fn other_keychain_failures_are_not_retried() {
+        for err in [
+            || keyring::Error::NoStorageAccess("unlock prompt was dismissed".into()),
+            || keyring::Error::PlatformFailure("autolaunch".into()),
+            || keyring::Error::NoEntry,
+        ] {
+            assert_eq!(counted(usize::MAX, err).1, 1);
+        }
     }
 }
