@@ -185,6 +185,41 @@ describe('rotation assistant', () => {
     await shot(page, 'rotation-failed');
     const old = (await fake(page)).keys.find((k) => k.name === 'key-0004' && k.preview !== 'rp0999…');
     expect(old?.status).toBe('expiring'); // still live, as it was: not revoked
+    // The replacement is offered for revoking only if no place took it before the broken one.
+    expect(await page.locator(tid('rotation-undo')).count()).toBe(broken === 1 ? 1 : 0);
+    await page.click(tid('rotation-close'));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('a replacement some place already took is not offered for revoking', async () => {
+    const { page, context, errors } = await h.open({ accounts, failInstall: 'OpenAI Production' });
+    await openAssistant(page);
+    for (const name of ['OpenAI Production', 'Broken route']) await page.check(`${tid('rotation-target')}[data-name="${name}"]`);
+    await page.click(tid('rotation-start'));
+    await expect.poll(() => page.textContent(tid('rotation-summary'))).toContain('Stopped before revoking anything');
+    expect(await page.locator(`${tid('rotation-step')}[data-state="done"]`).count()).toBe(2); // the mint and "Broken route"
+    expect(await page.locator(tid('rotation-undo')).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('a replacement installed nowhere can be revoked from the summary, and all is as before', async () => {
+    const { page, context, errors } = await h.open({ accounts, failInstall: 'Broken route' });
+    await openAssistant(page);
+    await page.check(`${tid('rotation-target')}[data-name="Broken route"]`);
+    await page.click(tid('rotation-start'));
+    await expect.poll(() => page.textContent(tid('rotation-summary'))).toContain('Stopped before revoking anything');
+    await page.waitForSelector(tid('rotation-undo'));
+    await page.click(tid('rotation-undo'));
+    await expect.poll(() => page.textContent(tid('rotation-summary'))).toContain('The replacement (rp0999…) is revoked; the old key “key-0004” is still active');
+    await shot(page, 'rotation-undone');
+    expect(await page.locator(tid('rotation-undo')).count()).toBe(0);
+    expect(await page.locator(tid('rotation-reveal')).count()).toBe(0);
+    const f = await fake(page);
+    const named = f.keys.filter((k) => k.name === 'key-0004');
+    expect(named.find((k) => k.preview === 'rp0999…')?.status).toBe('revoked');
+    expect(named.find((k) => k.preview !== 'rp0999…')?.status).toBe('expiring');
     await page.click(tid('rotation-close'));
     expect(errors).toEqual([]);
     await context.close();

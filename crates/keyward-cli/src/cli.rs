@@ -361,6 +361,10 @@ pub async fn run(args: Args) -> Result<()> {
             // The final report may settle steps no progress call showed (a stop skips the rest).
             output::rotation_steps(&rotation.report, &mut shown.lock().unwrap_or_else(|p| p.into_inner()));
             eprintln!("{}", rotation.report.summary);
+            if let (true, Some(fresh)) = (rotation.report.replacement_unused, &rotation.report.new_key) {
+                // Both keys carry the same name, so the id is what tells them apart.
+                eprintln!("The replacement is installed nowhere; to put everything back as it was: keyward revoke {}", fresh.id);
+            }
             if let (true, Some(secret)) = (print_secret, &rotation.secret) {
                 println!("{}", secret.expose());
             }

@@ -482,6 +482,14 @@ async fn hand_off_replace_and_expiring_from_the_command_line() {
     assert_eq!(text(&stopped.stdout).lines().count(), 1, "the replacement's secret, once");
     assert_eq!(held(&sb, "Upstream"), second, "the credential kept the working key");
     assert_eq!(respan_named(&sb, "upstream").len(), 2, "old and new both at Respan");
+    // Installed nowhere, so the stop says how to undo it, by id (both keys are named "upstream").
+    let hint = "The replacement is installed nowhere; to put everything back as it was: keyward revoke ";
+    let fresh = log.lines().find_map(|l| l.strip_prefix(hint)).unwrap_or_else(|| panic!("{log}")).trim().to_string();
+    sb.world().faults = keyward_sandbox::Faults::default();
+    let undo = keyward(data, &["revoke", &fresh], "");
+    assert!(undo.status.success(), "{}", text(&undo.stderr));
+    assert_eq!(respan_named(&sb, "upstream").len(), 1, "only the working key is left at Respan");
+    assert_eq!(held(&sb, "Upstream"), second, "and the credential still holds it");
 
     let expiring = keyward(data, &["expiring", "--json"], "");
     assert!(expiring.status.success(), "{}", text(&expiring.stderr));

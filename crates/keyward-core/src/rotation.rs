@@ -71,6 +71,9 @@ pub struct RotationReport {
     pub old_key: Option<KeyRow>,
     pub new_key: Option<KeyRow>,
     pub completed: bool,
+    /// It stopped with the replacement minted and installed nowhere: revoking the replacement
+    /// puts everything back as it was (once it is installed somewhere, that place needs it).
+    pub replacement_unused: bool,
     /// What state each service is in, in a sentence or two.
     pub summary: String,
 }
@@ -201,7 +204,7 @@ impl Keyward {
         let mut steps = vec![step(format!("Mint a new {} “{}”", old.kind.label(), old.name))];
         steps.extend(targets.iter().map(|t| step(format!("Install into {} and check it", target_name(self, t)))));
         steps.push(step(format!("Revoke the old key “{}”", old.name)));
-        let mut report = RotationReport { key_id: key_id.into(), steps, old_key: Some(old.clone()), new_key: None, completed: false, summary: String::new() };
+        let mut report = RotationReport { key_id: key_id.into(), steps, old_key: Some(old.clone()), new_key: None, completed: false, replacement_unused: false, summary: String::new() };
         let set = |report: &mut RotationReport, i: usize, state: StepState, message: Option<String>| {
             report.steps[i].state = state;
             report.steps[i].message = message;
@@ -270,6 +273,7 @@ impl Keyward {
         }
         let new_name = report.new_key.as_ref().map(|k| k.name.clone()).unwrap_or_default();
         let why = if why.ends_with(['.', '!', '?']) { why } else { format!("{why}.") };
+        report.replacement_unused = installed.is_empty() && report.new_key.is_some();
         let placed = if installed.is_empty() { "installed nowhere yet".to_string() } else { format!("installed in {}", installed.join(", ")) };
         let summary = format!(
             "Stopped before revoking anything. The new key “{new_name}” exists and is {placed}; installing into {name} failed: {why} The old key “{}” is still active and still works.",

@@ -153,12 +153,32 @@ async fn a_rotation_that_fails_half_way_leaves_the_old_key_active_and_says_where
     assert!(report.summary.contains("Stopped before revoking anything"), "{}", report.summary);
     assert!(report.summary.contains("installed in “UPSTREAM”"), "{}", report.summary);
     assert!(report.summary.contains("“upstream” is still active"), "{}", report.summary);
+    assert!(!report.replacement_unused, "the AI secret holds the replacement now: it is in use");
     // The old key still works: active here and at Respan; the credential still holds it.
     assert_eq!(r.core.store().get_key(&old.id).unwrap().status, KeyStatus::Active);
     assert_eq!(respan_names(&r), ["upstream", "upstream"], "old and new both exist at Respan");
     assert_eq!(held_key(&r, &cred).unwrap(), old_secret);
     let log = r.core.audit_log(10).unwrap();
     assert!(log.iter().any(|e| e.action == "key.rotate_assisted" && e.outcome == "conflict"));
+}
+
+#[tokio::test]
+async fn a_replacement_installed_nowhere_can_be_revoked_and_all_is_as_before() {
+    let r = rig(SandboxConfig::default()).await;
+    let (old, _, cred) = installed_everywhere(&r).await;
+    let old_secret = held_key(&r, &cred).unwrap();
+    r.sandbox.world().faults = Faults { refuse_prefix: "PUT /api/llm-gateway/admin/connections/".into(), refuse_status: 500, ..Default::default() };
+    let (_, progress) = recorder();
+    let report = r.core.rotate_assisted(&old.id, vec![HandOff::Rotate { key_id: cred.id.clone() }], &progress).await.unwrap().report;
+    assert!(report.summary.contains("installed nowhere yet"), "{}", report.summary);
+    assert!(report.replacement_unused);
+    r.sandbox.world().faults = Faults::default();
+    // What the window's "Revoke the unused replacement" does: the new key goes, the old one stays.
+    let new = report.new_key.unwrap();
+    assert_eq!(r.core.revoke_key(&new.id).await.unwrap().status, KeyStatus::Revoked);
+    assert_eq!(respan_names(&r), ["upstream"], "only the old key is left at Respan");
+    assert_eq!(r.core.store().get_key(&old.id).unwrap().status, KeyStatus::Active);
+    assert_eq!(held_key(&r, &cred).unwrap(), old_secret);
 }
 
 #[tokio::test]
@@ -171,6 +191,7 @@ async fn a_replacement_that_cannot_be_minted_changes_nothing() {
     let states: Vec<StepState> = report.steps.iter().map(|s| s.state).collect();
     assert_eq!(states, [StepState::Failed, StepState::Pending, StepState::Pending]);
     assert!(report.summary.starts_with("Nothing changed"), "{}", report.summary);
+    assert!(!report.replacement_unused, "there is no replacement to revoke");
     assert_eq!(respan_names(&r), ["upstream"]);
     // A kind with nothing to mint is refused up front.
     let e = r.core.rotate_assisted(&cred.id, vec![], &progress).await.err().unwrap();

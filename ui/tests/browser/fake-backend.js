@@ -317,7 +317,7 @@
     rotate_assisted: async ({ keyId, targets }) => {
       const old = state.keys.find((k) => k.id === keyId);
       const label = (t) => `Install into “${state.keys.find((k) => k.id === t.key_id)?.name}” and check it`;
-      const report = { key_id: keyId, old_key: old, new_key: null, completed: false, summary: '',
+      const report = { key_id: keyId, old_key: old, new_key: null, completed: false, replacement_unused: false, summary: '',
         steps: [{ label: `Mint a new Temporary key “${old.name}”` }, ...targets.map((t) => ({ label: label(t) })), { label: `Revoke the old key “${old.name}”` }]
           .map((s) => ({ ...s, state: 'pending', message: null })) };
       const step = async (i, st, message = null) => {
@@ -337,6 +337,7 @@
         if (config.failInstall === t.name) {
           await step(n + 1, 'failed', 'Barndoor answered 500: Refused by the sandbox (injected)');
           for (let j = n + 2; j < report.steps.length; j++) report.steps[j].state = 'skipped';
+          report.replacement_unused = n === 0;
           report.summary = `Stopped before revoking anything. The new key “${fresh.name}” exists; installing into “${t.name}” failed. The old key “${old.name}” is still active and still works.`;
           return { report, reveal: { id: `r-${fresh.id}`, env_var: 'RESPAN_API_KEY', clear_after_secs: 30 } };
         }

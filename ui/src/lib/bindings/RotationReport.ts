@@ -11,6 +11,11 @@ export type RotationReport = { key_id: string, steps: Array<RotationStep>,
  */
 old_key: KeyRow | null, new_key: KeyRow | null, completed: boolean, 
 /**
+ * It stopped with the replacement minted and installed nowhere: revoking the replacement
+ * puts everything back as it was (once it is installed somewhere, that place needs it).
+ */
+replacement_unused: boolean, 
+/**
  * What state each service is in, in a sentence or two.
  */
 summary: string, };
