@@ -146,6 +146,11 @@ def test_a_rotation_that_fails_half_way_leaves_the_old_key_active_then_completes
         states = [s.get_attribute("data-state") for s in all_of(driver, "rotation-step")]
         assert states == ["done", "failed", "skipped"], states
         driver.save_screenshot(str(ARTIFACTS / "22-rotation-stopped.png"))
+        # Installed nowhere, the replacement is offered for revoking: Respan is back to the old key alone.
+        assert len([k for k in respan_keys(sandbox) if k["name"] == "rotate-me"]) == 2
+        click(driver, "rotation-undo")
+        wait_text(driver, "rotation-summary", lambda t: "is revoked; the old key “rotate-me” is still active" in t)
+        assert [k["id"] for k in respan_keys(sandbox) if k["name"] == "rotate-me"] == [old["id"]]
         click(driver, "rotation-close")
         gone(driver, "rotation-dialog")
         assert old["id"] in [k["id"] for k in respan_keys(sandbox)], "the old key is still at Respan"
