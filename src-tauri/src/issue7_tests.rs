@@ -106,17 +106,22 @@ fn saved_settings_take_effect_at_once_and_bad_ones_are_named() {
     assert_eq!(invoke(&s, "copy_secret", json!({"revealId": created["reveal"]["id"], "asEnvLine": false})).unwrap(), 45);
 }
 
-#[test]
-fn a_sync_raises_the_notices_it_makes_due_and_the_window_hears_of_them() {
+/// A Respan key made 60 days ago that expires in `days`, and a shell whose expiry notices the
+/// test hears (what the window would).
+fn listening_with_a_key_expiring_in(name: &str, days: i64) -> (World, Shell, Arc<Mutex<Vec<String>>>) {
     let w = sandbox();
-    {
-        let now = chrono::Utc::now();
-        w.sandbox.world().respan.place("soon", now - chrono::Duration::days(60), now + chrono::Duration::days(2));
-    }
+    let now = chrono::Utc::now();
+    w.sandbox.world().respan.place(name, now - chrono::Duration::days(60), now + chrono::Duration::days(days));
     let s = shell();
     let heard = Arc::new(Mutex::new(Vec::<String>::new()));
     let h = heard.clone();
     s.app.listen_any(crate::notices::EXPIRY_NOTICE_EVENT, move |e| h.lock().unwrap().push(e.payload().to_string()));
+    (w, s, heard)
+}
+
+#[test]
+fn a_sync_raises_the_notices_it_makes_due_and_the_window_hears_of_them() {
+    let (w, s, heard) = listening_with_a_key_expiring_in("soon", 2);
     let respan = add(&s, &w, "respan");
     invoke(&s, "sync_account", json!({"accountId": respan["id"]})).unwrap();
     let heard = heard.lock().unwrap().clone();
@@ -133,15 +138,7 @@ fn a_sync_raises_the_notices_it_makes_due_and_the_window_hears_of_them() {
 
 #[test]
 fn an_offline_sync_still_raises_what_the_cached_keys_are_owed() {
-    let w = sandbox();
-    {
-        let now = chrono::Utc::now();
-        w.sandbox.world().respan.place("ten-days", now - chrono::Duration::days(60), now + chrono::Duration::days(10));
-    }
-    let s = shell();
-    let heard = Arc::new(Mutex::new(Vec::<String>::new()));
-    let h = heard.clone();
-    s.app.listen_any(crate::notices::EXPIRY_NOTICE_EVENT, move |e| h.lock().unwrap().push(e.payload().to_string()));
+    let (w, s, heard) = listening_with_a_key_expiring_in("ten-days", 10);
     let respan = add(&s, &w, "respan");
     invoke(&s, "sync_account", json!({"accountId": respan["id"]})).unwrap();
     assert!(heard.lock().unwrap().is_empty(), "ten days out is outside the 7-day window");

@@ -96,14 +96,19 @@ def test_a_key_that_expires_soon_raises_one_notification(driver_host, data_dir, 
         sandbox.stop()
 
 
+def respan_key_installed_in_barndoor(driver, sandbox, key: str, credential: str):
+    """A Respan and a Barndoor account; a Respan key minted and handed off into a new credential."""
+    add_account(driver, "Gateway", sandbox.url, TOKEN, service="respan")
+    add_account(driver, "Barndoor", sandbox.url, TOKEN, service="barndoor")
+    mint_respan_key(driver, key)
+    install_into_new_credential(driver, credential)
+
+
 def test_hand_off_into_a_new_barndoor_credential_never_shows_the_secret(driver_host, data_dir):
     sandbox = Sandbox(0)
     driver = driver_host.session()
     try:
-        add_account(driver, "Gateway", sandbox.url, TOKEN, service="respan")
-        add_account(driver, "Barndoor", sandbox.url, TOKEN, service="barndoor")
-        mint_respan_key(driver, "gateway-upstream")
-        install_into_new_credential(driver, "Respan gateway")
+        respan_key_installed_in_barndoor(driver, sandbox, "gateway-upstream", "Respan gateway")
         driver.save_screenshot(str(ARTIFACTS / "21-installed.png"))
 
         secret = held_key(sandbox, "Respan gateway")
@@ -128,10 +133,7 @@ def test_a_rotation_that_fails_half_way_leaves_the_old_key_active_then_completes
     sandbox = Sandbox(0)
     driver = driver_host.session()
     try:
-        add_account(driver, "Gateway", sandbox.url, TOKEN, service="respan")
-        add_account(driver, "Barndoor", sandbox.url, TOKEN, service="barndoor")
-        mint_respan_key(driver, "rotate-me")
-        install_into_new_credential(driver, "Upstream")
+        respan_key_installed_in_barndoor(driver, sandbox, "rotate-me", "Upstream")
         click(driver, "close-reveal")
         gone(driver, "reveal-dialog")
         old_secret = held_key(sandbox, "Upstream")

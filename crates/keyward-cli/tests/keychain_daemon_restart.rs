@@ -2,9 +2,9 @@
 //! clients, a known upstream bug) and D-Bus starts it again: the call is tried again and works.
 //! Runs in its own private keychain session (nested), so killing its daemon disturbs no other test.
 
-use std::process::Command;
+mod support;
 
-use keyward_sandbox::{spawn, SandboxConfig, DEFAULT_TOKEN};
+use keyward_sandbox::DEFAULT_TOKEN;
 
 // The daemon is frozen, so the sync's token read waits for a reply; then it is killed, and the
 // bus answers the waiting call "disconnected without replying". The harness's bus starts a new,
@@ -30,24 +30,8 @@ echo "RESTARTED $([ -n "$(daemon)" ] && [ "$(daemon)" != "$first" ] && echo yes 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_keychain_daemon_that_dies_mid_call_is_tried_again() {
-    if std::env::var_os("KEYWARD_REAL_KEYCHAIN").is_none() {
-        eprintln!("KEYWARD_REAL_KEYCHAIN is not set: run through `make test` to use the real Secret Service");
-        return;
-    }
-    let sb = spawn(SandboxConfig { seed_keys: 3, ..Default::default() }).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let wrapper = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/with-keychain.sh");
-    let out = Command::new(wrapper)
-        .args(["bash", "-c", SCRIPT])
-        .env("KEYWARD", env!("CARGO_BIN_EXE_keyward"))
-        .env("DATA", dir.path())
-        .env("HOST", &sb.base_url)
-        .env("TOKEN", DEFAULT_TOKEN)
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    let line = |tag: &str| said.lines().find_map(|l| l.strip_prefix(tag)).map(str::trim).unwrap_or_default().to_string();
-    assert!(out.status.success(), "{said}\n{}", String::from_utf8_lossy(&out.stderr));
+    let Some(said) = support::in_own_keychain(SCRIPT, 3).await else { return };
+    let line = |tag: &str| said.line(tag);
     assert_eq!(line("RESTARTED"), "yes", "the first daemon is gone and a second answered: {said}");
     assert_eq!(line("SYNC-EXIT"), "0", "the sync read its token from the new daemon: {said}");
     assert!(!line("SYNC-SAID").contains(DEFAULT_TOKEN));

@@ -2,9 +2,9 @@
 //! still there to browse. Runs in its own private keychain session (nested), so locking it
 //! cannot disturb any other test.
 
-use std::process::Command;
+mod support;
 
-use keyward_sandbox::{spawn, SandboxConfig, DEFAULT_TOKEN};
+use keyward_sandbox::DEFAULT_TOKEN;
 
 const SCRIPT: &str = r#"
 set -u
@@ -21,24 +21,8 @@ echo "LISTED $(grep -o '"id"' "$DATA/list.json" | wc -l)"
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_locked_keychain_is_named_and_the_inventory_stays_browsable() {
-    if std::env::var_os("KEYWARD_REAL_KEYCHAIN").is_none() {
-        eprintln!("KEYWARD_REAL_KEYCHAIN is not set: run through `make test` to use the real Secret Service");
-        return;
-    }
-    let sb = spawn(SandboxConfig { seed_keys: 4, ..Default::default() }).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let wrapper = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/with-keychain.sh");
-    let out = Command::new(wrapper)
-        .args(["bash", "-c", SCRIPT])
-        .env("KEYWARD", env!("CARGO_BIN_EXE_keyward"))
-        .env("DATA", dir.path())
-        .env("HOST", &sb.base_url)
-        .env("TOKEN", DEFAULT_TOKEN)
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    let line = |tag: &str| said.lines().find_map(|l| l.strip_prefix(tag)).map(str::trim).unwrap_or_default().to_string();
-    assert!(out.status.success(), "{said}\n{}", String::from_utf8_lossy(&out.stderr));
+    let Some(said) = support::in_own_keychain(SCRIPT, 4).await else { return };
+    let line = |tag: &str| said.line(tag);
     assert_eq!(line("SYNC-EXIT"), "1", "{said}");
     let message = line("SYNC-SAID");
     assert!(message.to_lowercase().contains("locked") && message.contains("keychain"), "the lock is named: {message}");
