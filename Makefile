@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 APT_PACKAGES := libwebkit2gtk-4.1-dev ca-certificates build-essential pkg-config curl file libxdo-dev libssl-dev \
 	libayatana-appindicator3-dev librsvg2-dev xvfb xauth imagemagick webkit2gtk-driver dbus-x11 \
-	gnome-keyring libsecret-tools chromium sqlite3 xclip xdotool
+	gnome-keyring libsecret-tools chromium sqlite3 xclip xdotool procps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APP_BIN := target/debug/keyward-app
 CLI_BIN := target/debug/keyward
