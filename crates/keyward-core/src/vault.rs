@@ -40,7 +40,7 @@ impl KeyringVault {
 /// moment fails although the next one would work, so it is tried again, twice at most, after a
 /// pause long enough for the restart. Every keychain call Keyward makes is idempotent: store
 /// replaces, read reads, delete of a missing entry is success.
-pub(crate) fn retry_when_the_daemon_restarts<T>(op: impl FnMut() -> keyring::Result<T>) -> keyring::Result<T> {
+fn retry_when_the_daemon_restarts<T>(op: impl FnMut() -> keyring::Result<T>) -> keyring::Result<T> {
     op.retry(ConstantBuilder::default().with_delay(Duration::from_millis(300)).with_max_times(2))
         .when(daemon_went_away)
         .call()
