@@ -23,13 +23,29 @@ pub struct AppState {
     clear_override: Option<Duration>,
 }
 
-/// `KEYWARD_CLIPBOARD_CLEAR_SECS` shortens the clear for journeys.
+/// `KEYWARD_CLIPBOARD_CLEAR_SECS` shortens the clear for journeys (below the setting's 5 s
+/// floor), never lengthens it past the setting's cap: an environment is not a setting.
 fn clear_override() -> Option<Duration> {
-    std::env::var("KEYWARD_CLIPBOARD_CLEAR_SECS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .filter(|s| (1..=3600).contains(s))
-        .map(Duration::from_secs)
+    parse_clear_override(std::env::var("KEYWARD_CLIPBOARD_CLEAR_SECS").ok().as_deref())
+}
+
+fn parse_clear_override(value: Option<&str>) -> Option<Duration> {
+    let max = u64::from(*keyward_core::settings::CLIPBOARD_CLEAR_SECS.end());
+    value.and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| (1..=max).contains(s)).map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod clear_override_tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_can_shorten_the_clear_but_not_lengthen_it_past_the_settings_cap() {
+        assert_eq!(parse_clear_override(Some("3")), Some(Duration::from_secs(3)));
+        assert_eq!(parse_clear_override(Some("600")), Some(Duration::from_secs(600)));
+        for refused in [Some("601"), Some("3600"), Some("0"), Some("-1"), Some("soon"), None] {
+            assert_eq!(parse_clear_override(refused), None, "{refused:?}");
+        }
+    }
 }
 
 impl AppState {

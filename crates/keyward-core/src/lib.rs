@@ -11,6 +11,7 @@ mod keys_ops;
 mod keyward;
 pub mod model;
 pub mod paths;
+pub mod process;
 pub mod providers;
 pub mod rotation;
 pub mod secret;

@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 // The reveal-once dialog's state machine: masked → revealed (asked once) → hidden/shown; copy goes
 // through Rust; closing needs "I have stored it" or an explicit discard, and always closes the slot.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, expect, test, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
@@ -105,4 +107,28 @@ test('a secret already gone from Rust says so and offers no Reveal', async () =>
 test('an expiring credential shows when it expires', () => {
   setup(created(new Date(Date.now() + 10 * 60_000).toISOString()));
   expect(screen.getByTestId('reveal-expiry').textContent).toMatch(/Expires in 10 min/);
+});
+
+test('the shown secret cannot be copied past Rust: not selectable, and copy, cut, menu and drag are stopped', async () => {
+  const { count } = setup();
+  await fireEvent.click(screen.getByTestId('reveal-button'));
+  await waitFor(() => expect(secretText()).toBe(SECRET));
+  const code = screen.getByTestId('reveal-secret').querySelector('code')!;
+  for (const event of ['copy', 'cut', 'contextMenu', 'dragStart'] as const) {
+    expect(await fireEvent[event](code), `${event} is cancelled`).toBe(false);
+  }
+  // happy-dom applies no component CSS, so the rule is read where it is written.
+  const source = readFileSync(join(import.meta.dirname, '../../src/lib/components/RevealDialog.svelte'), 'utf8');
+  const style = source.slice(source.indexOf('<style>'));
+  const rule = style.match(/\n\s*code \{([^}]*)\}/)?.[1] ?? '';
+  expect(rule).toMatch(/(^|[\s;])user-select: none/);
+  expect(rule).toMatch(/-webkit-user-select: none/);
+  expect(source).not.toMatch(/user-select: (all|text|auto)/);
+  // Still read by a screen reader, and Copy (through Rust) is a button a keyboard reaches.
+  expect(code.closest('[aria-hidden="true"]')).toBeNull();
+  const copyButton = screen.getByTestId('copy-button');
+  expect(copyButton.tagName).toBe('BUTTON');
+  expect(copyButton.getAttribute('tabindex')).not.toBe('-1');
+  await fireEvent.click(copyButton);
+  expect(count('copy_secret')).toBe(1);
 });
