@@ -4,7 +4,6 @@ use keyward_core::create::NewKey;
 use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
 use keyward_core::export::{ExportFormat, ExportReport};
 use keyward_core::store::{AuditEntry, AuditQuery};
-use std::path::PathBuf;
 use keyward_core::update::KeyUpdate;
 use keyward_core::expiry::ExpiryCentre;
 use keyward_core::handoff::{HandOff, Installed};
@@ -16,8 +15,9 @@ use std::sync::Arc;
 use keyward_core::store::recovery::RecoveryReport;
 use keyward_core::vault::KeyringVault;
 use keyward_core::{Error, ErrorCode, HttpConfig, Keyward, RevokeOutcome};
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Emitter, Runtime, State, Window};
 
+use crate::export_dialog::{self, SaveAsk};
 use crate::AppState;
 
 pub const SYNC_PROGRESS_EVENT: &str = "sync-progress";
@@ -108,9 +108,9 @@ pub async fn rotate_key(state: State<'_, AppState>, key_id: String) -> Result<Cr
     Ok(state.ticket(minted))
 }
 
-/// The plaintext, once, for the dialog to display.
+/// The plaintext, once, for the dialog to display (zeroized here once sent; see `Revealed`).
 #[tauri::command]
-pub fn reveal_secret(state: State<'_, AppState>, reveal_id: String) -> Result<String, Error> {
+pub fn reveal_secret(state: State<'_, AppState>, reveal_id: String) -> Result<crate::reveal::Revealed, Error> {
     state.reveal.reveal_once(&reveal_id)
 }
 
@@ -167,15 +167,21 @@ pub fn audit_actions(state: State<'_, AppState>) -> Result<Vec<String>, Error> {
     state.core()?.audit_actions()
 }
 
-/// To the path the person chose in the save dialog; the core adds `.csv` when it is missing.
+/// To the file the person chooses in a save dialog opened from here (the page names no path);
+/// `None` when they cancelled. The core adds `.csv` when the name lacks it.
 #[tauri::command]
-pub fn export_audit(state: State<'_, AppState>, query: AuditQuery, path: PathBuf) -> Result<ExportReport, Error> {
-    state.core()?.export_audit_to(&query, &path)
+pub async fn export_audit<R: Runtime>(window: Window<R>, state: State<'_, AppState>, query: AuditQuery) -> Result<Option<ExportReport>, Error> {
+    let core = state.core()?;
+    let Some(path) = export_dialog::choose(&window, SaveAsk::audit_log()).await else { return Ok(None) };
+    core.export_audit_to(&query, &path).map(Some)
 }
 
+/// As [`export_audit`], for the keys `query` lists.
 #[tauri::command]
-pub fn export_keys(state: State<'_, AppState>, query: KeyQuery, format: ExportFormat, path: PathBuf) -> Result<ExportReport, Error> {
-    state.core()?.export_keys_to(&query, format, &path)
+pub async fn export_keys<R: Runtime>(window: Window<R>, state: State<'_, AppState>, query: KeyQuery, format: ExportFormat) -> Result<Option<ExportReport>, Error> {
+    let core = state.core()?;
+    let Some(path) = export_dialog::choose(&window, SaveAsk::inventory(format)).await else { return Ok(None) };
+    core.export_keys_to(&query, format, &path).map(Some)
 }
 
 /// A damaged store: move it aside, rebuild it with the exported accounts, and use the new one.
@@ -205,8 +211,14 @@ pub fn reopen_store(state: State<'_, AppState>) -> Result<(), Error> {
 
 /// The window has painted its first inventory (or its welcome screen). Logged with the time since
 /// launch; `KEYWARD_REPORT_READY` prints a line for the benchmark, `KEYWARD_EXIT_WHEN_READY` then quits.
+/// A page sends this once, as it starts: any reveal slot still held belonged to a page that
+/// reloaded or crashed with its dialog open, and nobody can close it any more.
 #[tauri::command]
-pub fn window_ready<R: Runtime>(app: AppHandle<R>, keys: u32) {
+pub fn window_ready<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, keys: u32) {
+    let dropped = state.reveal.drop_all();
+    if dropped > 0 {
+        tracing::info!(dropped, "reveal slots of the previous page dropped");
+    }
     let ms = crate::started().elapsed().as_secs_f64() * 1000.0;
     tracing::info!(keys, ms = format!("{ms:.0}"), "window ready");
     if std::env::var_os("KEYWARD_REPORT_READY").is_some() {

@@ -2,6 +2,7 @@
 
 mod clipboard;
 mod commands;
+mod export_dialog;
 mod notices;
 mod reveal;
 mod state;
@@ -16,7 +17,8 @@ pub use state::AppState;
 
 /// Registers Keyward's commands on any runtime, so `tauri::test` can drive the same set.
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
-    // The save dialog for exports (the capability grants its save command and nothing else).
+    // The save dialog for exports, opened from Rust only: the capability grants the page none of
+    // the plugin's commands, so a page cannot choose where a file is written.
     base.plugin(tauri_plugin_dialog::init()).plugin(tauri_plugin_notification::init()).invoke_handler(tauri::generate_handler![
         commands::host_presets,
         commands::list_accounts,
@@ -69,10 +71,21 @@ pub(crate) fn started() -> std::time::Instant {
 pub fn run() {
     started();
     init_logging();
-    let app = builder(tauri::Builder::default())
+    // First, before any other plugin's setup: a second launch hands over and exits right here.
+    let app = builder(tauri::Builder::default().plugin(single_instance()))
         .manage(AppState::open_default())
         .setup(|app| {
             notices::watch(app.handle().clone());
+            reveal::prune_on_timer(app.handle().clone(), reveal::PRUNE_EVERY);
+            #[cfg(unix)]
+            {
+                use tauri::Manager;
+                let (clearing, exiting) = (app.handle().clone(), app.handle().clone());
+                let clear = move || clearing.state::<AppState>().clipboard.clear_now();
+                if let Err(e) = clipboard::clear_on_signals(&clipboard::STOP_SIGNALS, clear, move || exiting.exit(0)) {
+                    tracing::warn!("the clipboard will not be cleared on a signal to stop: {e}");
+                }
+            }
             Ok(())
         })
         .build(tauri::generate_context!())
@@ -87,6 +100,34 @@ pub fn run() {
             handle.state::<AppState>().clipboard.clear_now();
         }
     });
+}
+
+/// Two windows on one store would each sync, edit and reveal over the other: a second launch
+/// focuses the window already open instead. One instance per data dir, not per user: a Keyward on
+/// another `KEYWARD_DATA_DIR` shares no file with this one (and the journeys run each on its own).
+fn single_instance() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let dir = keyward_core::paths::default_data_dir().ok();
+    tauri_plugin_single_instance::Builder::new()
+        .dbus_id(instance_id(dir.as_deref()))
+        .callback(|app, _args, _cwd| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        })
+        .build()
+}
+
+/// The D-Bus name stem (Linux) the single-instance plugin registers for `data_dir`: the same for
+/// every spelling of one folder, made of the letters and digits a bus name may hold.
+pub(crate) fn instance_id(data_dir: Option<&std::path::Path>) -> String {
+    let Some(dir) = data_dir else { return "dev.keyward.app".to_string() };
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // A name-based UUID: the same in every build, so an upgraded Keyward still finds the old one.
+    let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, dir.as_os_str().as_encoded_bytes());
+    format!("dev.keyward.app.store_{}", id.simple())
 }
 
 /// `KEYWARD_LOG` takes `level` or `target=level,...` (e.g. `trace`, `keyward_core=debug`).

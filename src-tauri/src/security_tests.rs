@@ -19,9 +19,9 @@ fn registered() -> BTreeSet<String> {
     lib.lines().filter_map(|l| l.trim().strip_prefix("commands::")?.strip_suffix(',').map(str::to_string)).collect()
 }
 
-/// All the window may use beyond Keyward's own commands: its events, and the save dialog an
-/// export asks where to write with. Not `dialog:default`, which also opens files and folders.
-const PLUGIN_PERMISSIONS: [&str; 3] = ["core:event:allow-listen", "core:event:allow-unlisten", "dialog:allow-save"];
+/// All the window may use beyond Keyward's own commands: its events. No dialog: Rust opens the
+/// save dialog of an export itself, so the page cannot choose which file is written.
+const PLUGIN_PERMISSIONS: [&str; 2] = ["core:event:allow-listen", "core:event:allow-unlisten"];
 
 #[test]
 fn capabilities_grant_only_keywards_commands_to_the_main_window() {
@@ -46,9 +46,9 @@ fn capabilities_grant_only_keywards_commands_to_the_main_window() {
             .map(|p| p.as_str().unwrap_or_else(|| panic!("{}: a scoped permission object widens access: {p}", path.display())).to_string())
             .collect();
         for name in &granted {
-            assert!(allowed.contains(name), "{}: '{name}' is not one of Keyward's commands nor the save dialog", path.display());
+            assert!(allowed.contains(name), "{}: '{name}' is not one of Keyward's commands nor its events", path.display());
         }
-        assert_eq!(granted, allowed, "{}: each of Keyward's commands is granted, and the save dialog", path.display());
+        assert_eq!(granted, allowed, "{}: each of Keyward's commands is granted, and its events", path.display());
     }
     assert_eq!(files, 1, "one capability file");
     let registered = registered();
@@ -97,4 +97,38 @@ fn the_built_context_carries_the_same_csp() {
     let context: tauri::Context<tauri::test::MockRuntime> = tauri::generate_context!();
     let csp = context.config().app.security.csp.as_ref().expect("CSP in the built config").to_string();
     assert!(csp.contains("default-src 'self'") && !csp.contains("https:") && !csp.contains('*'), "{csp}");
+}
+
+/// A second launch must hand over before any other plugin (or the store's watchers) starts:
+/// the single-instance plugin is the builder's first, in the app a person runs.
+#[test]
+fn a_second_launch_focuses_the_first_instead_of_opening_the_store_again() {
+    let lib = include_str!("lib.rs");
+    let run = &lib[lib.find("pub fn run()").expect("lib.rs has run()")..];
+    let first_plugin = run.find(".plugin(").expect("run() registers plugins");
+    assert!(
+        run[first_plugin..].starts_with(".plugin(single_instance())"),
+        "the first plugin of run() is the single-instance one"
+    );
+    let manifest = include_str!("../Cargo.toml");
+    assert!(manifest.lines().any(|l| l.starts_with("tauri-plugin-single-instance")), "the official plugin is a dependency");
+    let focus = &lib[lib.find("fn single_instance()").expect("lib.rs has single_instance()")..];
+    let focus = &focus[..focus.find("\n}\n").unwrap()];
+    for call in ["unminimize()", "show()", "set_focus()"] {
+        assert!(focus.contains(call), "the first window is brought back: {call}");
+    }
+}
+
+#[test]
+fn one_instance_per_data_dir_under_a_name_the_bus_accepts() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let id = crate::instance_id(Some(a.path()));
+    assert_eq!(id, crate::instance_id(Some(&a.path().join("."))), "one folder, one instance, however it is spelt");
+    assert_ne!(id, crate::instance_id(Some(b.path())), "another data dir shares no file, so it may run beside");
+    for element in id.split('.') {
+        assert!(!element.is_empty() && !element.starts_with(|c: char| c.is_ascii_digit()), "{id}");
+        assert!(element.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{id}");
+    }
+    assert!(id.len() + ".SingleInstance".len() <= 255, "{id}");
 }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use keyward_core::export::ExportFormat;
 use keyward_core::vault::MemoryVault;
 use keyward_core::{HttpConfig, Keyward};
 use serde_json::{json, Value};
@@ -14,6 +15,8 @@ use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
 use crate::clipboard::tests::FakeClipboard;
 use crate::clipboard::ClipboardBackend;
+use crate::export_dialog::tests::FakeChooser;
+use crate::export_dialog::SavePathChooser;
 use crate::AppState;
 
 pub(crate) struct Shell {
@@ -142,8 +145,9 @@ fn commands_outside_keyward_are_not_served() {
     let s = shell();
     assert!(invoke(&s, "plugin:fs|read_file", json!({"path": "/etc/passwd"})).is_err());
     assert!(invoke(&s, "no_such_command", json!({})).is_err());
-    // Of the dialog plugin, only the save dialog is granted: it cannot open files or show messages.
-    for cmd in ["plugin:dialog|open", "plugin:dialog|message"] {
+    // The dialog plugin is Rust's alone: the page can neither open files, show messages, nor
+    // choose where an export is written.
+    for cmd in ["plugin:dialog|open", "plugin:dialog|message", "plugin:dialog|save"] {
         let err = invoke(&s, cmd, json!({"options": {}, "message": "hi"})).unwrap_err();
         assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
     }
@@ -205,23 +209,34 @@ fn shell_with_keys(sb: &keyward_sandbox::SandboxHandle) -> Shell {
     s
 }
 
+/// The save dialog Rust would open, answered by the test instead.
+fn choosing(s: &Shell) -> Arc<FakeChooser> {
+    use tauri::Manager;
+    let chooser = Arc::new(FakeChooser::default());
+    s.app.manage(SavePathChooser(chooser.clone()));
+    chooser
+}
+
 #[test]
 fn exports_write_files_that_parse_back_as_what_the_window_lists() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let sb = rt.block_on(keyward_sandbox::spawn(Default::default())).unwrap();
     let s = shell_with_keys(&sb);
+    let chooser = choosing(&s);
     let out = tempfile::tempdir().unwrap();
 
     let query = json!({"search": "nightly"});
     let path = out.path().join("keys.csv");
-    let report = invoke(&s, "export_keys", json!({"query": query, "format": "csv", "path": path})).unwrap();
+    chooser.answer(Some(path.clone()));
+    let report = invoke(&s, "export_keys", json!({"query": query, "format": "csv"})).unwrap();
     assert_eq!(report, json!({"path": path.display().to_string(), "rows": 1}));
     let mut reader = csv::Reader::from_path(&path).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!((rows.len(), &rows[0][4], &rows[0][1]), (1, "ci, \"nightly\"", "Gateway, EU"));
 
     let json_path = out.path().join("keys");
-    let report = invoke(&s, "export_keys", json!({"query": {}, "format": "json", "path": json_path})).unwrap();
+    chooser.answer(Some(json_path.clone()));
+    let report = invoke(&s, "export_keys", json!({"query": {}, "format": "json"})).unwrap();
     assert_eq!(report["path"], format!("{}.json", json_path.display()), "the extension is added");
     let written: Value = serde_json::from_slice(&std::fs::read(report["path"].as_str().unwrap()).unwrap()).unwrap();
     assert_eq!(written, invoke(&s, "list_keys", json!({"query": {}})).unwrap(), "the rows the table lists");
@@ -232,33 +247,69 @@ fn exports_write_files_that_parse_back_as_what_the_window_lists() {
     let actions = invoke(&s, "audit_actions", json!({})).unwrap();
     assert_eq!(actions, json!(["account.add", "inventory.export", "key.create"]));
     let audit_path = out.path().join("audit.csv");
-    let report = invoke(&s, "export_audit", json!({"query": {"action": "key.create"}, "path": audit_path})).unwrap();
+    chooser.answer(Some(audit_path.clone()));
+    let report = invoke(&s, "export_audit", json!({"query": {"action": "key.create"}})).unwrap();
     assert_eq!(report["rows"], 3);
     let mut reader = csv::Reader::from_path(&audit_path).unwrap();
     let targets: Vec<String> = reader.records().map(|r| r.unwrap()[4].to_string()).collect();
     assert_eq!(targets, ["plain", "'=cmd", "ci, \"nightly\""], "newest first; a formula kept as text");
+    let asked: Vec<(&str, ExportFormat)> = chooser.asked().iter().map(|a| (a.title, a.format)).collect();
+    assert_eq!(asked, [("Export the inventory", ExportFormat::Csv), ("Export the inventory", ExportFormat::Json), ("Export the audit log", ExportFormat::Csv)]);
     drop(sb);
+}
+
+/// A script in the page could name any file the person can write: the page names none. A path
+/// it sends is ignored; the file is the one chosen in the dialog Rust opens; a cancelled dialog
+/// writes nothing; and the dialog plugin's own commands are not the page's to call.
+#[test]
+fn the_page_names_no_export_path_the_save_dialog_rust_opens_does() {
+    let s = shell();
+    let chooser = choosing(&s);
+    let out = tempfile::tempdir().unwrap();
+    let victim = out.path().join("precious.csv");
+    std::fs::write(&victim, "kept\n").unwrap();
+    let chosen = out.path().join("chosen.csv");
+    chooser.answer(Some(chosen.clone()));
+    let report = invoke(&s, "export_keys", json!({"query": {}, "format": "csv", "path": victim})).unwrap();
+    assert_eq!(report["path"], chosen.display().to_string());
+    assert!(std::fs::read_to_string(&chosen).unwrap().starts_with("id,account,"));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "kept\n", "the page's path is not written");
+
+    chooser.answer(None);
+    assert_eq!(invoke(&s, "export_audit", json!({"query": {}, "path": victim})).unwrap(), Value::Null, "cancelled: nothing to report");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "kept\n");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 2, "nothing else was written");
+    let asked = chooser.asked();
+    assert_eq!(asked.len(), 2, "each export asked the person once");
+    assert!(asked[0].file_name.starts_with("keyward-keys-") && asked[0].file_name.ends_with(".csv"), "{asked:?}");
+    assert!(asked[1].file_name.starts_with("keyward-audit-"), "{asked:?}");
+
+    let save = json!({"options": {"defaultPath": victim}});
+    let err = invoke(&s, "plugin:dialog|save", save).unwrap_err();
+    assert!(err.to_string().contains("not allowed"), "the page cannot open a save dialog itself: {err}");
 }
 
 #[test]
 fn a_bad_export_is_refused_by_field_and_writes_nothing() {
     let s = shell();
+    let chooser = choosing(&s);
     let out = tempfile::tempdir().unwrap();
     let missing = out.path().join("no-such-folder").join("keys.csv");
-    for (cmd, args) in [
-        ("export_keys", json!({"query": {}, "format": "csv", "path": missing})),
-        ("export_audit", json!({"query": {}, "path": missing})),
-        ("export_audit", json!({"query": {}, "path": out.path()})),
+    for (cmd, args, chosen) in [
+        ("export_keys", json!({"query": {}, "format": "csv"}), missing.clone()),
+        ("export_audit", json!({"query": {}}), missing.clone()),
+        ("export_audit", json!({"query": {}}), out.path().to_path_buf()),
     ] {
+        chooser.answer(Some(chosen));
         let err = invoke(&s, cmd, args).unwrap_err();
         assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("invalid_input"), Some("path")), "{cmd}: {err}");
     }
-    let err = invoke(&s, "export_audit", json!({"query": {"until": "tomorrow"}, "path": out.path().join("a.csv")})).unwrap_err();
+    chooser.answer(Some(out.path().join("a.csv")));
+    let err = invoke(&s, "export_audit", json!({"query": {"until": "tomorrow"}})).unwrap_err();
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("invalid_input"), Some("until")));
     let err = invoke(&s, "audit_query", json!({"query": {"limit": 0}})).unwrap_err();
     assert_eq!(err["field"], "limit");
-    assert!(invoke(&s, "export_keys", json!({"query": {}, "format": "xlsx", "path": out.path().join("k.xlsx")})).is_err());
-    assert!(invoke(&s, "export_keys", json!({"query": {}, "format": "csv"})).is_err(), "a path is required");
+    assert!(invoke(&s, "export_keys", json!({"query": {}, "format": "xlsx"})).is_err());
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "nothing was written");
     assert!(!std::path::PathBuf::from(format!("{}.csv", out.path().display())).exists(), "nor beside the folder");
 }

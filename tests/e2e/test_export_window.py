@@ -1,6 +1,7 @@
 """Issue 7 journey: the inventory exported from the real window through the desktop's own save
 dialog (GTK, driven with xdotool under Xvfb), parsed back, holding every listed key and no
-token or secret."""
+token or secret. The dialog is opened by Rust (issue 11): the page names no path and may not open
+a save dialog itself."""
 
 import csv
 import json
@@ -64,6 +65,15 @@ def test_the_inventory_exported_through_the_save_dialog_parses_back_without_secr
         save_as("Export the inventory", as_json)
         toast_with(driver, "to inventory.json")
         assert sorted(k["name"] for k in json.loads(as_json.read_text())) == sorted(listed)
+
+        # A script in the page cannot pick a file to overwrite: the dialog plugin is not its to call.
+        refused = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke('plugin:dialog|save', {options: {defaultPath: arguments[0]}})"
+            ".then(() => done('opened'), (e) => done(String(e)));",
+            str(target),
+        )
+        assert "not allowed" in refused, refused
         driver.save_screenshot(str(ARTIFACTS / "23-exported.png"))
     finally:
         driver.quit()

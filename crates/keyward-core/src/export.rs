@@ -36,9 +36,9 @@ impl ExportFormat {
 }
 
 /// The file an export of `format` goes to: `path`, with `.csv` or `.json` added when its name
-/// does not end so. The window's page names the path it got from the save dialog, so this keeps
-/// even a page gone wrong from replacing a file that is not an export (`~/.bashrc` becomes
-/// `~/.bashrc.csv`); and a save dialog that adds no extension still gives a file that opens.
+/// does not end so. A save dialog that adds no extension still gives a file that opens, and a
+/// name typed by mistake cannot replace a file that is not an export (`~/.bashrc` becomes
+/// `~/.bashrc.csv`). (The window's page names no path at all: the shell opens the dialog.)
 pub fn export_path(path: &Path, format: ExportFormat) -> PathBuf {
     let ext = format.as_str();
     // A folder or a path with no name is left for `write_export` to refuse, not written beside.

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The audit screen: each filter changes the query sent to the core; entries read in words; an
-// export goes to the path the save dialog gave, with the filters shown.
+// export sends the filters and no path (the shell asks where, in a dialog it opens itself).
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
@@ -8,7 +8,6 @@ import AuditView from '../../src/lib/components/AuditView.svelte';
 import type { Account } from '../../src/lib/bindings/Account';
 import type { AuditEntry } from '../../src/lib/bindings/AuditEntry';
 import { auditQuery, outcomeLabel, actionLabel } from '../../src/lib/audit';
-import { exportName } from '../../src/lib/exports';
 import { toasts } from '../../src/lib/state/toasts.svelte';
 
 const accounts = [
@@ -23,10 +22,10 @@ const entry = (over: Partial<AuditEntry>): AuditEntry => ({
 
 let calls: { cmd: string; args: Record<string, any> }[];
 let log: AuditEntry[];
-let saveAnswer: string | null;
+let chosen: string | null;
 beforeEach(() => {
   calls = [];
-  saveAnswer = '/home/ana/keyward-audit.csv';
+  chosen = '/home/ana/keyward-audit.csv';
   log = [
     entry({}),
     entry({ action: 'key.revoke', outcome: 'forbidden', account_id: 'acc-gone', account_label: null, target: 'old' }),
@@ -36,8 +35,8 @@ beforeEach(() => {
     calls.push({ cmd, args: args as Record<string, any> });
     if (cmd === 'audit_query') return log;
     if (cmd === 'audit_actions') return ['key.create', 'key.revoke', 'store.recover'];
-    if (cmd === 'plugin:dialog|save') return saveAnswer;
-    if (cmd === 'export_audit') return { path: (args as { path: string }).path, rows: 3 };
+    // The shell's dialog answers with where the person chose; null when they cancelled.
+    if (cmd === 'export_audit') return chosen && { path: chosen, rows: 3 };
     return null;
   });
   toasts.items = [];
@@ -99,26 +98,21 @@ test('export: the dialog names the file, the shell gets the shown filters and th
   await waitFor(() => expect(sent()).toHaveLength(2));
   await fireEvent.click(screen.getByTestId('export-audit'));
   await waitFor(() => expect(calls.some((c) => c.cmd === 'export_audit')).toBe(true));
-  const dialog = calls.find((c) => c.cmd === 'plugin:dialog|save')!.args.options;
-  expect(dialog.defaultPath).toBe(exportName('audit', 'csv'));
-  expect(dialog.filters).toEqual([{ name: 'CSV (spreadsheet)', extensions: ['csv'] }]);
-  expect(calls.find((c) => c.cmd === 'export_audit')!.args).toEqual({ query: { action: 'key.create', limit: 10_000 }, path: '/home/ana/keyward-audit.csv' });
+  expect(calls.find((c) => c.cmd === 'export_audit')!.args, 'the filters and no path').toEqual({ query: { action: 'key.create', limit: 10_000 } });
+  expect(calls.some((c) => c.cmd.startsWith('plugin:dialog')), 'the page opens no dialog itself').toBe(false);
   await waitFor(() => expect(toasts.items.map((t) => t.message)).toEqual(['Exported 3 entries to keyward-audit.csv.']));
 });
 
 test('a cancelled dialog exports nothing; a refused path is said', async () => {
   render(AuditView, { accounts });
   await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(3));
-  saveAnswer = null;
+  chosen = null;
   await fireEvent.click(screen.getByTestId('export-audit'));
-  await waitFor(() => expect(calls.filter((c) => c.cmd === 'plugin:dialog|save')).toHaveLength(1));
-  expect(calls.some((c) => c.cmd === 'export_audit')).toBe(false);
-  expect(toasts.items).toHaveLength(0);
+  await waitFor(() => expect(calls.filter((c) => c.cmd === 'export_audit')).toHaveLength(1));
   await waitFor(() => expect((screen.getByTestId('export-audit') as HTMLButtonElement).disabled).toBe(false));
+  expect(toasts.items, 'a cancel says nothing').toHaveLength(0);
 
-  saveAnswer = '/nowhere/x.csv';
   mockIPC((cmd) => {
-    if (cmd === 'plugin:dialog|save') return saveAnswer;
     if (cmd === 'export_audit') throw { code: 'invalid_input', message: "The folder '/nowhere' does not exist; choose one that does.", field: 'path' };
     return cmd === 'audit_query' ? log : [];
   });
@@ -144,5 +138,4 @@ test('filters become the core query in the local day; words fall back to what th
   expect(actionLabel('sync.future')).toBe('sync.future');
   expect(outcomeLabel('rate_limited')).toBe('Rate limited');
   expect(outcomeLabel('something_new')).toBe('something new');
-  expect(exportName('keys', 'json', new Date(2026, 0, 5))).toBe('keyward-keys-2026-01-05.json');
 });

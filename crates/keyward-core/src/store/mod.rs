@@ -59,7 +59,7 @@ impl Store {
         paths::ensure_private_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let mut conn = Connection::open(&path).map_err(|e| recovery::classify(Some(&path), &format!("open {}", path.display()), e))?;
-        Self::prepare(&mut conn).map_err(|e| match e {
+        Self::prepare_beside_others(&mut conn).map_err(|e| match e {
             PrepareError::Sql(e) => recovery::classify(Some(&path), "be read", e),
             PrepareError::Migration(e) => Error::storage("update its schema", e),
         })?;
@@ -86,12 +86,33 @@ impl Store {
         Ok(Store { conn: Mutex::new(conn), path: PathBuf::from(":memory:"), settings })
     }
 
+    /// [`Store::prepare`], while another process (the window, the CLI) may be preparing the same
+    /// file. Switching a new file to WAL and the first migration take locks that SQLite refuses
+    /// at once, without waiting, when two connections would otherwise deadlock; each step is
+    /// idempotent, so it is tried again after the other has finished.
+    fn prepare_beside_others(conn: &mut Connection) -> std::result::Result<(), PrepareError> {
+        // Within the busy timeout only: a lock held for longer (another program's exclusive one)
+        // is reported as locked, as a statement that waited that long would be.
+        let started = std::time::Instant::now();
+        loop {
+            match Self::prepare(conn) {
+                Err(PrepareError::Sql(e)) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                done => return done,
+            }
+        }
+    }
+
     fn prepare(conn: &mut Connection) -> std::result::Result<(), PrepareError> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrations().to_latest(conn).map_err(|e| match e {
+        // Two processes starting on a new data dir both read version 0 and both create the
+        // schema; the one that waited for the other's write lock finds its tables made and rolls
+        // back. Asked again, it reads the new version and has nothing left to do.
+        migrations().to_latest(conn).or_else(|_| migrations().to_latest(conn)).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => PrepareError::Sql(err),
             other => PrepareError::Migration(other),
         })
@@ -107,6 +128,24 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+/// Every transaction that writes. Another process (the window beside the CLI) may write the same
+/// file: a deferred transaction that reads before it writes cannot wait for that writer, because
+/// once it commits the read is stale and SQLite answers "database is locked" at once, busy timeout
+/// or not. Taking the write lock at BEGIN waits (the busy timeout) and then reads the other's rows.
+/// Keep what runs inside short: no network, no keychain, nothing but SQL.
+fn write_transaction(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+}
+
+/// How long a statement waits for another process's write before giving up: long enough to
+/// outwait a big sync's transaction (the longest Keyward writes), short enough that a process
+/// stuck on the file is reported as "locked" rather than hanging the window.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[cfg(test)]
 mod tests {

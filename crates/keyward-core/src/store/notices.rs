@@ -74,7 +74,7 @@ impl Store {
     /// Remembers notices as raised, all at once.
     pub fn record_notices(&self, sent: &[(String, &'static str, DateTime<Utc>)], now: DateTime<Utc>) -> Result<()> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = super::write_transaction(&mut conn)?;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO notices (key_id, stage, expires_at, sent_at) VALUES (?1, ?2, ?3, ?4)",
