@@ -1,6 +1,7 @@
 //! Property tests over every parser of what the services answer (list items, Barndoor's list,
 //! Respan's next link, error bodies, Retry-After). Whatever the bytes: no panic, a row or a
-//! named error, and no value from the answer quoted back or cached under a secret's name.
+//! named error, and no value from the answer quoted back, cached under a secret's name or cached
+//! outside what its kind's contract documents.
 
 use keyward_core::model::KeyKind;
 use keyward_core::providers::parse::{self, holds_secret_field, quotes, strings_in, LISTED};
@@ -14,8 +15,35 @@ const FIELDS: &[&str] = &[
     "max_usage", "key_usage", "rate_limit", "spending_limit", "spending_in_period", "created_at", "last_used",
     "provider_id", "provider_name", "extra_kwargs", "key_prefix", "group_name", "revoked_at", "expires_at",
     "last_used_at", "model_provider", "key_last4", "created_by_email", "health_status", "preview_secret",
-    "key", "api_key", "secret", "credentials", "token",
+    "key", "api_key", "secret", "credentials", "token", "settings", "scopes", "org_id", "secret_path",
+    "apiKey", "access_token", "secret_access_key", "Authorization", "headers", "Password", "max_tokens",
 ];
+
+/// Spellings of a secret's name the cache must drop wherever one is planted.
+const SECRET_NAMES: &[&str] = &[
+    "key", "api_key", "apiKey", "x-api-key", "access_token", "sessionToken", "secret_access_key", "client_secret",
+    "Authorization", "proxy_auth", "headers", "extra_headers", "PASSWORD", "passwd", "client_credentials", "Cookie",
+];
+
+/// A value no generator produces, so finding it in the details means the plant leaked.
+const PLANTED: &str = "PLANTED-7f3a9c1e5b2d";
+
+/// `v` with `PLANTED` under `name`, reached from the top through objects named by `path`
+/// (made, or put in place of a value that is not an object).
+fn plant(mut v: Value, path: &[String], name: &str) -> Value {
+    let mut at = &mut v;
+    for step in path {
+        if !at.is_object() {
+            *at = Value::Object(Map::new());
+        }
+        at = at.as_object_mut().unwrap().entry(step.clone()).or_insert_with(|| Value::Object(Map::new()));
+    }
+    if !at.is_object() {
+        *at = Value::Object(Map::new());
+    }
+    at.as_object_mut().unwrap().insert(name.to_string(), Value::String(PLANTED.into()));
+    v
+}
 
 fn leaf() -> impl Strategy<Value = Value> {
     prop_oneof![
@@ -57,10 +85,18 @@ fn check(parser: KeyKind, bytes: &[u8], input: Option<&Value>) -> Result<(), Tes
         Ok(Some(row)) => {
             prop_assert!(!row.name.is_empty(), "{parser:?}: a row always has a name");
             prop_assert!(!holds_secret_field(&row.details), "{parser:?}: a secret field reached the details");
+            let allowed = parse::cached_fields(parser);
+            if let Value::Object(d) = &row.details {
+                prop_assert!(d.keys().all(|k| allowed.contains(&k.as_str())), "{parser:?}: a field its contract lacks was cached: {}", row.details);
+            } else {
+                prop_assert!(false, "{parser:?}: details are not an object: {}", row.details);
+            }
             if let Some(Value::Object(m)) = input {
                 let id_field = if parser == KeyKind::RespanProvider { "provider_id" } else { "id" };
                 prop_assert_eq!(Some(&Value::String(row.provider_id.clone())), m.get(id_field));
-                prop_assert!(!row.provider_id.contains('/') && !row.provider_id.is_empty());
+                // Any id is usable (it reaches a path only as one encoded segment) but those no
+                // encoding keeps as one segment.
+                prop_assert!(!row.provider_id.is_empty() && row.provider_id != "." && row.provider_id != "..");
             }
         }
         Ok(None) => prop_assert_eq!(parser, KeyKind::BarndoorGatewayKey, "only a revoked gateway key is skipped"),
@@ -83,6 +119,19 @@ proptest! {
     #[test]
     fn listed_objects_of_any_shape(parser in proptest::sample::select(LISTED.to_vec()), v in keyish()) {
         check(parser, v.to_string().as_bytes(), Some(&v))?;
+    }
+
+    #[test]
+    fn a_planted_secret_never_reaches_the_details(
+        parser in proptest::sample::select(LISTED.to_vec()),
+        v in keyish(),
+        path in proptest::collection::vec(field(), 0..4),
+        name in proptest::sample::select(SECRET_NAMES),
+    ) {
+        let planted = plant(v, &path, name);
+        if let Ok(Some(row)) = parse::item(parser, planted.to_string().as_bytes()) {
+            prop_assert!(!row.details.to_string().contains(PLANTED), "{parser:?}: {name} under {path:?} was cached: {}", row.details);
+        }
     }
 
     #[test]
@@ -145,6 +194,28 @@ fn a_secret_field_in_a_listing_is_not_cached() {
     let row = parse::item(KeyKind::BraintrustApiKey, body).unwrap().unwrap();
     assert!(!row.details.to_string().contains("0123456789"), "{}", row.details);
     assert_eq!(row.details["name"], "ci");
+}
+
+/// Secrets as services and people spell them, at the top and inside every free-form field a
+/// contract documents (Respan `extra_kwargs`, Braintrust `metadata`, Barndoor `settings`).
+#[test]
+fn secrets_under_any_name_are_not_cached() {
+    for parser in LISTED {
+        for name in SECRET_NAMES {
+            let body = serde_json::json!({
+                "id": "k1", "provider_id": "k1", "name": "ci",
+                *name: "sk-top-0123456789",
+                "metadata": {"team": "evals", *name: "sk-meta-0123456789", "deep": [{"x": {*name: {"v": "sk-deep-0123456789"}}}]},
+                "extra_kwargs": {"timeout": 30, *name: "sk-kwargs-0123456789", "headers": {"X-Team": "evals"}},
+                "settings": {"region": "us-east-1", "aws": {*name: "sk-settings-0123456789"}},
+            });
+            let row = parse::item(parser, body.to_string().as_bytes()).unwrap().unwrap();
+            assert!(!row.details.to_string().contains("0123456789"), "{parser:?} cached {name}: {}", row.details);
+            assert!(!row.details.to_string().contains("X-Team"), "{parser:?} cached a header map: {}", row.details);
+        }
+    }
+    let row = parse::item(KeyKind::RespanProvider, br#"{"provider_id": "p", "extra_kwargs": {"timeout": 30, "apiKey": "x"}}"#).unwrap().unwrap();
+    assert_eq!(row.details["extra_kwargs"], serde_json::json!({"timeout": 30}), "what is not secret stays");
 }
 
 /// Found by the `responses` fuzz target: a value holding an escaped quote ended the dropped span

@@ -110,13 +110,16 @@ fn swap(v: &serde_json::Value, from: &str, to: &str) -> serde_json::Value {
     }
 }
 
-/// Whether a secret-carrying field name appears anywhere in a value (cached details must not).
+/// Whether cached details hold a field whose name the cache's rule drops: one that looks secret
+/// (key, secret, token, passw, credential, auth, header, …) at any depth, save the few top-level
+/// names the contracts vouch for (`providers/cached.rs`).
 pub fn holds_secret_field(v: &serde_json::Value) -> bool {
-    match v {
-        serde_json::Value::Object(m) => m.iter().any(|(k, x)| super::SECRET_FIELDS.contains(&k.as_str()) || holds_secret_field(x)),
-        serde_json::Value::Array(a) => a.iter().any(holds_secret_field),
-        _ => false,
-    }
+    super::cached::holds_secret_field(v)
+}
+
+/// The top-level fields a kind's cached details may hold.
+pub fn cached_fields(kind: KeyKind) -> &'static [&'static str] {
+    super::cached::allowed(kind)
 }
 
 #[cfg(test)]
