@@ -17,7 +17,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 	test-bindings test-rust test-ui test-e2e bindings clean
 
 help:
-	@echo "make run    build and open Keyward (installs what is missing)"
+	@echo "make run    build Keyward (release) and open it (installs what is missing)"
 	@echo "make demo   Keyward against the local sandbox, in a throwaway data dir and keychain"
 	@echo "make test   every test layer: core, shell, UI, journeys through the real app"
 
@@ -53,8 +53,11 @@ ui: deps-npm
 app: deps ui
 	cargo build -p keyward-app -p keyward-cli -p keyward-sandbox --features keyward-app/custom-protocol
 
-run: app
-	$(APP_BIN)
+# A person's build is a release build: a debug build opens WebKit's inspector, from which a
+# page script (or anyone at the keyboard) can call every command.
+run: deps ui
+	cargo build --release -p keyward-app -p keyward-cli --features keyward-app/custom-protocol
+	target/release/keyward-app
 
 demo: app
 	tests/demo.sh

@@ -76,7 +76,8 @@ def test_add_sync_search_restart_offline_remove(driver_host, data_dir):
             driver.quit()
 
         # The token is in the keychain and nowhere in the data dir.
-        assert keychain_lookup(account_id) == TOKEN
+        # The entry holds the token with the host it was verified with, and nothing else.
+        assert keychain_lookup(account_id) == f"keyward-token-v1 {sandbox.url}\n{TOKEN}"
         assert (data_dir / "keyward.db").exists()
         assert secret_bytes_in(data_dir) == []
 

@@ -227,6 +227,22 @@ enum AccountsCommand {
         #[arg(long)]
         org_name: Option<String>,
     },
+    /// Change an account's label, host or organization, or give it a new token (--new-token).
+    /// A new host needs the token again: Keyward sends a token only to the host it was verified
+    /// with. The token is read from stdin when it is piped, otherwise from a hidden prompt.
+    Edit {
+        /// Account id or label.
+        account: String,
+        #[arg(long)]
+        label: Option<String>,
+        #[arg(long)]
+        host: Option<String>,
+        #[arg(long)]
+        org_name: Option<String>,
+        /// Read a new token (stdin or a hidden prompt), verify it and keep it in the keychain.
+        #[arg(long)]
+        new_token: bool,
+    },
     /// List accounts with their last sync.
     List {
         #[arg(long)]
@@ -310,6 +326,14 @@ pub async fn run(args: Args) -> Result<()> {
             let account = core.add_account(NewAccount { service, label, host, org_name, token }).await?;
             eprintln!("Added {} account '{}' ({}).", service.display_name(), account.label, account.id);
             println!("{}", account.id);
+            Ok(())
+        }
+        Command::Accounts(AccountsCommand::Edit { account, label, host, org_name, new_token }) => {
+            let found = core.find_account(&account)?;
+            let token = if new_token { Some(token_input::read(found.service)?) } else { None };
+            let update = keyward_core::model::AccountUpdate { label, host, org_name, token };
+            let saved = core.update_account(&found.id, update).await?;
+            eprintln!("Saved '{}' ({}, {}).", saved.label, saved.service.display_name(), saved.host);
             Ok(())
         }
         Command::Accounts(AccountsCommand::List { json }) => output::accounts(&core.list_accounts()?, json),
@@ -547,10 +571,15 @@ async fn sync(core: &Keyward, account: Option<&str>) -> Result<()> {
     for account in accounts {
         let report = core.sync_account(&account.id, &|_p: SyncProgress| {}).await;
         match report {
-            Ok(r) => eprintln!(
-                "{}: {} keys ({} new, {} gone) in {} pages.",
-                account.label, r.fetched, r.added, r.gone, r.pages
-            ),
+            Ok(r) => {
+                eprintln!("{}: {} keys ({} new, {} gone) in {} pages.", account.label, r.fetched, r.added, r.gone, r.pages);
+                if r.skipped > 0 {
+                    eprintln!(
+                        "{}: {} listed object(s) could not be read and were skipped; nothing was marked gone this time.",
+                        account.label, r.skipped
+                    );
+                }
+            }
             Err(e) => {
                 eprintln!("{}: {}", account.label, e.message);
                 failed = Some(e);

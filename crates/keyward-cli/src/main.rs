@@ -13,6 +13,10 @@ use keyward_core::ErrorCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Before any token or secret is in memory, so none can reach a core file.
+    if let Err(e) = keyward_core::process::harden() {
+        eprintln!("warning: keyward could not keep its memory out of core dumps ({e})");
+    }
     let args = cli::Args::parse();
     let filter = if args.verbose { "keyward_core=debug" } else { "keyward_core=warn" };
     let _ = tracing_subscriber::fmt()
@@ -25,6 +29,9 @@ async fn main() -> ExitCode {
             match err.field.as_deref().map(flag_for) {
                 Some(flag) => eprintln!("error: {flag}: {}", err.message),
                 None => eprintln!("error: {}", err.message),
+            }
+            if let Some(key_id) = &err.key_id {
+                eprintln!("To revoke the key this left behind: keyward revoke {key_id}");
             }
             match err.code {
                 ErrorCode::InvalidInput => ExitCode::from(2),
@@ -40,7 +47,7 @@ fn flag_for(field: &str) -> String {
         "expiry_date" | "expires_at" => "--expiry (or --expires-at)".into(),
         "ttl_seconds" => "--ttl".into(),
         "is_test" => "--test".into(),
-        "token" => "the token (stdin)".into(),
+        "token" => "the token (--new-token, from stdin)".into(),
         "secret" | "api_key" => "the secret (stdin)".into(),
         "credentials" => "the credentials JSON (stdin)".into(),
         "path" => "--output".into(),

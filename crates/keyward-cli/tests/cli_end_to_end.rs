@@ -498,3 +498,28 @@ async fn hand_off_replace_and_expiring_from_the_command_line() {
     assert_eq!(rows[0]["status"], "expiring");
     assert!(text(&expiring.stderr).starts_with("Needing attention: 1 key (expiry window 7 days)."), "{}", text(&expiring.stderr));
 }
+
+/// Respan made the key but its answer lost the secret: the CLI says the key is live and prints
+/// the `keyward revoke` that removes it, and that command works.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_whose_secret_never_arrived_is_named_with_its_revoke() {
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_account(data, "respan", "Gateway", &sb.base_url);
+    sb.world().faults = keyward_sandbox::Faults { strip_secret_next: 1, ..Default::default() };
+    let lost = keyward(data, &["create", "respan-temp", "--account", "Gateway", "--name", "orphan"], "");
+    let log = text(&lost.stderr);
+    assert!(!lost.status.success(), "{log}");
+    assert!(lost.stdout.is_empty(), "no secret to print");
+    assert!(log.contains("“orphan” but sent no secret back, so the key is live"), "{log}");
+    let hint = "To revoke the key this left behind: keyward revoke ";
+    let id = log.lines().find_map(|l| l.strip_prefix(hint)).unwrap_or_else(|| panic!("{log}")).trim().to_string();
+    assert_eq!(sb.world().respan.keys.len(), 1, "the key is live at Respan");
+    let revoke = keyward(data, &["revoke", &id], "");
+    assert!(revoke.status.success(), "{}", text(&revoke.stderr));
+    assert!(sb.world().respan.keys.is_empty(), "and gone after the revoke");
+}

@@ -1,8 +1,10 @@
 //! No secret at rest: accounts of all three services, one minted secret of every kind, every
 //! given-secret kind created and rotated, all with logging at its most verbose. Then the data dir
 //! (db, -wal, -shm), HOME (config, cache, CSV and JSON exports), the temp dir and the captured
-//! logs are searched for every token and secret, raw and base64: there must be no hit. Needs the
-//! real keychain (`make test`).
+//! logs are searched for every token and secret, raw, JSON-escaped and base64: there must be no
+//! hit. The session also meets a service that echoes a refused request (a PEM, JSON-escaped and
+//! multi-line), one that redirects a create elsewhere, and a host change. Needs the real keychain
+//! (`make test`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,6 +27,19 @@ impl Rig {
 
     /// Runs `keyward` with everything it could write to inside the rig; keeps stderr as the log.
     fn run(&mut self, args: &[&str], stdin: &str) -> String {
+        let (ok, stdout, stderr) = self.attempt(args, stdin);
+        assert!(ok, "keyward {args:?} failed: {}", stderr.lines().rev().take(5).collect::<Vec<_>>().join("\n"));
+        stdout
+    }
+
+    /// Like `run`, for a command that must fail; its stderr.
+    fn fails(&mut self, args: &[&str], stdin: &str) -> String {
+        let (ok, _, stderr) = self.attempt(args, stdin);
+        assert!(!ok, "keyward {args:?} succeeded");
+        stderr
+    }
+
+    fn attempt(&mut self, args: &[&str], stdin: &str) -> (bool, String, String) {
         let home = self.dir("home");
         let mut child = Command::new(env!("CARGO_BIN_EXE_keyward"))
             .args(args)
@@ -45,8 +60,7 @@ impl Rig {
         let out = child.wait_with_output().unwrap();
         self.logs.extend_from_slice(&out.stderr);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert!(out.status.success(), "keyward {args:?} failed: {}", stderr.lines().rev().take(5).collect::<Vec<_>>().join("\n"));
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
+        (out.status.success(), String::from_utf8(out.stdout).unwrap().trim().to_string(), stderr)
     }
 }
 
@@ -117,6 +131,42 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
     secrets.extend([ai, provider, credential, given("aws-external-id")]);
     secrets.extend(rotated);
 
+    // A service that echoes a refused create: the PEM comes back JSON-escaped and multi-line, and
+    // reaches the terminal, the log and the audit log only as [redacted].
+    let pem = format!("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg{salt}\nkqhkiG9w0BAQEFAASC{salt}\n-----END PRIVATE KEY-----\n");
+    let service_account = serde_json::json!({ "type": "service_account", "private_key": pem, "client_email": "ci@example.iam" }).to_string();
+    sb.world().faults = keyward_sandbox::Faults { echo_next: 1, ..Default::default() };
+    let said = rig.fails(
+        &["create", "barndoor-credential", "--account", "barndoor", "--name", "Vertex", "--model-provider", "vertex", "--base-url",
+          "https://us-central1-aiplatform.googleapis.com", "--credentials-json"],
+        &format!("{service_account}\n"),
+    );
+    assert!(said.contains("rejected the request (400)") && said.contains("[redacted]"), "{said}");
+    secrets.extend(pem.lines().filter(|l| l.contains(&salt)).map(str::to_string));
+    secrets.push(pem);
+
+    // A service that answers a create with a 307 elsewhere: not followed, so the other host never
+    // sees the upstream key (or the token).
+    let elsewhere = spawn(SandboxConfig { tokens: tokens.clone(), ..Default::default() }).await.unwrap();
+    sb.world().faults = keyward_sandbox::Faults { redirect_next: 1, redirect_to: elsewhere.base_url.clone(), ..Default::default() };
+    let redirected = given("redirected-upstream");
+    let said = rig.fails(
+        &["create", "barndoor-credential", "--account", "barndoor", "--name", "Redirected", "--model-provider", "openai", "--base-url", "https://api.openai.com/v1"],
+        &format!("{redirected}\n"),
+    );
+    assert!(said.contains("redirect (307)") && said.contains("follows no redirect"), "{said}");
+    assert!(elsewhere.world().log.is_empty(), "the redirect was followed: {:?}", elsewhere.world().log);
+    secrets.push(redirected);
+
+    // A host change: refused without the token typed again, and the new host hears nothing; with
+    // it, the new host gets that token alone.
+    let said = rig.fails(&["accounts", "edit", "braintrust", "--host", &elsewhere.base_url], "");
+    assert!(said.contains("typed again"), "{said}");
+    assert!(elsewhere.world().log.is_empty(), "the stored token went to the new host: {:?}", elsewhere.world().log);
+    rig.run(&["accounts", "edit", "braintrust", "--host", &elsewhere.base_url, "--new-token"], &format!("{}\n", tokens[0]));
+    assert!(!elsewhere.world().log.is_empty(), "verified at the new host");
+    rig.run(&["accounts", "edit", "braintrust", "--host", &sb.base_url, "--new-token"], &format!("{}\n", tokens[0]));
+
     // Hand-off and the rotation assistant: minted secrets that go from memory to a credential.
     let held = |sb: &keyward_sandbox::SandboxHandle| {
         let w = sb.world();
@@ -158,6 +208,8 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
         for secret in &secrets {
             let mut needles = vec![secret.as_bytes().to_vec()];
             needles.extend(b64.iter().map(|e| e.encode(secret).into_bytes()));
+            let escaped = serde_json::Value::String(secret.clone()).to_string();
+            needles.push(escaped.trim_matches('"').as_bytes().to_vec());
             for n in needles {
                 if data.windows(n.len()).any(|w| w == n.as_slice()) {
                     hits.push(format!("{} in {}", &secret[..secret.len().min(12)], path.display()));
@@ -166,7 +218,7 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
         }
     }
     println!(
-        "secrets at rest: {} hits for {} secrets and tokens (raw + 2 base64 forms) in {} files, {} bytes, {} log lines at trace level",
+        "secrets at rest: {} hits for {} secrets and tokens (raw, JSON-escaped, 2 base64 forms) in {} files, {} bytes, {} log lines at trace level",
         hits.len(),
         secrets.len(),
         all.len(),

@@ -215,7 +215,7 @@ impl NewKey {
                 check(slug("provider_id", provider_id));
                 check(text("provider_name", Some(provider_name), true));
                 check(given_key("api_key", Some(api_key), true));
-                check(json_object("extra_kwargs", extra_kwargs.as_deref()).map(|_| ()));
+                check(respan_extra_kwargs(extra_kwargs.as_deref()).map(|_| ()));
             }
             NewKey::BarndoorGatewayKey { name, expires_at } => {
                 check(text("name", Some(name), true));
@@ -258,7 +258,7 @@ pub(crate) fn text(field: &str, value: Option<&String>, required: bool) -> Resul
     if v.chars().count() > MAX_NAME {
         return Err(Error::invalid(field, format!("Keep this under {MAX_NAME} characters.")));
     }
-    if v.chars().any(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
+    if v.chars().any(crate::validate::is_hidden_control) {
         return Err(Error::invalid(field, "This contains control or text-direction characters."));
     }
     Ok(())
@@ -360,6 +360,19 @@ pub(crate) fn given_key(field: &str, value: Option<&SecretString>, required: boo
         return Err(Error::invalid(field, "An API key has no spaces, line breaks or non-ASCII characters; check what was pasted."));
     }
     Ok(())
+}
+
+/// Respan's provider configuration: a JSON object whose `base_url`, where given, is where
+/// Respan sends the upstream key, so it obeys the same https rule as an account's host.
+pub fn respan_extra_kwargs(value: Option<&str>) -> Result<Option<serde_json::Value>> {
+    let parsed = json_object("extra_kwargs", value)?;
+    if let Some(url) = parsed.as_ref().and_then(|v| v.get("base_url")) {
+        let Some(url) = url.as_str() else {
+            return Err(Error::invalid("extra_kwargs", "base_url must be an address in quotes, like \"https://api.openai.com/v1\"."));
+        };
+        crate::host::normalize(url).map_err(|e| Error::invalid("extra_kwargs", format!("base_url: {}", e.message)))?;
+    }
+    Ok(parsed)
 }
 
 /// Settings and metadata are small; anything larger is a paste gone wrong.
@@ -509,5 +522,28 @@ mod tests {
         assert_eq!(k.kind(), KeyKind::RespanTempKey);
         assert!(serde_json::from_str::<NewKey>(r#"{"kind":"respan_temp_key","max_usage":"lots"}"#).is_err());
         assert!(serde_json::from_str::<NewKey>(r#"{"kind":"nope"}"#).is_err());
+    }
+
+    #[test]
+    fn one_hidden_character_rule_for_key_names_and_account_labels() {
+        for mark in ['\u{200e}', '\u{200f}', '\u{061c}', '\u{202e}', '\u{2067}'] {
+            let name = format!("prod{mark}uction");
+            assert_eq!(text("name", Some(&name), true).unwrap_err().field.as_deref(), Some("name"), "{mark:?}");
+            assert!(crate::validate::label(&name).is_err(), "{mark:?}");
+        }
+    }
+
+    #[test]
+    fn a_respan_provider_base_url_obeys_the_https_rule() {
+        let with = |url: &str| respan_extra_kwargs(Some(&format!(r#"{{"base_url": "{url}", "timeout": 30}}"#)));
+        assert!(with("https://api.openai.com/v1").is_ok());
+        assert!(with("http://127.0.0.1:9000").is_ok());
+        for bad in ["http://api.openai.com/v1", "http://localhost:1", "ftp://x.y", "https://u:p@x.y"] {
+            let err = with(bad).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some("extra_kwargs"), "{bad}");
+            assert!(err.message.starts_with("base_url: "), "{}", err.message);
+        }
+        assert_eq!(respan_extra_kwargs(Some(r#"{"base_url": 5}"#)).unwrap_err().field.as_deref(), Some("extra_kwargs"));
+        assert!(respan_extra_kwargs(Some(r#"{"timeout": 30}"#)).unwrap().is_some());
     }
 }

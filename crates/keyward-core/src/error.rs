@@ -68,21 +68,31 @@ pub struct Error {
     pub message: String,
     /// The form field this error belongs to, when it is about one.
     pub field: Option<String>,
+    /// A live key this failure left behind (its row id in the inventory), which the person is
+    /// offered to revoke: a key created whose secret never arrived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub key_id: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), field: None }
+        Error { code, message: message.into(), field: None, key_id: None }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Error { code: ErrorCode::InvalidInput, message: message.into(), field: Some(field.into()) }
+        Error { code: ErrorCode::InvalidInput, message: message.into(), field: Some(field.into()), key_id: None }
     }
 
     pub fn on_field(mut self, field: &str) -> Self {
         self.field = Some(field.into());
+        self
+    }
+
+    pub fn leaving(mut self, key_id: &str) -> Self {
+        self.key_id = Some(key_id.into());
         self
     }
 

@@ -1,5 +1,6 @@
 //! Where each service lives, and the rule that a token only ever travels over https
-//! (plain http is allowed for loopback, where the sandbox runs).
+//! (plain http is allowed for a loopback IP literal, where the sandbox runs: `localhost` is a
+//! name NSS resolves, and /etc/hosts or a resolver can point it anywhere).
 
 use std::net::IpAddr;
 
@@ -53,7 +54,7 @@ pub fn normalize(raw: &str) -> Result<String> {
         "https" => {}
         "http" if is_loopback(host) => {}
         "http" => {
-            return Err(Error::invalid(field, "Use https: a token is only sent over an encrypted connection (plain http is allowed for localhost only)."))
+            return Err(Error::invalid(field, "Use https: a token is only sent over an encrypted connection (plain http is allowed for 127.0.0.1 and [::1] only)."))
         }
         other => return Err(Error::invalid(field, format!("'{other}' addresses are not supported; use https."))),
     }
@@ -67,9 +68,6 @@ pub fn normalize(raw: &str) -> Result<String> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
     host.trim_start_matches('[')
         .trim_end_matches(']')
         .parse::<IpAddr>()
@@ -80,7 +78,7 @@ fn is_loopback(host: &str) -> bool {
 /// What a person typed, as an error message may quote it: short, and with control and
 /// text-direction characters shown as '?' so the message reads as written.
 pub(crate) fn clip(s: &str) -> String {
-    let shown = |c: char| if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') { '?' } else { c };
+    let shown = |c: char| if crate::validate::is_hidden_control(c) { '?' } else { c };
     let mut out: String = s.chars().take(60).map(shown).collect();
     if s.chars().count() > 60 {
         out.push('…');
@@ -101,8 +99,12 @@ mod tests {
     #[test]
     fn http_only_for_loopback() {
         assert_eq!(normalize("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
-        assert_eq!(normalize("http://localhost:1").unwrap(), "http://localhost:1");
+        assert_eq!(normalize("http://127.9.8.7:1").unwrap(), "http://127.9.8.7:1");
         assert_eq!(normalize("http://[::1]:9/").unwrap(), "http://[::1]:9");
+        // A name is resolved by NSS (/etc/hosts, a resolver), so it may not be loopback at all.
+        for name in ["http://localhost:1", "http://LOCALHOST", "http://localhost.:1", "http://127.0.0.1.nip.io", "http://[::ffff:8.8.8.8]"] {
+            assert_eq!(normalize(name).unwrap_err().field.as_deref(), Some("host"), "{name}");
+        }
         let err = normalize("http://api.braintrust.dev").unwrap_err();
         assert_eq!(err.field.as_deref(), Some("host"));
         assert!(err.message.contains("https"));

@@ -19,6 +19,36 @@ pub struct Minted {
     pub secret: Option<MintedSecret>,
 }
 
+/// The kinds whose secret the service mints (the others' secret is given by the person).
+fn mints(kind: KeyKind) -> bool {
+    matches!(
+        kind,
+        KeyKind::BraintrustApiKey
+            | KeyKind::BraintrustProxyCredential
+            | KeyKind::BraintrustServiceToken
+            | KeyKind::RespanTempKey
+            | KeyKind::BarndoorGatewayKey
+    )
+}
+
+/// The service says it made (or reissued) the key, but its secret never arrived: the key is
+/// live, cached, and of no use to anyone, so the person is offered to revoke it.
+fn secret_never_arrived(key: &KeyRow, did: &str) -> Error {
+    let service = key.kind.service().display_name();
+    let what = key.kind.label();
+    let name = crate::host::clip(&key.name);
+    let (code, message) = if key.kind == KeyKind::BraintrustProxyCredential {
+        (ErrorCode::Provider, format!("{service} {did} the {what} “{name}” but sent no secret back. It cannot be revoked; it expires by itself. Create another."))
+    } else {
+        (
+            ErrorCode::Conflict,
+            format!("{service} {did} the {what} “{name}” but sent no secret back, so the key is live and nobody can use it. It is in your inventory: revoke it, then create another."),
+        )
+    };
+    let error = Error::new(code, message);
+    if key.kind == KeyKind::BraintrustProxyCredential { error } else { error.leaving(&key.id) }
+}
+
 /// How many revocations run at once in a bulk revoke: quick, yet gentle on rate limits.
 const BULK_CONCURRENCY: usize = 4;
 
@@ -53,7 +83,10 @@ impl Keyward {
         let outcome = match provider.create_key(&request).await {
             Ok(created) => {
                 let key = self.store.insert_created(&account.id, &created.key, Utc::now())?;
-                Ok(Minted { key, secret: created.secret })
+                match created.secret {
+                    None if mints(key.kind) => Err(secret_never_arrived(&key, "created")),
+                    secret => Ok(Minted { key, secret }),
+                }
             }
             Err(CreateError::Refused(e)) => Err(e),
             Err(CreateError::Ambiguous(e)) => Err(self.reconcile(&account.id, &*provider, &request, started, e).await),
@@ -75,8 +108,8 @@ impl Keyward {
         let kind = request.kind();
         match provider.find_created(request, started).await {
             Ok(Some(found)) => {
-                let _ = self.store.insert_created(account_id, &found, Utc::now());
-                Error::new(
+                let row = self.store.insert_created(account_id, &found, Utc::now());
+                let error = Error::new(
                     ErrorCode::Conflict,
                     format!(
                         "The {} “{}” was created, but the answer carrying its secret was lost ({}). The secret cannot be shown \
@@ -85,7 +118,11 @@ impl Keyward {
                         found.name,
                         cause.message
                     ),
-                )
+                );
+                match row {
+                    Ok(row) if kind != KeyKind::BraintrustProxyCredential => error.leaving(&row.id),
+                    _ => error,
+                }
             }
             Ok(None) if kind == KeyKind::BraintrustProxyCredential => Error::new(
                 ErrorCode::Network,
@@ -183,7 +220,10 @@ impl Keyward {
         let account = self.get_account(&key.account_id)?;
         let provider = self.provider_for(&account)?;
         let result = match provider.rotate_key(key.kind, &key.provider_id).await {
-            Ok(created) => self.store.insert_created(&account.id, &created.key, Utc::now()).map(|row| Minted { key: row, secret: created.secret }),
+            Ok(created) => self.store.insert_created(&account.id, &created.key, Utc::now()).and_then(|row| match created.secret {
+                None => Err(secret_never_arrived(&row, "reissued")),
+                secret => Ok(Minted { key: row, secret }),
+            }),
             Err(CreateError::Refused(e)) => Err(e),
             Err(CreateError::Ambiguous(e)) => Err(Error::new(
                 e.code,

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::model::{Account, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
 use crate::providers::{self, Connection, HttpConfig, Provider};
 use crate::store::Store;
-use crate::vault::{KeyringVault, Vault};
+use crate::vault::{BoundToken, KeyringVault, Vault};
 use crate::{host, paths, validate};
 
 pub struct Keyward {
@@ -92,7 +92,7 @@ impl Keyward {
             last_sync_error: None,
             key_count: 0,
         };
-        self.vault.store(&account.id, &token)?;
+        self.vault.store(&account.id, &BoundToken::seal(&account.host, &token))?;
         if let Err(e) = self.store.insert_account(&account) {
             // Best effort: the account was not saved, so its token must not linger either.
             let _ = self.vault.delete(&account.id);
@@ -105,6 +105,8 @@ impl Keyward {
 
     /// Edits an account. A new token, host or organization is verified with the service first;
     /// the keychain and the store change only when that works, so nothing stored is lost.
+    /// A new host needs a token typed anew: the stored one was verified with the old host and
+    /// goes nowhere else (a typo or a page script would otherwise hand it to a stranger).
     pub async fn update_account(&self, id: &str, update: crate::model::AccountUpdate) -> Result<Account> {
         let mut account = self.store.get_account(id)?;
         if let Some(label) = &update.label {
@@ -112,7 +114,14 @@ impl Keyward {
         }
         let reach_changed = update.host.is_some() || update.org_name.is_some() || update.token.is_some();
         if let Some(host) = &update.host {
-            account.host = host::normalize(host)?;
+            let host = host::normalize(host)?;
+            if host != account.host && update.token.as_ref().is_none_or(|t| secrecy::ExposeSecret::expose_secret(t).trim().is_empty()) {
+                return Err(Error::invalid(
+                    "token",
+                    "A new address needs the token typed again: Keyward sends a token only to the address it was verified with.",
+                ));
+            }
+            account.host = host;
         }
         if let Some(org) = &update.org_name {
             account.org_name = validate::org_name(Some(org))?;
@@ -128,7 +137,9 @@ impl Keyward {
         if reach_changed {
             let token = match &new_token {
                 Some(t) => t.clone(),
-                None => self.vault.read(id)?,
+                // The host is unchanged here (a new one needs a new token), so this is the
+                // host the stored token was verified with; `token_for` checks that too.
+                None => self.token_for(&self.store.get_account(id)?)?,
             };
             let provider = providers::connect(
                 Connection { service: account.service, host: account.host.clone(), org_name: account.org_name.clone(), token },
@@ -137,7 +148,7 @@ impl Keyward {
             account.identity = provider.verify().await?;
         }
         if let Some(t) = &new_token {
-            self.vault.store(id, t)?;
+            self.vault.store(id, &BoundToken::seal(&account.host, t))?;
         }
         self.store.update_account(&account)?;
         let what = if new_token.is_some() { "account.token" } else { "account.update" };
@@ -164,8 +175,32 @@ impl Keyward {
         Ok(())
     }
 
+    /// The account's token, only if its keychain entry was verified with the account's host.
+    /// An entry from before tokens were bound is taken as bound to the stored host (where
+    /// `add_account` verified it) and sealed with it, once.
+    fn token_for(&self, account: &Account) -> Result<SecretString> {
+        let stored = BoundToken::open(&self.vault.read(&account.id)?);
+        match stored.host {
+            Some(host) if host == account.host => Ok(stored.token),
+            Some(host) => Err(Error::new(
+                ErrorCode::TokenMissing,
+                format!(
+                    "The token of '{}' was verified with {}, not {}; Keyward sends it nowhere else. Enter the token again to use this address.",
+                    host::clip(&account.label),
+                    host::clip(&host),
+                    host::clip(&account.host),
+                ),
+            )
+            .on_field("token")),
+            None => {
+                self.vault.store(&account.id, &BoundToken::seal(&account.host, &stored.token))?;
+                Ok(stored.token)
+            }
+        }
+    }
+
     pub(crate) fn provider_for(&self, account: &Account) -> Result<Box<dyn Provider>> {
-        let token = self.vault.read(&account.id)?;
+        let token = self.token_for(account)?;
         providers::connect(
             Connection {
                 service: account.service,
@@ -206,13 +241,20 @@ impl Keyward {
         };
         let listing = provider.list_keys(&on_page).await?;
         let now = Utc::now();
-        let counts = self.store.apply_sync(&account.id, &listing.kinds, &listing.keys, now)?;
+        // A listing with a skipped object is incomplete: a key missing from it may be the one
+        // that could not be read, so nothing is marked gone this time.
+        let complete: &[crate::model::KeyKind] = if listing.skipped > 0 { &[] } else { &listing.kinds };
+        if listing.skipped > 0 {
+            tracing::warn!(account = %account.id, skipped = listing.skipped, "sync skipped objects it could not read");
+        }
+        let counts = self.store.apply_sync(&account.id, complete, &listing.keys, now)?;
         Ok(SyncReport {
             account_id: account.id.clone(),
             fetched: listing.keys.len() as u32,
             added: counts.added,
             updated: counts.updated,
             gone: counts.gone,
+            skipped: listing.skipped,
             pages: pages.load(std::sync::atomic::Ordering::Relaxed),
             finished_at: now,
         })

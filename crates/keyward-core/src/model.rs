@@ -403,6 +403,8 @@ pub struct SyncReport {
     pub added: u32,
     pub updated: u32,
     pub gone: u32,
+    /// Objects the service listed that Keyward could not read; while any is, nothing is gone.
+    pub skipped: u32,
     pub pages: u32,
     pub finished_at: DateTime<Utc>,
 }

@@ -38,9 +38,10 @@ pub fn org_name(raw: Option<&str>) -> Result<Option<String>> {
 }
 
 /// Characters that change how text is shown without being seen: control characters and the
-/// bidirectional overrides that can make one name look like another.
-fn is_hidden_control(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+/// bidirectional controls (marks, embeddings, overrides, isolates) that can make one name look
+/// like another. The one rule for every text field a person types.
+pub(crate) fn is_hidden_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// A token goes into an HTTP header: it must be one line of visible ASCII.

@@ -12,6 +12,32 @@ use crate::error::{Error, ErrorCode, Result};
 
 pub const KEYRING_SERVICE: &str = "keyward";
 
+/// How a keychain entry names the host its token was verified with: this line, the host, a
+/// newline, then the token. Neither a host nor a token can hold a newline (both are checked).
+const BOUND: &str = "keyward-token-v1 ";
+
+/// A token as its keychain entry holds it: with the host it was verified with, so that a host
+/// changed anywhere else (the form, the db, accounts.json) cannot draw the token to itself.
+pub struct BoundToken {
+    /// `None` for an entry written before tokens were bound; see `Keyward::token_for`.
+    pub host: Option<String>,
+    pub token: SecretString,
+}
+
+impl BoundToken {
+    pub fn seal(host: &str, token: &SecretString) -> SecretString {
+        SecretString::from(format!("{BOUND}{host}\n{}", token.expose_secret()))
+    }
+
+    pub fn open(stored: &SecretString) -> BoundToken {
+        let text = stored.expose_secret();
+        match text.strip_prefix(BOUND).and_then(|rest| rest.split_once('\n')) {
+            Some((host, token)) => BoundToken { host: Some(host.to_string()), token: SecretString::from(token.to_string()) },
+            None => BoundToken { host: None, token: stored.clone() },
+        }
+    }
+}
+
 pub trait Vault: Send + Sync {
     fn store(&self, account_id: &str, token: &SecretString) -> Result<()>;
     fn read(&self, account_id: &str) -> Result<SecretString>;
@@ -31,8 +57,25 @@ impl KeyringVault {
 
     /// Runs one keychain call on a fresh entry, again if the keychain daemon vanished mid-call.
     fn call<T>(&self, account_id: &str, op: impl Fn(&keyring::Entry) -> keyring::Result<T>) -> keyring::Result<T> {
-        retry_when_the_daemon_restarts(|| op(&keyring::Entry::new(&self.service, account_id)?))
+        retry_when_the_daemon_restarts(|| {
+            let entry = keyring::Entry::new(&self.service, account_id)?;
+            if is_mock(&entry) {
+                return Err(keyring::Error::PlatformFailure(NO_BACKEND.into()));
+            }
+            op(&entry)
+        })
     }
+}
+
+const NO_BACKEND: &str = "this build of Keyward has no keychain backend for this system, and tokens kept in memory would vanish when it quits";
+
+/// keyring falls back to an in-memory mock on a platform it was built without a backend for:
+/// every token would be gone at the next start, while the person believes it is in the keychain.
+fn is_mock(entry: &keyring::Entry) -> bool {
+    entry.get_credential().downcast_ref::<keyring::mock::MockCredential>().is_some()
+}
+
+impl KeyringVault {
 }
 
 /// gnome-keyring-daemon 42 to 50 can abort when several short-lived clients open sessions at once
@@ -90,6 +133,10 @@ pub fn map_keyring_error(err: keyring::Error) -> Error {
             ErrorCode::KeychainLocked,
             format!("The system keychain is locked or refused access ({e}). Unlock it and try again."),
         ),
+        keyring::Error::PlatformFailure(e) if e.to_string() == NO_BACKEND => Error::new(
+            ErrorCode::KeychainUnavailable,
+            "This build of Keyward has no keychain for this system, so it cannot keep a token: tokens held in memory would vanish when it quits. Use a build made for this system.",
+        ),
         keyring::Error::PlatformFailure(e) => Error::new(
             ErrorCode::KeychainUnavailable,
             format!("No system keychain is available ({e}). On Linux, Keyward needs a Secret Service such as GNOME Keyring or KWallet running in your session."),
@@ -137,6 +184,16 @@ impl Vault for MemoryVault {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sealed_token_opens_with_its_host() {
+        let sealed = BoundToken::seal("https://api.braintrust.dev", &SecretString::from("sk-abc"));
+        let open = BoundToken::open(&sealed);
+        assert_eq!(open.host.as_deref(), Some("https://api.braintrust.dev"));
+        assert_eq!(open.token.expose_secret(), "sk-abc");
+        let legacy = BoundToken::open(&SecretString::from("sk-legacy"));
+        assert_eq!((legacy.host, legacy.token.expose_secret()), (None, "sk-legacy"));
+    }
 
     #[test]
     fn memory_vault_round_trip() {

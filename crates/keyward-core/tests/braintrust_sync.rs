@@ -58,7 +58,9 @@ async fn verify_accepts_a_good_token_and_keeps_it_in_the_vault() {
     assert_eq!(r.core.list_accounts().unwrap().len(), 1);
     assert_eq!(r.vault.len(), 1);
     use secrecy::ExposeSecret;
-    assert_eq!(r.vault.read(&account.id).unwrap().expose_secret(), DEFAULT_TOKEN);
+    let entry = keyward_core::vault::BoundToken::open(&r.vault.read(&account.id).unwrap());
+    assert_eq!(entry.token.expose_secret(), DEFAULT_TOKEN);
+    assert_eq!(entry.host.as_deref(), Some(r.sandbox.base_url.as_str()), "the entry names the host it was verified with");
 }
 
 #[tokio::test]
@@ -218,7 +220,7 @@ async fn editing_an_account_verifies_first_and_loses_nothing_on_failure() {
     let bad = AccountUpdate { label: None, host: None, org_name: None, token: Some("sk-wrong".to_string().into()) };
     let err = r.core.update_account(&id, bad).await.unwrap_err();
     assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Unauthorized, Some("token")));
-    assert_eq!(r.vault.read(&id).unwrap().expose_secret(), DEFAULT_TOKEN);
+    assert_eq!(keyward_core::vault::BoundToken::open(&r.vault.read(&id).unwrap()).token.expose_secret(), DEFAULT_TOKEN);
 
     // The token was deleted behind Keyward's back: re-entering it brings the account back.
     r.vault.delete(&id).unwrap();

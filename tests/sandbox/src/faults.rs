@@ -52,12 +52,47 @@ pub struct Faults {
     /// body): one operation of a flow fails while the rest works.
     pub refuse_prefix: String,
     pub refuse_status: u16,
+    /// The next N POSTs do their work and answer 200, but with the minted secret (`key`,
+    /// `api_key`) left out of the answer: a live key whose secret never arrives.
+    pub strip_secret_next: u32,
+    /// The next N POSTs are refused (400) with the request body quoted back, JSON-escaped in the
+    /// message and raw (pretty-printed, so multi-line) after it: an echoing error page.
+    pub echo_next: u32,
+    /// The next N POSTs answer 307 to `redirect_to` (a base URL) with the same path: a 307
+    /// keeps the method and the body, so a client that follows it sends the secret there.
+    pub redirect_next: u32,
+    pub redirect_to: String,
 }
 
 pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Response {
     let is_post = req.method() == axum::http::Method::POST;
     let call = format!("{} {}", req.method(), req.uri().path());
-    let (latency, injected, drop_answer) = {
+    if is_post {
+        let (echo, redirect) = {
+            let mut world = shared.lock();
+            let f = &mut world.faults;
+            let echo = f.echo_next > 0;
+            let redirect = (!echo && f.redirect_next > 0).then(|| f.redirect_to.clone());
+            if echo {
+                f.echo_next -= 1;
+            } else if redirect.is_some() {
+                f.redirect_next -= 1;
+            }
+            (echo, redirect)
+        };
+        if let Some(to) = redirect {
+            let location = format!("{}{}", to.trim_end_matches('/'), req.uri().path());
+            return (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, location)]).into_response();
+        }
+        if echo {
+            let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap_or_default();
+            let text = String::from_utf8_lossy(&body).into_owned();
+            let pretty = serde_json::from_str::<serde_json::Value>(&text).map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()).unwrap_or_default();
+            let quoted = serde_json::json!({ "error": { "message": format!("invalid request: {text}"), "type": "invalid_request_error" } });
+            return (StatusCode::BAD_REQUEST, format!("{quoted}\n\nrequest was:\n{pretty}\n")).into_response();
+        }
+    }
+    let (latency, injected, drop_answer, strip) = {
         let mut world = shared.lock();
         let f = &mut world.faults;
         let refused = !f.refuse_prefix.is_empty() && call.starts_with(&f.refuse_prefix);
@@ -106,7 +141,11 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
             f.reset_next -= 1;
         }
         let drop_answer = drop_answer || reset;
-        (f.latency_ms, injected, drop_answer)
+        let strip = !passing && is_post && injected.is_none() && !drop_answer && f.strip_secret_next > 0;
+        if strip {
+            f.strip_secret_next -= 1;
+        }
+        (f.latency_ms, injected, drop_answer, strip)
     };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
@@ -114,8 +153,21 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
     match injected {
         Some(response) => response,
         None if drop_answer => cut_off(next.run(req).await),
+        None if strip => without_secret(next.run(req).await).await,
         None => next.run(req).await,
     }
+}
+
+async fn without_secret(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let mut value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("key");
+        map.remove("api_key");
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(value.to_string()))
 }
 
 /// The work is done, but the answer's body fails mid-way, so the client sees a broken

@@ -37,7 +37,9 @@ export type { IpcError };
 export function toIpcError(raw: unknown): IpcError {
   if (raw && typeof raw === 'object' && 'code' in raw && 'message' in raw) {
     const e = raw as Partial<IpcError>;
-    return { code: e.code ?? 'internal', message: String(e.message), field: e.field ?? null };
+    const error: IpcError = { code: e.code ?? 'internal', message: String(e.message), field: e.field ?? null };
+    if (e.key_id) error.key_id = e.key_id;
+    return error;
   }
   const message = typeof raw === 'string' ? raw : raw instanceof Error ? raw.message : 'Something went wrong.';
   return { code: 'internal', message, field: null };
@@ -82,10 +84,11 @@ export const validateSetup = (accountId: string, check: Validation) => call<Vali
 export const auditQuery = (query: AuditQuery) => call<AuditEntry[]>('audit_query', { query });
 /** Every action the log holds, for the filter. */
 export const auditActions = () => call<string[]>('audit_actions');
-/** The entries `query` lists, as CSV, to a path the person chose (`.csv` is added when missing). */
-export const exportAudit = (query: AuditQuery, path: string) => call<ExportReport>('export_audit', { query, path });
-/** The keys `query` lists (their metadata, never a secret), to a path the person chose. */
-export const exportKeys = (query: KeyQuery, format: ExportFormat, path: string) => call<ExportReport>('export_keys', { query, format, path });
+/** The entries `query` lists, as CSV, to the file the person chooses in the save dialog the shell
+ *  opens (the page names no path); null when they cancelled. */
+export const exportAudit = (query: AuditQuery) => call<ExportReport | null>('export_audit', { query });
+/** The keys `query` lists (their metadata, never a secret), as `exportAudit` does. */
+export const exportKeys = (query: KeyQuery, format: ExportFormat) => call<ExportReport | null>('export_keys', { query, format });
 
 export const settings = () => call<Settings>('settings');
 export const validateSettings = (settings: Settings) => call<FieldError[]>('validate_settings', { settings });

@@ -15,6 +15,11 @@
     settings: { expiry_window_days: 7, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30 }, dismissed: {}, installs: [],
     audit: [], dialogs: [], exports: [] };
   const iso = (minutesAgo) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  // The day the shell names an export after, in the person's time zone.
+  const localDay = () => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  };
 
   // Each service's usual kinds, in turn, so every screen meets the kinds it must handle.
   const KINDS = {
@@ -168,7 +173,7 @@
       account.last_synced_at = iso(0);
       account.last_sync_error = null;
       countKeys();
-      return { account_id: accountId, fetched: config.keysPerAccount, added: 0, updated: config.keysPerAccount, gone: 0, pages: 1, finished_at: iso(0) };
+      return { account_id: accountId, fetched: config.keysPerAccount, added: 0, updated: config.keysPerAccount, gone: 0, skipped: 0, pages: 1, finished_at: iso(0) };
     },
     // Real IPC hands the page fresh copies; so does the fake.
     list_keys: ({ query }) => {
@@ -354,22 +359,24 @@
     },
     audit_query: ({ query }) => auditRows(query),
     audit_actions: () => [...new Set(state.audit.map((e) => e.action))].sort(),
-    // The real shell writes the file; the fake remembers what it was asked to write, and where.
-    export_audit: ({ query, path }) => {
-      const rows = auditRows(query).length;
-      state.exports.push({ cmd: 'export_audit', query, path });
+    // The real shell opens the save dialog itself and writes the file; the fake remembers what it
+    // was asked (every argument, so a path sent by the page would show) and answers as a person
+    // who kept the offered name, or who cancelled (null).
+    export_audit: (args) => {
+      state.dialogs.push({ cmd: 'export_audit' });
+      if (config.saveCancelled) return null;
+      const path = `/home/ana/Documents/keyward-audit-${localDay()}.csv`;
+      const rows = auditRows(args.query).length;
+      state.exports.push({ cmd: 'export_audit', ...args });
       state.audit.unshift({ at: iso(0), account_id: null, action: 'audit.export', target: path, outcome: 'ok', detail: `${rows} entries as CSV` });
       return { path, rows };
     },
-    export_keys: ({ query, format, path }) => {
-      const rows = commands.list_keys({ query }).length;
-      state.exports.push({ cmd: 'export_keys', query, format, path });
-      return { path, rows };
-    },
-    // The save dialog answers with where the person chose, or null when they cancelled.
-    'plugin:dialog|save': ({ options }) => {
-      state.dialogs.push(options);
-      return config.saveCancelled ? null : `/home/ana/Documents/${options.defaultPath}`;
+    export_keys: (args) => {
+      state.dialogs.push({ cmd: 'export_keys' });
+      if (config.saveCancelled) return null;
+      const rows = commands.list_keys({ query: args.query }).length;
+      state.exports.push({ cmd: 'export_keys', ...args });
+      return { path: `/home/ana/Documents/keyward-keys-${localDay()}.${args.format}`, rows };
     },
     'plugin:event|listen': ({ event, handler }) => {
       listeners.set(event, [...(listeners.get(event) || []), handler]);

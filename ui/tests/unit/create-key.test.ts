@@ -112,3 +112,28 @@ test('an AWS role credential can be checked with Barndoor first; the answer clea
   await waitFor(() => expect(screen.getByTestId('check-outcome').textContent).toBe('Barndoor could not assume the role.'));
   expect(screen.getByTestId('check-outcome').classList.contains('ok')).toBe(false);
 });
+
+test('a key created without its secret is named with a Revoke button that revokes it', async () => {
+  const message = 'Respan created the Temporary key “ci” but sent no secret back, so the key is live and nobody can use it.';
+  const revoked: string[] = [];
+  const changed = vi.fn();
+  mockIPC((cmd, args) => {
+    if (cmd === 'validate_key') return [];
+    if (cmd === 'create_key') return Promise.reject({ code: 'conflict', message, field: null, key_id: 'row-7' });
+    if (cmd === 'revoke_key') {
+      revoked.push((args as { keyId: string }).keyId);
+      return { id: 'row-7', name: 'ci' };
+    }
+    return null;
+  });
+  const created = vi.fn();
+  render(CreateKeyDialog, { accounts: [account('r1', 'respan')], onclose: vi.fn(), oncreated: created, onchanged: changed });
+  await fireEvent.click(screen.getByTestId('submit-key'));
+  await waitFor(() => expect(screen.getByTestId('orphan-key').textContent).toContain('the key is live'));
+  expect(changed).toHaveBeenCalledTimes(1);
+  await fireEvent.click(screen.getByTestId('revoke-orphan'));
+  await waitFor(() => expect(screen.queryByTestId('orphan-key')).toBeNull());
+  expect(revoked).toEqual(['row-7']);
+  expect(changed).toHaveBeenCalledTimes(2);
+  expect(created).not.toHaveBeenCalled();
+});

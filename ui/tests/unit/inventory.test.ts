@@ -60,6 +60,18 @@ test('a failed quiet sync that is offline leaves no toast; other failures do', a
   expect(toasts.items.map((t) => t.message)).toEqual(['Account: Re-enter the token']);
 });
 
+test('a sync that skipped unreadable objects says so, even when quiet', async () => {
+  mockIPC((cmd) =>
+    cmd === 'sync_account'
+      ? { account_id: 'a', fetched: 4, added: 0, updated: 4, gone: 0, skipped: 1, pages: 1, finished_at: '2026-12-01T00:00:00Z' }
+      : []);
+  toasts.items = [];
+  await new Inventory().syncAccount('a', { quiet: true });
+  expect(toasts.items.map((t) => t.message)).toEqual([
+    'Account: 4 keys synced; 1 object the service listed could not be read and was skipped, so nothing was marked gone.',
+  ]);
+});
+
 test('an export asks for what the table shows, every row of it', async () => {
   const inv = new Inventory();
   inv.search = ' prod ';

@@ -91,7 +91,7 @@ pub(crate) fn gateway_key(raw: Value) -> Result<Option<RemoteKey>> {
         expires_at: ts(&k.expires_at),
         limits: KeyLimits { last_used_at: ts(&k.last_used_at), ..Default::default() },
         provider_id: super::listed_id(crate::model::Service::Barndoor, "a gateway key", k.id)?,
-        details: super::without_secrets(raw),
+        details: super::cached::details(KeyKind::BarndoorGatewayKey, raw),
     }))
 }
 
@@ -107,7 +107,7 @@ pub(crate) fn credential(raw: Value) -> Result<RemoteKey> {
         expires_at: None,
         limits: KeyLimits::default(),
         provider_id: super::listed_id(crate::model::Service::Barndoor, "a credential", c.id)?,
-        details: super::without_secrets(raw),
+        details: super::cached::details(KeyKind::BarndoorCredential, raw),
     })
 }
 
@@ -136,7 +136,7 @@ pub(crate) fn provider_route(raw: Value) -> Result<RemoteKey> {
         expires_at: None,
         limits: KeyLimits::default(),
         provider_id: super::listed_id(crate::model::Service::Barndoor, "a provider", p.id)?,
-        details: super::without_secrets(raw),
+        details: super::cached::details(KeyKind::BarndoorProvider, raw),
     })
 }
 
@@ -164,19 +164,25 @@ impl Provider for Barndoor {
 
     async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing> {
         let mut out = Vec::new();
+        let mut skipped = 0;
+        // An object that cannot be read is counted and skipped, not the whole listing failed.
+        let mut keep = |parsed: Result<Option<RemoteKey>>, out: &mut Vec<RemoteKey>| match parsed {
+            Ok(key) => out.extend(key),
+            Err(_) => skipped += 1,
+        };
         for raw in array(self.api.get_json(API_KEYS, &[]).await?, "gateway key")? {
-            out.extend(gateway_key(raw)?);
+            keep(gateway_key(raw), &mut out);
         }
         progress(1, out.len() as u32);
         for raw in array(self.api.get_json(CONNECTIONS, &[]).await?, "credential")? {
-            out.push(credential(raw)?);
+            keep(credential(raw).map(Some), &mut out);
         }
         progress(2, out.len() as u32);
         for raw in array(self.api.get_json(PROVIDERS, &[]).await?, "provider")? {
-            out.push(provider_route(raw)?);
+            keep(provider_route(raw).map(Some), &mut out);
         }
         progress(3, out.len() as u32);
-        Ok(Listing { keys: out, kinds: vec![KeyKind::BarndoorGatewayKey, KeyKind::BarndoorCredential, KeyKind::BarndoorProvider] })
+        Ok(Listing { keys: out, kinds: vec![KeyKind::BarndoorGatewayKey, KeyKind::BarndoorCredential, KeyKind::BarndoorProvider], skipped })
     }
 
     async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
@@ -190,12 +196,11 @@ impl Provider for Barndoor {
                 let secret = raw
                     .as_object_mut()
                     .and_then(|m| m.remove("key"))
-                    .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())))
-                    .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Barndoor created the key but sent no secret back.")))?;
+                    .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
                 let key = gateway_key(raw).map_err(CreateError::Ambiguous)?.ok_or_else(|| {
                     CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Barndoor answered with a key that is already revoked."))
                 })?;
-                Ok(Created { key, secret: Some(secret) })
+                Ok(Created { key, secret })
             }
             NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, api_key, credentials, settings, change_note } => {
                 let mut body = json!({ "name": name.trim(), "model_provider": model_provider.trim(), "base_url": base_url.trim() });
@@ -243,7 +248,7 @@ impl Provider for Barndoor {
             KeyKind::BarndoorCredential => CONNECTIONS,
             _ => PROVIDERS,
         };
-        let Some(raw) = super::found(self.api.get_json::<Value>(&format!("{path}/{provider_id}"), &[]).await)? else {
+        let Some(raw) = super::found(self.api.get_json::<Value>(&super::http::with_id(&format!("{path}/"), provider_id, "")?, &[]).await)? else {
             return Ok(None);
         };
         match kind {
@@ -270,14 +275,16 @@ impl Provider for Barndoor {
                     body["credentials"] = serde_json::from_str(c.expose_secret())
                         .map_err(|_| Error::invalid("credentials", "The credentials are not valid JSON."))?;
                 }
+                let path = super::http::with_id(&format!("{CONNECTIONS}/"), provider_id, "")?;
                 if let Some(s) = json_object("settings", settings.as_deref())? {
-                    body["settings"] = s;
+                    let current: Value = self.api.get_json(&path, &[]).await?;
+                    body["settings"] = super::cached::with_hidden_kept(s, current.get("settings"));
                 }
-                let raw: Value = self.api.write(Method::PUT, &format!("{CONNECTIONS}/{provider_id}"), &body).await?;
+                let raw: Value = self.api.write(Method::PUT, &path, &body).await?;
                 credential(raw)
             }
             KeyUpdate::BarndoorGatewayKey { disabled, expires_at, clear_expiry } => {
-                let path = format!("{API_KEYS}/{provider_id}");
+                let path = super::http::with_id(&format!("{API_KEYS}/"), provider_id, "")?;
                 if let Some(d) = disabled {
                     let _: Value = self.api.write(Method::PATCH, &path, &json!({ "disabled": d })).await?;
                 }
@@ -297,18 +304,17 @@ impl Provider for Barndoor {
         if kind != KeyKind::BarndoorGatewayKey {
             return Err(CreateError::Refused(Error::invalid("kind", format!("Barndoor rotates gateway keys, not a {}.", kind.label()))));
         }
-        let path = format!("{API_KEYS}/{provider_id}/rotate");
-        let mut answer: Value = self.api.send_json(Method::POST, &path, &json!({})).await?;
+        let key_path = super::http::with_id(&format!("{API_KEYS}/"), provider_id, "").map_err(CreateError::Refused)?;
+        let mut answer: Value = self.api.send_json(Method::POST, &format!("{key_path}/rotate"), &json!({})).await?;
         let secret = answer
             .as_object_mut()
             .and_then(|m| m.remove("key"))
-            .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())))
-            .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Barndoor rotated the key but sent no secret back.")))?;
-        let raw: Value = self.api.get_json(&format!("{API_KEYS}/{provider_id}"), &[]).await.map_err(CreateError::Ambiguous)?;
+            .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
+        let raw: Value = self.api.get_json(&key_path, &[]).await.map_err(CreateError::Ambiguous)?;
         let key = gateway_key(raw)
             .map_err(CreateError::Ambiguous)?
             .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Barndoor reports this key as revoked.")))?;
-        Ok(Created { key, secret: Some(secret) })
+        Ok(Created { key, secret })
     }
 
     async fn validate(&self, check: &crate::validation::Validation) -> Result<crate::validation::ValidationOutcome> {
@@ -342,8 +348,8 @@ impl Provider for Barndoor {
 
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         match kind {
-            KeyKind::BarndoorGatewayKey => self.api.delete(&format!("{API_KEYS}/{provider_id}")).await,
-            KeyKind::BarndoorCredential => self.api.delete(&format!("{CONNECTIONS}/{provider_id}")).await.map_err(|e| {
+            KeyKind::BarndoorGatewayKey => self.api.delete(&super::http::with_id(&format!("{API_KEYS}/"), provider_id, "")?).await,
+            KeyKind::BarndoorCredential => self.api.delete(&super::http::with_id(&format!("{CONNECTIONS}/"), provider_id, "")?).await.map_err(|e| {
                 if e.code == ErrorCode::Conflict {
                     Error::new(
                         ErrorCode::Conflict,

@@ -79,7 +79,7 @@ pub(crate) fn to_remote(raw: serde_json::Value) -> Result<RemoteKey> {
         expires_at: None,
         limits: Default::default(),
         provider_id: super::listed_id(crate::model::Service::Braintrust, "an API key", key.id)?,
-        details: super::without_secrets(raw),
+        details: super::cached::details(KeyKind::BraintrustApiKey, raw),
     })
 }
 
@@ -110,7 +110,7 @@ pub(crate) fn service_token(raw: serde_json::Value) -> Result<RemoteKey> {
         expires_at: None,
         limits: KeyLimits::default(),
         provider_id: super::listed_id(crate::model::Service::Braintrust, "a service token", t.id)?,
-        details: super::without_secrets(raw),
+        details: super::cached::details(KeyKind::BraintrustServiceToken, raw),
     })
 }
 
@@ -140,7 +140,7 @@ pub(crate) fn ai_secret(raw: serde_json::Value) -> Result<RemoteKey> {
         expires_at: None,
         limits: KeyLimits::default(),
         provider_id: super::listed_id(crate::model::Service::Braintrust, "an AI secret", a.id)?,
-        details: super::without_secrets(raw),
+        details: super::cached::details(KeyKind::BraintrustAiSecret, raw),
     })
 }
 
@@ -188,6 +188,7 @@ impl Braintrust {
         parse: fn(serde_json::Value) -> Result<RemoteKey>,
         keys: &mut Vec<RemoteKey>,
         pages: &mut u32,
+        skipped: &mut u32,
         progress: PageProgress<'_>,
     ) -> Result<()> {
         let limit = self.api.config().page_size.max(1);
@@ -201,9 +202,18 @@ impl Braintrust {
             let count = batch.objects.len();
             let mut last = None;
             for raw in batch.objects {
-                let key = parse(raw)?;
-                last = Some(key.provider_id.clone());
-                keys.push(key);
+                // The cursor is the raw id, so an unreadable last object still moves the page on.
+                let raw_id = raw.get("id").and_then(serde_json::Value::as_str).map(str::to_string);
+                match parse(raw) {
+                    Ok(key) => {
+                        last = Some(key.provider_id.clone());
+                        keys.push(key);
+                    }
+                    Err(_) => {
+                        *skipped += 1;
+                        last = raw_id.or(last);
+                    }
+                }
             }
             *pages += 1;
             progress(*pages, keys.len() as u32);
@@ -222,16 +232,12 @@ impl Braintrust {
     async fn create_api_key(&self, name: &str) -> Result<Created, CreateError> {
         let raw: serde_json::Value =
             self.api.send_json(Method::POST, "/v1/api_key", &json!({ "name": name.trim() })).await.map_err(explain_api_key_refusal)?;
-        let secret = raw
-            .get("key")
-            .and_then(|k| k.as_str())
-            .map(|k| MintedSecret::new(k.to_string()))
-            .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Braintrust created the key but sent no secret back.")))?;
+        let secret = raw.get("key").and_then(|k| k.as_str()).map(|k| MintedSecret::new(k.to_string()));
         let mut listed = raw;
         if let Some(map) = listed.as_object_mut() {
             map.remove("key"); // the secret never reaches the store's details
         }
-        Ok(Created { key: to_remote(listed).map_err(CreateError::Ambiguous)?, secret: Some(secret) })
+        Ok(Created { key: to_remote(listed).map_err(CreateError::Ambiguous)?, secret })
     }
 
     /// Proxy credentials cannot be listed or revoked: Keyward keeps their metadata itself.
@@ -280,7 +286,7 @@ impl Provider for Braintrust {
     }
 
     async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing> {
-        let mut listing = Listing { keys: Vec::new(), kinds: Vec::new() };
+        let mut listing = Listing { keys: Vec::new(), kinds: Vec::new(), skipped: 0 };
         let mut pages = 0;
         let lists: [(&str, KeyKind, fn(serde_json::Value) -> Result<RemoteKey>); 3] = [
             ("/v1/api_key", KeyKind::BraintrustApiKey, to_remote),
@@ -288,7 +294,7 @@ impl Provider for Braintrust {
             ("/v1/ai_secret", KeyKind::BraintrustAiSecret, ai_secret),
         ];
         for (path, kind, parse) in lists {
-            match self.list_all(path, parse, &mut listing.keys, &mut pages, progress).await {
+            match self.list_all(path, parse, &mut listing.keys, &mut pages, &mut listing.skipped, progress).await {
                 Ok(()) => listing.kinds.push(kind),
                 // Service tokens and AI secrets need more than a user's API key may have: the
                 // kind is left as cached instead of failing the whole sync.
@@ -311,10 +317,8 @@ impl Provider for Braintrust {
                 let body = json!({ "name": name.trim(), "service_account_id": service_account_id.trim() });
                 let method = if replace_existing.unwrap_or(false) { Method::PUT } else { Method::POST };
                 let mut raw: serde_json::Value = self.api.send_json(method, "/v1/service_token", &body).await.map_err(explain_owner_only)?;
-                let secret = take_key(&mut raw).ok_or_else(|| {
-                    CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Braintrust created the token but sent no secret back."))
-                })?;
-                Ok(Created { key: service_token(raw).map_err(CreateError::Ambiguous)?, secret: Some(secret) })
+                let secret = take_key(&mut raw);
+                Ok(Created { key: service_token(raw).map_err(CreateError::Ambiguous)?, secret })
             }
             NewKey::BraintrustAiSecret { name, secret_type, secret, metadata, replace_existing } => {
                 let mut body = json!({ "name": name.trim(), "secret": secrecy::ExposeSecret::expose_secret(secret).trim() });
@@ -357,7 +361,7 @@ impl Provider for Braintrust {
             KeyKind::BraintrustAiSecret => ("/v1/ai_secret", ai_secret),
             _ => return Err(Error::invalid("kind", format!("Braintrust cannot look up a {}; it is kept only here.", kind.label()))),
         };
-        match super::found(self.api.get_json::<serde_json::Value>(&format!("{path}/{provider_id}"), &[]).await)? {
+        match super::found(self.api.get_json::<serde_json::Value>(&super::http::with_id(&format!("{path}/"), provider_id, "")?, &[]).await)? {
             Some(raw) => parse(raw).map(Some),
             None => Ok(None),
         }
@@ -377,18 +381,20 @@ impl Provider for Braintrust {
         if let Some(s) = secret.as_ref().map(|s| secrecy::ExposeSecret::expose_secret(s).trim()).filter(|s| !s.is_empty()) {
             body["secret"] = json!(s);
         }
+        let path = super::http::with_id("/v1/ai_secret/", provider_id, "")?;
         if let Some(m) = crate::create::json_object("metadata", metadata.as_deref())? {
-            body["metadata"] = m;
+            let current: serde_json::Value = self.api.get_json(&path, &[]).await?;
+            body["metadata"] = super::cached::with_hidden_kept(m, current.get("metadata"));
         }
-        let raw: serde_json::Value = self.api.write(Method::PATCH, &format!("/v1/ai_secret/{provider_id}"), &body).await?;
+        let raw: serde_json::Value = self.api.write(Method::PATCH, &path, &body).await?;
         ai_secret(raw)
     }
 
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         match kind {
-            KeyKind::BraintrustApiKey => self.api.delete(&format!("/v1/api_key/{provider_id}")).await,
-            KeyKind::BraintrustServiceToken => self.api.delete(&format!("/v1/service_token/{provider_id}")).await,
-            KeyKind::BraintrustAiSecret => self.api.delete(&format!("/v1/ai_secret/{provider_id}")).await,
+            KeyKind::BraintrustApiKey => self.api.delete(&super::http::with_id("/v1/api_key/", provider_id, "")?).await,
+            KeyKind::BraintrustServiceToken => self.api.delete(&super::http::with_id("/v1/service_token/", provider_id, "")?).await,
+            KeyKind::BraintrustAiSecret => self.api.delete(&super::http::with_id("/v1/ai_secret/", provider_id, "")?).await,
             _ => Err(Error::invalid(
                 "kind",
                 format!("Braintrust cannot revoke a {}: it stops working when it expires.", kind.label()),

@@ -1,5 +1,7 @@
 //! The HTTP layer every provider shares: bearer auth, timeouts, retries of idempotent calls with
 //! jittered exponential backoff that honours `Retry-After`, and error bodies turned into messages.
+//! It follows no redirect (a hop could carry the token or a secret body elsewhere) and reads no
+//! answer beyond `MAX_BODY`.
 
 use std::time::Duration;
 
@@ -9,6 +11,7 @@ use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 
+use super::redact::{given_secrets, looks_secret, Redactor};
 use super::Connection;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::Service;
@@ -40,6 +43,10 @@ impl Default for HttpConfig {
     }
 }
 
+/// No answer Keyward reads is near this size (a page is 100 keys); a bigger one is cut off
+/// rather than held in memory whole.
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
+
 /// A failed exchange, before it is turned into an `Error` for a person.
 #[derive(Debug)]
 pub(crate) struct Failure {
@@ -48,6 +55,10 @@ pub(crate) struct Failure {
     detail: String,
     /// The request never reached the service (no connection), so it certainly did nothing.
     unsent: bool,
+    /// The answer went past `MAX_BODY`; it was received, so a create may have happened.
+    too_large: bool,
+    /// Where a 3xx pointed, by host alone: a path or query could hold anything.
+    redirect_to: Option<String>,
 }
 
 /// Why a create failed: refused (nothing was made) or ambiguous (it may have been made).
@@ -98,6 +109,7 @@ impl Api {
             }
         }
         let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
@@ -133,18 +145,10 @@ impl Api {
         path: &str,
         body: &serde_json::Value,
     ) -> Result<T, PostError> {
-        // A service that echoes the request must not put a secret the user gave into a message.
-        let given = given_secrets(body);
-        let scrub = |mut e: Error| {
-            for secret in &given {
-                e.message = e.message.replace(secret.as_str(), "[redacted]");
-            }
-            e
-        };
         match self.send(method, path, &[], Some(body)).await {
             Ok(text) => self.parse(path, &text).map_err(PostError::Ambiguous),
-            Err(f) if f.ambiguous() => Err(PostError::Ambiguous(scrub(self.to_error(f)))),
-            Err(f) => Err(PostError::Refused(scrub(self.to_error(f)))),
+            Err(f) if f.ambiguous() => Err(PostError::Ambiguous(self.to_error(f))),
+            Err(f) => Err(PostError::Refused(self.to_error(f))),
         }
     }
 
@@ -188,9 +192,9 @@ impl Api {
     ) -> Result<String, Failure> {
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.token.expose_secret())).map_err(|_| Failure {
             status: Some(StatusCode::UNAUTHORIZED),
-            retry_after: None,
             detail: "the token cannot be sent in a header".into(),
             unsent: true,
+            ..Failure::plain()
         })?;
         auth.set_sensitive(true);
         let url = format!("{}{path}", self.base);
@@ -198,35 +202,42 @@ impl Api {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let transport = |e: reqwest::Error| Failure {
-            status: None,
-            retry_after: None,
-            unsent: e.is_connect(),
-            detail: describe_transport(&e),
-        };
-        let response = request.send().await.map_err(transport)?;
+        let transport = |e: reqwest::Error| Failure { unsent: e.is_connect(), detail: describe_transport(&e), ..Failure::plain() };
+        let mut response = request.send().await.map_err(transport)?;
         let status = response.status();
         let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
-        let text = response.text().await.map_err(transport)?;
+        if status.is_redirection() {
+            let redirect_to = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| response.url().join(l).ok())
+                .and_then(|u| u.host_str().map(crate::host::clip));
+            return Err(Failure { status: Some(status), redirect_to, ..Failure::plain() });
+        }
+        let bytes = read_bounded(&mut response).await.map_err(|e| match e {
+            Bounded::Transport(e) => transport(e),
+            Bounded::TooLarge => Failure { too_large: true, ..Failure::plain() },
+        })?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         if status.is_success() {
             return Ok(text);
         }
         let retry_after = retry_after.or_else(|| body_retry_after(&text));
-        Err(Failure { status: Some(status), retry_after, detail: self.redact(&body_message(&text)), unsent: false })
-    }
-
-    /// A service that echoes the request back must not put the token into a message.
-    fn redact(&self, text: &str) -> String {
-        let token = self.token.expose_secret();
-        if token.len() >= 4 {
-            text.replace(token, "[redacted]")
-        } else {
-            text.to_string()
-        }
+        // The token and every secret of this request, in each form an echo can take.
+        let given = body.map(given_secrets).unwrap_or_default();
+        let redactor = Redactor::new(std::iter::once(self.token.expose_secret()).chain(given.iter().map(|s| s.as_str())));
+        Err(Failure { status: Some(status), retry_after, detail: body_message_redacted(&text, &redactor), ..Failure::plain() })
     }
 
     fn to_error(&self, f: Failure) -> Error {
         let name = self.service.display_name();
+        if f.too_large {
+            return Error::new(
+                ErrorCode::Provider,
+                format!("{name} at {} sent an answer larger than {} MB; Keyward stopped reading it.", self.host_name, MAX_BODY / (1024 * 1024)),
+            );
+        }
         let detail = if f.detail.is_empty() { String::new() } else { format!(": {}", f.detail) };
         let Some(status) = f.status else {
             return Error::new(
@@ -236,6 +247,14 @@ impl Api {
             .on_field("host");
         };
         let code = status.as_u16();
+        if status.is_redirection() {
+            let to = f.redirect_to.map(|h| format!(" to {h}")).unwrap_or_default();
+            return Error::new(
+                ErrorCode::Provider,
+                format!("{name} at {} answered with a redirect ({code}){to}. Keyward follows no redirect, so nothing was sent on; check the account's address.", self.host_name),
+            )
+            .on_field("host");
+        }
         match status {
             StatusCode::UNAUTHORIZED => {
                 Error::new(ErrorCode::Unauthorized, format!("This key was refused by {name} (401).")).on_field("token")
@@ -255,26 +274,44 @@ impl Api {
     }
 }
 
-/// Every string under a secret-carrying field of a request body (`api_key`, `secret`,
-/// `credentials`), long enough to be worth hiding.
-fn given_secrets(body: &serde_json::Value) -> Vec<String> {
-    fn leaves(v: &serde_json::Value, out: &mut Vec<String>) {
-        match v {
-            serde_json::Value::String(s) if s.len() >= 4 => out.push(s.clone()),
-            serde_json::Value::Object(m) => m.values().for_each(|x| leaves(x, out)),
-            serde_json::Value::Array(a) => a.iter().for_each(|x| leaves(x, out)),
-            _ => {}
-        }
+/// `prefix`, the id as one percent-encoded path segment (the URL library's encoding: `/`, `%`,
+/// `?`, `#`, spaces and the rest cannot change the path), then `suffix`. Both ends are Keyward's
+/// own fixed text; the id is the service's.
+pub(crate) fn with_id(prefix: &str, id: &str, suffix: &str) -> Result<String> {
+    let mut url = url::Url::parse("http://segment.invalid/").map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+    url.path_segments_mut().map_err(|_| Error::new(ErrorCode::Internal, "no path"))?.push(id);
+    let segment = &url.path()[1..];
+    if segment.is_empty() || id == "." || id == ".." {
+        return Err(Error::new(ErrorCode::InvalidInput, "This key's id cannot be put in a request."));
+    }
+    Ok(format!("{prefix}{segment}{suffix}"))
+}
+
+impl Failure {
+    fn plain() -> Failure {
+        Failure { status: None, retry_after: None, detail: String::new(), unsent: false, too_large: false, redirect_to: None }
+    }
+}
+
+enum Bounded {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// The body, chunk by chunk, refused as soon as it passes `MAX_BODY` (a `Content-Length` over it
+/// is refused before a byte is read).
+async fn read_bounded(response: &mut reqwest::Response) -> Result<Vec<u8>, Bounded> {
+    if response.content_length().is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(Bounded::TooLarge);
     }
     let mut out = Vec::new();
-    if let Some(map) = body.as_object() {
-        for field in ["api_key", "secret", "credentials"] {
-            if let Some(v) = map.get(field) {
-                leaves(v, &mut out);
-            }
+    while let Some(chunk) = response.chunk().await.map_err(Bounded::Transport)? {
+        if out.len() + chunk.len() > MAX_BODY {
+            return Err(Bounded::TooLarge);
         }
+        out.extend_from_slice(&chunk);
     }
-    out
+    Ok(out)
 }
 
 fn describe_transport(e: &reqwest::Error) -> String {
@@ -321,18 +358,35 @@ pub(crate) fn body_retry_after(text: &str) -> Option<Duration> {
 /// Error bodies have no fixed shape: plain text, `{"error": "..."}`, `{"error": {"message"}}`,
 /// `{"detail": ...}`, `{"message": ...}`. Whatever it is becomes one readable line.
 pub(crate) fn body_message(text: &str) -> String {
+    body_message_redacted(text, &Redactor::default())
+}
+
+/// The one line, with every secret `redactor` knows replaced on the raw text first, again on
+/// what JSON decoding reveals, and again once whitespace is collapsed; only then is it cut.
+/// A JSON answer with no message field is shown without its secret-looking fields.
+pub(crate) fn body_message_redacted(text: &str, redactor: &Redactor) -> String {
     const MAX: usize = 300;
-    let trimmed = text.trim();
-    let message = match serde_json::from_str::<serde_json::Value>(trimmed) {
-        Ok(v) => json_message(&v).unwrap_or_else(|| trimmed.to_string()),
-        Err(_) => trimmed.to_string(),
+    let raw = redactor.apply(text.trim());
+    let message = match serde_json::from_str::<serde_json::Value>(&raw) {
+        Ok(v) => json_message(&v).unwrap_or_else(|| without_secret_names(v).to_string()),
+        Err(_) => raw,
     };
-    let one_line: String = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    let message = redactor.apply(&message);
+    let one_line = redactor.apply(&message.split_whitespace().collect::<Vec<_>>().join(" "));
     if one_line.chars().count() > MAX {
         let cut: String = one_line.chars().take(MAX).collect();
         format!("{cut}…")
     } else {
         one_line
+    }
+}
+
+fn without_secret_names(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => Value::Object(m.into_iter().filter(|(k, _)| !looks_secret(k)).map(|(k, x)| (k, without_secret_names(x))).collect()),
+        Value::Array(a) => Value::Array(a.into_iter().map(without_secret_names).collect()),
+        other => other,
     }
 }
 
@@ -378,5 +432,61 @@ mod tests {
         assert_eq!(parse_retry_after(Some(&neg)), None);
         assert_eq!(body_retry_after(r#"{"detail":"slow","retry_after":2.5}"#), Some(Duration::from_millis(2500)));
         assert_eq!(body_retry_after("nope"), None);
+    }
+}
+
+#[cfg(test)]
+mod id_path_tests {
+    use super::*;
+
+    #[test]
+    fn any_id_is_one_encoded_segment() {
+        assert_eq!(with_id("/v1/api_key/", "abc-123", "").unwrap(), "/v1/api_key/abc-123");
+        assert_eq!(with_id("/keys/", "a b/../c?d#e%f", "/").unwrap(), "/keys/a%20b%2F..%2Fc%3Fd%23e%25f/");
+        assert_eq!(with_id("/k/", "tk_01...", "/rotate").unwrap(), "/k/tk_01.../rotate");
+        for bad in ["", ".", ".."] {
+            assert!(with_id("/k/", bad, "").is_err(), "{bad:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    const TOKEN: &str = "bt-admin-token-0123456789abcdef";
+
+    fn line(text: &str, secrets: &[&str]) -> String {
+        body_message_redacted(text, &Redactor::new(secrets.iter().copied()))
+    }
+
+    #[test]
+    fn a_token_straddling_the_cut_is_redacted_before_the_cut() {
+        let text = format!("{}{TOKEN} and more", "x".repeat(290));
+        let out = line(&text, &[TOKEN]);
+        assert!(!out.contains(&TOKEN[..10]), "{out}");
+        // Before the fix, the cut left the token's first characters in the message.
+        assert!(!body_message(&text).contains(TOKEN));
+    }
+
+    #[test]
+    fn multi_line_and_json_escaped_secrets_are_redacted() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+        let echoed = serde_json::json!({ "error": format!("invalid credentials {pem}") }).to_string();
+        let out = line(&echoed, &[pem]);
+        assert!(!out.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"), "{out}");
+        let raw_text = format!("invalid credentials:\n{pem}\n");
+        let out = line(&raw_text, &[pem]);
+        assert!(!out.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"), "{out}");
+        let escaped_in_text = format!("bad {}", serde_json::to_string(pem).unwrap());
+        assert!(!line(&escaped_in_text, &[pem]).contains("MIIEvQ"), "{}", line(&escaped_in_text, &[pem]));
+    }
+
+    #[test]
+    fn a_json_body_without_a_message_is_shown_without_its_secret_fields() {
+        let body = r#"{"status":"bad","apiKey":"sk-unknown-echo-1","nested":{"Authorization":"Bearer zzz-9999"}}"#;
+        let out = line(body, &[]);
+        assert!(!out.contains("sk-unknown-echo-1") && !out.contains("zzz-9999"), "{out}");
+        assert!(out.contains("bad"), "{out}");
     }
 }

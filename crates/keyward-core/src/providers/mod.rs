@@ -2,8 +2,10 @@
 
 mod barndoor;
 mod braintrust;
+mod cached;
 pub mod http;
 pub mod parse;
+mod redact;
 mod respan;
 
 use async_trait::async_trait;
@@ -77,10 +79,14 @@ pub trait Provider: Send + Sync {
 pub struct Listing {
     pub keys: Vec<RemoteKey>,
     pub kinds: Vec<KeyKind>,
+    /// Objects the service listed that could not be read at all: skipped, so one odd object
+    /// does not blind the whole inventory. While any was skipped, nothing is marked gone.
+    pub skipped: u32,
 }
 
 /// A created key: what to cache, and the secret to show once when the service minted one
-/// (`None` when the user gave the secret, as for a Barndoor credential).
+/// (`None` when the user gave the secret, as for a Barndoor credential, or when a service that
+/// mints one created the key and sent no secret back: `Keyward` tells the two apart).
 pub struct Created {
     pub key: RemoteKey,
     pub secret: Option<MintedSecret>,
@@ -143,39 +149,15 @@ pub(crate) fn unreadable(service: Service, what: &str, e: &serde_json::Error) ->
     Error::new(ErrorCode::Provider, format!("{} sent {what} Keyward could not read ({why}).", service.display_name()))
 }
 
-/// A listed object's id, fit to be cached and put in a request path: not empty, short, and
-/// nothing that could change the path it is put in ('/', '?', '#', '%', a '.' or '..' segment,
-/// spaces, controls). Respan's documented ids end in "...", which is fine inside one segment.
+/// A listed object's id, fit to be cached and put in a request path: any string a service uses
+/// is usable, since ids reach a path only through `http::with_id`'s segment encoding. Only
+/// what no encoding keeps as one segment is refused: nothing, `.` and `..` (which URL
+/// normalisation drops, turning a DELETE of one key into one of its collection).
 pub(crate) fn listed_id(service: Service, what: &str, id: String) -> Result<String> {
-    let bad = id.is_empty()
-        || id.len() > 200
-        || id == "."
-        || id == ".."
-        || id.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '\\' | '?' | '#' | '%'));
-    if bad {
+    if id.is_empty() || id == "." || id == ".." || id.len() > 1000 {
         return Err(Error::new(ErrorCode::Provider, format!("{} listed {what} with an id Keyward cannot use.", service.display_name())));
     }
     Ok(id)
-}
-
-/// Fields that carry a secret in some service's answer (a create's `key`, Respan's `api_key`).
-/// Whatever a service sends, they never reach the cached details.
-pub(crate) const SECRET_FIELDS: [&str; 8] = ["key", "api_key", "secret", "credentials", "token", "password", "private_key", "client_secret"];
-
-/// The object as cached: every secret-carrying field removed, at any depth.
-pub(crate) fn without_secrets(mut raw: serde_json::Value) -> serde_json::Value {
-    fn scrub(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::Object(map) => {
-                map.retain(|k, _| !SECRET_FIELDS.contains(&k.as_str()));
-                map.values_mut().for_each(scrub);
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
-            _ => {}
-        }
-    }
-    scrub(&mut raw);
-    raw
 }
 
 fn unsupported(kind: KeyKind) -> Error {

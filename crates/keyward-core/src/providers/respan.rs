@@ -29,7 +29,7 @@ impl Respan {
     }
 
     async fn all_keys(&self, progress: PageProgress<'_>) -> Result<Vec<RemoteKey>> {
-        self.all_of(KEYS, to_remote, progress, 0).await
+        self.all_of(KEYS, to_remote, progress, 0, &mut 0).await
     }
 
     /// Every item of one list, following the legacy `next` pages when the answer has them.
@@ -39,6 +39,7 @@ impl Respan {
         parse: fn(Value) -> Result<RemoteKey>,
         progress: PageProgress<'_>,
         pages_before: u32,
+        skipped: &mut u32,
     ) -> Result<Vec<RemoteKey>> {
         let mut keys = Vec::new();
         let mut page = 1u32;
@@ -57,7 +58,10 @@ impl Respan {
                 _ => return Err(Error::new(ErrorCode::Provider, "Respan answered a list with something that is not a list.")),
             };
             for raw in items {
-                keys.push(parse(raw)?);
+                match parse(raw) {
+                    Ok(key) => keys.push(key),
+                    Err(_) => *skipped += 1,
+                }
             }
             progress(pages_before + page, keys.len() as u32);
             match next {
@@ -130,7 +134,7 @@ pub(crate) fn to_remote(raw: Value) -> Result<RemoteKey> {
             last_used_at: last_used,
         },
         provider_id: super::listed_id(crate::model::Service::Respan, "a temporary key", k.id)?,
-        details: super::without_secrets(raw),
+        details: super::cached::details(KeyKind::RespanTempKey, raw),
     })
 }
 
@@ -159,7 +163,7 @@ pub(crate) fn provider(raw: Value) -> Result<RemoteKey> {
         expires_at: None,
         limits: KeyLimits::default(),
         provider_id: super::listed_id(crate::model::Service::Respan, "a custom provider", p.provider_id)?,
-        details: super::without_secrets(raw),
+        details: super::cached::details(KeyKind::RespanProvider, raw),
     })
 }
 
@@ -171,11 +175,12 @@ impl Provider for Respan {
     }
 
     async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing> {
-        let mut keys = self.all_keys(progress).await?;
+        let mut skipped = 0;
+        let mut keys = self.all_of(KEYS, to_remote, progress, 0, &mut skipped).await?;
         let counted = keys.len() as u32;
         let with_count = move |page: u32, n: u32| progress(page, counted + n);
-        keys.extend(self.all_of(PROVIDERS, provider, &with_count, 1).await?);
-        Ok(Listing { keys, kinds: vec![KeyKind::RespanTempKey, KeyKind::RespanProvider] })
+        keys.extend(self.all_of(PROVIDERS, provider, &with_count, 1, &mut skipped).await?);
+        Ok(Listing { keys, kinds: vec![KeyKind::RespanTempKey, KeyKind::RespanProvider], skipped })
     }
 
     async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
@@ -214,14 +219,13 @@ impl Provider for Respan {
         let secret = raw
             .as_object_mut()
             .and_then(|m| m.remove("api_key"))
-            .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())))
-            .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Respan created the key but sent no secret back.")))?;
-        Ok(Created { key: to_remote(raw).map_err(CreateError::Ambiguous)?, secret: Some(secret) })
+            .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
+        Ok(Created { key: to_remote(raw).map_err(CreateError::Ambiguous)?, secret })
     }
 
     async fn find_created(&self, request: &NewKey, since: DateTime<Utc>) -> Result<Option<RemoteKey>> {
         if let NewKey::RespanProvider { provider_id, .. } = request {
-            let all = self.all_of(PROVIDERS, provider, &|_, _| {}, 0).await?;
+            let all = self.all_of(PROVIDERS, provider, &|_, _| {}, 0, &mut 0).await?;
             return Ok(all.into_iter().find(|p| p.provider_id == provider_id.trim()));
         }
         let wanted = request.display_name();
@@ -237,7 +241,7 @@ impl Provider for Respan {
             KeyKind::RespanTempKey => (KEYS, to_remote),
             _ => (PROVIDERS, provider),
         };
-        match super::found(self.api.get_json::<Value>(&format!("{path}{provider_id}/"), &[]).await)? {
+        match super::found(self.api.get_json::<Value>(&super::http::with_id(path, provider_id, "/")?, &[]).await)? {
             Some(raw) => parse(raw).map(Some),
             None => Ok(None),
         }
@@ -252,10 +256,12 @@ impl Provider for Respan {
             if let Some(k) = api_key.as_ref().map(|k| secrecy::ExposeSecret::expose_secret(k).trim()).filter(|k| !k.is_empty()) {
                 body["api_key"] = json!(k);
             }
+            let path = super::http::with_id(PROVIDERS, provider_id, "/")?;
             if let Some(k) = crate::create::json_object("extra_kwargs", extra_kwargs.as_deref())? {
-                body["extra_kwargs"] = k;
+                let current: Value = self.api.get_json(&path, &[]).await?;
+                body["extra_kwargs"] = super::cached::with_hidden_kept(k, current.get("extra_kwargs"));
             }
-            let raw: Value = self.api.write(Method::PATCH, &format!("{PROVIDERS}{provider_id}/"), &body).await?;
+            let raw: Value = self.api.write(Method::PATCH, &path, &body).await?;
             return provider(raw);
         }
         let crate::update::KeyUpdate::RespanTempKey { name, expiry_date, is_test, prefix } = update else {
@@ -274,14 +280,14 @@ impl Provider for Respan {
         if let Some(p) = prefix {
             body["prefix"] = json!(p.trim());
         }
-        let raw: Value = self.api.write(Method::PATCH, &format!("{KEYS}{provider_id}/"), &body).await?;
+        let raw: Value = self.api.write(Method::PATCH, &super::http::with_id(KEYS, provider_id, "/")?, &body).await?;
         to_remote(raw)
     }
 
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         match kind {
-            KeyKind::RespanTempKey => self.api.delete(&format!("{KEYS}{provider_id}/")).await,
-            KeyKind::RespanProvider => self.api.delete(&format!("{PROVIDERS}{provider_id}/")).await,
+            KeyKind::RespanTempKey => self.api.delete(&super::http::with_id(KEYS, provider_id, "/")?).await,
+            KeyKind::RespanProvider => self.api.delete(&super::http::with_id(PROVIDERS, provider_id, "/")?).await,
             _ => Err(Error::invalid("kind", format!("Respan has no {} to revoke.", kind.label()))),
         }
     }

@@ -29,6 +29,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
             code: ErrorCode::parse(&c).unwrap_or(ErrorCode::Internal),
             message: message.unwrap_or_default(),
             field: None,
+            key_id: None,
         }),
         key_count: row.get(10)?,
     })

@@ -7,7 +7,7 @@ use rusqlite::{params, params_from_iter, Row};
 
 use super::accounts::bad_value;
 use super::Store;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{KeyKind, KeyLimits, KeyQuery, KeyRow, KeyStatus};
 use crate::settings::Settings;
 
@@ -133,6 +133,24 @@ fn upsert_key(conn: &rusqlite::Connection, id: &str, account_id: &str, key: &Rem
     Ok(())
 }
 
+/// The longest search Keyward runs. SQLite is built without its expression-depth limit
+/// (`SQLITE_MAX_EXPR_DEPTH=0`, .cargo/config.toml), so the words of a search, each one more
+/// `AND`, are what bounds the statement's depth: a pasted megabyte must not become a query.
+pub const MAX_SEARCH_CHARS: usize = 256;
+pub const MAX_SEARCH_WORDS: usize = 16;
+
+/// A search as typed, trimmed, or a named error when it is longer than Keyward searches.
+pub fn checked_search(raw: Option<&str>) -> Result<&str> {
+    let search = raw.unwrap_or("").trim();
+    if search.chars().count() > MAX_SEARCH_CHARS {
+        return Err(Error::invalid("search", format!("Search for at most {MAX_SEARCH_CHARS} characters.")));
+    }
+    if search.split_whitespace().count() > MAX_SEARCH_WORDS {
+        return Err(Error::invalid("search", format!("Search for at most {MAX_SEARCH_WORDS} words.")));
+    }
+    Ok(search)
+}
+
 /// Turns what a person typed into an FTS5 trigram query: each word must appear somewhere,
 /// quoted so that FTS syntax characters are matched literally.
 fn fts_query(search: &str) -> Option<String> {
@@ -199,7 +217,7 @@ impl Store {
         if let Some(test) = query.is_test {
             sql.push_str(if test { " AND k.is_test = 1" } else { " AND (k.is_test IS NULL OR k.is_test = 0)" });
         }
-        let search = query.search.as_deref().unwrap_or("").trim();
+        let search = checked_search(query.search.as_deref())?;
         if let Some(fts) = fts_query(search) {
             args.push(Box::new(fts));
             sql.push_str(&format!(" AND k.pk IN (SELECT rowid FROM keys_fts WHERE keys_fts MATCH ?{})", args.len()));
@@ -280,7 +298,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<SyncCounts> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = super::write_transaction(&mut conn)?;
         let mut counts = SyncCounts::default();
         let mut seen = HashSet::with_capacity(listed.len());
         {
@@ -301,9 +319,12 @@ impl Store {
                 }
                 upsert_key(&tx, &id, account_id, key, now)?;
             }
+            // Only keys last seen before this listing: another process (the CLI beside the window)
+            // may have committed a newer listing while this one was on the wire, and what it saw
+            // is not gone because this older listing missed it.
             let mut vanish = tx.prepare_cached(
                 "UPDATE keys SET status = 'gone', gone_at = ?3
-                 WHERE account_id = ?1 AND kind = ?2 AND status = 'active' AND last_seen_at != ?3",
+                 WHERE account_id = ?1 AND kind = ?2 AND status = 'active' AND last_seen_at < ?3",
             )?;
             for kind in kinds {
                 counts.gone += vanish.execute(params![account_id, kind.as_str(), now])? as u32;
@@ -346,6 +367,22 @@ mod tests {
         store.list_keys(&q).unwrap().into_iter().map(|k| k.name).collect()
     }
 
+    /// The CLI's sync listed later and committed first; the window's older listing, applied
+    /// after it, must not mark gone the key only the newer listing saw.
+    #[test]
+    fn an_older_listing_applied_last_marks_nothing_gone_that_a_newer_one_saw() {
+        let store = store_with(&[remote("1", "alpha")]);
+        let older = Utc::now();
+        let newer = older + chrono::Duration::seconds(1);
+        let kinds = [KeyKind::BraintrustApiKey];
+        store.apply_sync("acc", &kinds, &[remote("1", "alpha"), remote("2", "made meanwhile")], newer).unwrap();
+        let counts = store.apply_sync("acc", &kinds, &[remote("1", "alpha")], older).unwrap();
+        assert_eq!(counts.gone, 0);
+        let statuses: Vec<(String, KeyStatus)> = store.list_keys(&KeyQuery::default()).unwrap().into_iter().map(|k| (k.name, k.status)).collect();
+        assert_eq!(statuses.len(), 2, "{statuses:?}");
+        assert!(statuses.iter().all(|(_, s)| *s == KeyStatus::Active), "{statuses:?}");
+    }
+
     #[test]
     fn sync_adds_updates_and_marks_gone() {
         let store = store_with(&[remote("1", "alpha"), remote("2", "beta")]);
@@ -367,6 +404,26 @@ mod tests {
         store.apply_sync("acc", &[KeyKind::BraintrustApiKey], &[], Utc::now()).unwrap();
         store.apply_sync("acc", &[KeyKind::BraintrustApiKey], &[remote("1", "alpha")], Utc::now()).unwrap();
         assert_eq!(store.list_keys(&KeyQuery::default()).unwrap()[0].status, KeyStatus::Active);
+    }
+
+    #[test]
+    fn a_search_longer_than_keyward_searches_is_named_and_the_longest_allowed_runs() {
+        let store = store_with(&[remote("1", "alpha")]);
+        for (text, why) in [("x".repeat(MAX_SEARCH_CHARS + 1), "characters"), (vec!["ab"; MAX_SEARCH_WORDS + 1].join(" "), "words")] {
+            let err = store.list_keys(&KeyQuery { search: Some(text), ..Default::default() }).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some("search"));
+            assert!(err.message.contains(why), "{}", err.message);
+        }
+        // Every filter at once with the widest search: the statement stays within what SQLite runs.
+        let widest = (0..MAX_SEARCH_WORDS).map(|i| if i % 2 == 0 { "ab".to_string() } else { format!("w{i:02}x") }).collect::<Vec<_>>().join(" ");
+        let q = KeyQuery {
+            search: Some(widest),
+            kinds: Some(vec![KeyKind::BraintrustApiKey; 8]),
+            statuses: Some(vec![KeyStatus::Active; 5]),
+            is_test: Some(false),
+            ..Default::default()
+        };
+        assert!(store.list_keys(&q).unwrap().is_empty());
     }
 
     #[test]

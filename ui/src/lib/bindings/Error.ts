@@ -5,4 +5,9 @@ export type Error = { code: ErrorCode, message: string,
 /**
  * The form field this error belongs to, when it is about one.
  */
-field: string | null, };
+field: string | null, 
+/**
+ * A live key this failure left behind (its row id in the inventory), which the person is
+ * offered to revoke: a key created whose secret never arrived.
+ */
+key_id?: string, };

@@ -156,7 +156,10 @@ export class Inventory {
     this.progress = { ...this.progress, [id]: { account_id: id, pages: 0, fetched: 0, done: false } };
     try {
       const report = await ipc.syncAccount(id);
-      if (!quiet) {
+      if (report.skipped > 0) {
+        // Said even in a quiet sync: part of the inventory is missing from view.
+        toasts.info(`${label}: ${plural(report.fetched, 'key')} synced; ${plural(report.skipped, 'object')} the service listed could not be read and ${report.skipped === 1 ? 'was' : 'were'} skipped, so nothing was marked gone.`);
+      } else if (!quiet) {
         const changes = report.added || report.gone ? ` (${report.added} new, ${report.gone} gone)` : '';
         toasts.success(`${label}: ${plural(report.fetched, 'key')} synced${changes}.`);
       }

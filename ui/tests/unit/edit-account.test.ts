@@ -1,0 +1,49 @@
+// @vitest-environment happy-dom
+import { afterEach, expect, test, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import EditAccountDialog from '../../src/lib/components/EditAccountDialog.svelte';
+import type { Account } from '../../src/lib/bindings/Account';
+import type { HostPreset } from '../../src/lib/bindings/HostPreset';
+
+const presets: HostPreset[] = [
+  { service: 'braintrust', label: 'Braintrust (US)', url: 'https://api.braintrust.dev', is_default: true },
+  { service: 'braintrust', label: 'Braintrust (EU)', url: 'https://api-eu.braintrust.dev', is_default: false },
+];
+const account: Account = {
+  id: 'a1', service: 'braintrust', label: 'Production', host: 'https://api.braintrust.dev', org_name: null,
+  identity: null, created_at: '2026-11-01T00:00:00Z', last_synced_at: null, last_sync_error: null, key_count: 0,
+};
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const REFUSAL = 'A new address needs the token typed again: Keyward sends a token only to the address it was verified with.';
+
+test('a new address asks for the token again, and the core’s refusal lands on the token field', async () => {
+  const sent: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'validate_account') return [];
+    if (cmd === 'update_account') {
+      sent.push((args as { update: unknown }).update);
+      return Promise.reject({ code: 'invalid_input', message: REFUSAL, field: 'token' });
+    }
+    return null;
+  });
+  render(EditAccountDialog, { account, presets, onclose: vi.fn(), onsaved: vi.fn() });
+  expect(screen.queryByTestId('edit-token-host-note')).toBeNull();
+  const select = screen.getByTestId('field-host') as HTMLSelectElement;
+  // happy-dom does not match `:checked` on options, which Svelte's select binding reads.
+  const query = select.querySelector.bind(select);
+  select.querySelector = ((q: string) => (q === ':checked' ? select.options[select.selectedIndex] ?? null : query(q))) as typeof select.querySelector;
+  for (const o of select.options) o.selected = o.value === 'https://api-eu.braintrust.dev';
+  await fireEvent.change(select);
+  await waitFor(() => expect(screen.getByTestId('edit-token-host-note')).toBeTruthy());
+  expect(screen.getByTestId('edit-token-host-note').textContent).toContain('typed again');
+  expect(screen.getByLabelText('Token for the new address').getAttribute('aria-required')).toBe('true');
+  await fireEvent.click(screen.getByTestId('save-account'));
+  await waitFor(() => expect(screen.getByTestId('edit-error-token').textContent).toBe(REFUSAL));
+  expect(sent).toEqual([{ host: 'https://api-eu.braintrust.dev' }]);
+});
