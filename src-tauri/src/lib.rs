@@ -124,7 +124,13 @@ fn single_instance() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 /// every spelling of one folder, made of the letters and digits a bus name may hold.
 pub(crate) fn instance_id(data_dir: Option<&std::path::Path>) -> String {
     let Some(dir) = data_dir else { return "dev.keyward.app".to_string() };
-    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // A first launch runs before the dir exists: its parent, canonical, and the same name then.
+    let dir = std::fs::canonicalize(dir)
+        .or_else(|_| match (dir.parent(), dir.file_name()) {
+            (Some(parent), Some(name)) => std::fs::canonicalize(parent).map(|p| p.join(name)),
+            _ => Err(std::io::Error::other("no parent")),
+        })
+        .unwrap_or_else(|_| dir.to_path_buf());
     // A name-based UUID: the same in every build, so an upgraded Keyward still finds the old one.
     let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, dir.as_os_str().as_encoded_bytes());
     format!("dev.keyward.app.store_{}", id.simple())

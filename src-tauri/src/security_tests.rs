@@ -126,9 +126,35 @@ fn one_instance_per_data_dir_under_a_name_the_bus_accepts() {
     let id = crate::instance_id(Some(a.path()));
     assert_eq!(id, crate::instance_id(Some(&a.path().join("."))), "one folder, one instance, however it is spelt");
     assert_ne!(id, crate::instance_id(Some(b.path())), "another data dir shares no file, so it may run beside");
+    // A first launch, before the dir exists, registers the name every later launch looks for.
+    let fresh = a.path().join("not-yet");
+    let before = crate::instance_id(Some(&a.path().join(".").join("not-yet")));
+    std::fs::create_dir(&fresh).unwrap();
+    assert_eq!(before, crate::instance_id(Some(&fresh)), "the same name before and after the dir is made");
     for element in id.split('.') {
         assert!(!element.is_empty() && !element.starts_with(|c: char| c.is_ascii_digit()), "{id}");
         assert!(element.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{id}");
     }
     assert!(id.len() + ".SingleInstance".len() <= 255, "{id}");
+}
+
+/// A person's build has no web inspector (from it a page script, or anyone at the keyboard, can
+/// call every command): `make run` builds and opens the release binary, not the debug one.
+#[test]
+fn make_run_opens_a_release_build() {
+    let makefile = include_str!("../../Makefile");
+    let recipe: Vec<&str> = makefile.lines().skip_while(|l| !l.starts_with("run:")).skip(1).take_while(|l| l.starts_with('\t')).collect();
+    assert!(recipe.iter().any(|l| l.contains("cargo build --release") && l.contains("keyward-app")), "{recipe:?}");
+    assert!(recipe.last().is_some_and(|l| l.trim() == "target/release/keyward-app"), "{recipe:?}");
+}
+
+/// Without a backend for its platform, keyring keeps tokens in memory (they would vanish at the
+/// next start): every target Keyward ships for names its own keychain.
+#[test]
+fn every_platform_has_its_keychain_backend() {
+    let manifest = include_str!("../../Cargo.toml");
+    let keyring = manifest.lines().find(|l| l.starts_with("keyring =")).expect("keyring in the workspace");
+    for backend in ["sync-secret-service", "apple-native", "windows-native"] {
+        assert!(keyring.contains(&format!("\"{backend}\"")), "{backend}: {keyring}");
+    }
 }

@@ -196,6 +196,26 @@ describe('create and reveal', () => {
     await context.close();
   });
 
+  test('a key whose secret never arrived is named and revoked from the form, light and dark', async () => {
+    for (const dark of [false, true]) {
+      const { page, context, errors } = await h.open({ accounts: [{ label: 'Production', keys: 3 }], secretLost: 'orphan' }, { dark });
+      await expect.poll(() => page.textContent(tid('key-count'))).toBe('3');
+      await page.click(tid('new-key-button'));
+      await page.fill(tid('field-name'), 'orphan');
+      await page.click(tid('submit-key'));
+      await expect.poll(() => page.textContent(tid('orphan-key'))).toContain('the key is live');
+      await expect.poll(() => page.textContent(tid('key-count')), 'the live key is in the inventory').toBe('4');
+      await shot(page, dark ? 'create-secret-lost-dark' : 'create-secret-lost');
+      await page.focus(tid('revoke-orphan'));
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(tid('orphan-key'), { state: 'detached' });
+      const revoked = await page.evaluate(() => (window as any).__fake.calls.filter((c: { cmd: string }) => c.cmd === 'revoke_key').length);
+      expect(revoked).toBe(1);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
   test('the reveal dialog in dark', async () => {
     const { page, context } = await h.open({ accounts: [{ label: 'Production', keys: 3 }] }, { dark: true });
     await expect.poll(() => page.textContent(tid('key-count'))).toBe('3');

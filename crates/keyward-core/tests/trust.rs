@@ -44,9 +44,15 @@ async fn record(State(s): State<Stranger>, method: Method, uri: Uri, headers: He
             (StatusCode::TEMPORARY_REDIRECT, [("location", format!("http://127.0.0.1:{port}{uri}"))]).into_response()
         }
         Answer::EchoWrites if write => {
-            let escaped = serde_json::json!({ "error": { "message": format!("invalid request {text}") } }).to_string();
-            let raw = format!("{escaped}\n\nraw request:\n{}", serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&text).unwrap_or_default()).unwrap());
-            (StatusCode::BAD_REQUEST, raw).into_response()
+            // The secret part first, so the 300-character cut cannot hide a leak.
+            let sent: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            let credentials = serde_json::to_string_pretty(&sent["credentials"]).unwrap();
+            let body = if sent["name"] == "Vertex raw" {
+                format!("invalid credentials:\n{credentials}\n")
+            } else {
+                serde_json::json!({ "error": { "message": format!("invalid credentials {credentials}") } }).to_string()
+            };
+            (StatusCode::BAD_REQUEST, body).into_response()
         }
         Answer::Huge if !write => (StatusCode::OK, format!("[{}\"x\"]", "\"x\",".repeat(9 * 1024 * 1024 / 4))).into_response(),
         _ if write => (StatusCode::OK, text).into_response(),
@@ -158,19 +164,23 @@ async fn an_error_echoing_a_secret_in_any_form_is_redacted() {
     let id = r.core.add_account(input).await.unwrap().id;
     let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
     let credentials = serde_json::json!({ "type": "service_account", "private_key": pem, "client_email": "a@b.c" }).to_string();
-    let request = NewKey::BarndoorCredential {
-        name: "Vertex".into(),
-        model_provider: "vertex_ai".into(),
-        base_url: "https://us-central1-aiplatform.googleapis.com".into(),
-        auth_type: Some("service_account".into()),
-        api_key: None,
-        credentials: Some(credentials.into()),
-        settings: None,
-        change_note: None,
-    };
-    let err = r.core.create_key(&id, request).await.err().unwrap();
-    assert!(!err.message.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"), "{}", err.message);
-    assert!(!err.message.contains(DEFAULT_TOKEN), "{}", err.message);
+    // Echoed JSON-escaped inside a JSON message, and raw (multi-line) in a text body.
+    for name in ["Vertex escaped", "Vertex raw"] {
+        let request = NewKey::BarndoorCredential {
+            name: name.into(),
+            model_provider: "vertex".into(),
+            base_url: "https://us-central1-aiplatform.googleapis.com".into(),
+            auth_type: None,
+            api_key: None,
+            credentials: Some(credentials.clone().into()),
+            settings: None,
+            change_note: None,
+        };
+        let err = r.core.create_key(&id, request).await.err().unwrap();
+        assert!(err.message.contains("rejected the request (400)") && err.message.contains("[redacted]"), "{}", err.message);
+        assert!(!err.message.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"), "{}", err.message);
+        assert!(!err.message.contains(DEFAULT_TOKEN), "{}", err.message);
+    }
     let audit = r.core.audit(&Default::default()).unwrap();
     assert!(audit.iter().all(|a| !format!("{a:?}").contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC")));
 }

@@ -55,8 +55,9 @@ pub struct Faults {
     /// The next N POSTs do their work and answer 200, but with the minted secret (`key`,
     /// `api_key`) left out of the answer: a live key whose secret never arrives.
     pub strip_secret_next: u32,
-    /// The next N POSTs are refused (400) with the request body quoted back, JSON-escaped in the
-    /// message and raw (pretty-printed, so multi-line) after it: an echoing error page.
+    /// The next N POSTs are refused (400) quoting the secret the request carried (`credentials`,
+    /// `api_key` or `secret`) first, so no cut can hide it: JSON-escaped in a JSON message when N
+    /// is even, raw (multi-line) in a text body when it is odd. An echoing error page.
     pub echo_next: u32,
     /// The next N POSTs answer 307 to `redirect_to` (a base URL) with the same path: a 307
     /// keeps the method and the body, so a client that follows it sends the secret there.
@@ -68,17 +69,18 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
     let is_post = req.method() == axum::http::Method::POST;
     let call = format!("{} {}", req.method(), req.uri().path());
     if is_post {
-        let (echo, redirect) = {
+        let (echo, escaped, redirect) = {
             let mut world = shared.lock();
             let f = &mut world.faults;
             let echo = f.echo_next > 0;
+            let escaped = f.echo_next % 2 == 0;
             let redirect = (!echo && f.redirect_next > 0).then(|| f.redirect_to.clone());
             if echo {
                 f.echo_next -= 1;
             } else if redirect.is_some() {
                 f.redirect_next -= 1;
             }
-            (echo, redirect)
+            (echo, escaped, redirect)
         };
         if let Some(to) = redirect {
             let location = format!("{}{}", to.trim_end_matches('/'), req.uri().path());
@@ -86,10 +88,19 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
         }
         if echo {
             let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap_or_default();
-            let text = String::from_utf8_lossy(&body).into_owned();
-            let pretty = serde_json::from_str::<serde_json::Value>(&text).map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()).unwrap_or_default();
-            let quoted = serde_json::json!({ "error": { "message": format!("invalid request: {text}"), "type": "invalid_request_error" } });
-            return (StatusCode::BAD_REQUEST, format!("{quoted}\n\nrequest was:\n{pretty}\n")).into_response();
+            let sent: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let secret = ["credentials", "api_key", "secret"].iter().find_map(|f| sent.get(*f)).cloned().unwrap_or_default();
+            let answer = if escaped {
+                let quoted = serde_json::json!({ "error": { "message": format!("invalid credentials {secret}"), "type": "invalid_request_error" } });
+                quoted.to_string()
+            } else {
+                let raw = match &secret {
+                    serde_json::Value::Object(m) => m.values().filter_map(|v| v.as_str()).collect::<Vec<_>>().join("\n"),
+                    other => other.as_str().unwrap_or_default().to_string(),
+                };
+                format!("invalid credentials:\n{raw}\n")
+            };
+            return (StatusCode::BAD_REQUEST, answer).into_response();
         }
     }
     let (latency, injected, drop_answer, strip) = {

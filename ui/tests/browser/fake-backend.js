@@ -208,6 +208,9 @@
       state.keys.unshift(key);
       countKeys();
       const minted = !['braintrust_ai_secret', 'respan_provider', 'barndoor_credential'].includes(request.kind);
+      // The service made the key and its answer lost the secret: the core's error names the row.
+      if (minted && config.secretLost === key.name)
+        throw { ...err('conflict', `Braintrust created the API key “${key.name}” but sent no secret back, so the key is live and nobody can use it. It is in your inventory: revoke it, then create another.`), key_id: key.id };
       if (minted) state.secrets[`r-${key.id}`] = `sk-fake-${key.id}-0123456789`;
       return { key, reveal: minted ? { id: `r-${key.id}`, env_var: 'BRAINTRUST_API_KEY', clear_after_secs: 30 } : null };
     },
