@@ -13,7 +13,7 @@ SANDBOX_BIN := target/debug/keyward-sandbox
 VENV := tests/e2e/.venv
 CARGO_BIN := $(HOME)/.cargo/bin
 
-.PHONY: help fuzz bench deps deps-apt deps-npm deps-driver deps-py ui app run demo test test-inner \
+.PHONY: contracts check-contracts help fuzz bench deps deps-apt deps-npm deps-driver deps-py ui app run demo test test-inner \
 	test-bindings test-rust test-ui test-e2e bindings clean
 
 help:
@@ -68,7 +68,22 @@ bindings:
 test: deps deps-driver deps-py ui
 	tests/with-keychain.sh $(MAKE) --no-print-directory test-inner
 
-test-inner: test-bindings test-rust test-ui test-e2e
+test-inner: check-contracts test-bindings test-rust test-ui test-e2e
+
+# The services' contracts the tests hold Keyward to live in tests/contracts, so a clone stands
+# alone; `make contracts` copies them again from ../shared/api when the services change. A
+# difference is said, not failed: the tests pass against the copy they were written for.
+contracts:
+	for s in braintrust respan barndoor; do mkdir -p tests/contracts/$$s && cp ../shared/api/$$s/openapi.yaml tests/contracts/$$s/; done
+	cp ../shared/api/README.md tests/contracts/README.shared.md
+
+check-contracts:
+	@if [ -d ../shared/api ]; then \
+		for s in braintrust respan barndoor; do \
+			cmp -s ../shared/api/$$s/openapi.yaml tests/contracts/$$s/openapi.yaml || \
+				echo "note: ../shared/api/$$s/openapi.yaml differs from tests/contracts; run 'make contracts' and adapt Keyward"; \
+		done; \
+	fi
 
 # The UI's TypeScript types are generated from Rust; a drift between the two fails here.
 test-bindings:

@@ -14,7 +14,7 @@ use keyward_sandbox::{spawn, Faults, RecordedRequest, SandboxConfig, DEFAULT_TOK
 use serde_json::{json, Value};
 
 fn spec(name: &str) -> Value {
-    let path = format!("{}/../../../shared/api/{name}/openapi.yaml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../../tests/contracts/{name}/openapi.yaml", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_yaml::from_str(&text).unwrap()
 }

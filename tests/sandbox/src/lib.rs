@@ -1,6 +1,6 @@
 //! keyward-sandbox: the three services Keyward talks to, stood in for on one loopback port.
 //! Their paths do not collide (`/v1/...`, `/api/...`, `/api/llm-gateway/...`), so one port serves
-//! all. Stateful, faithful to `shared/api/*/openapi.yaml`, with faults a test can switch on.
+//! all. Stateful, faithful to `tests/contracts/*/openapi.yaml`, with faults a test can switch on.
 
 // Handlers return early with a ready `Response` as their error; its size does not matter here.
 #![allow(clippy::result_large_err)]

@@ -4,7 +4,7 @@
 //! A denylist of secret names cannot keep up: services spell a secret `apiKey`, `access_token`
 //! or `Authorization`, and people put anything in Respan's `extra_kwargs` or Braintrust's
 //! `metadata`. So the cache keeps only the top-level fields each kind's contract
-//! (`shared/api/*/openapi.yaml`) documents and that are not secret, and inside them drops every
+//! (`tests/contracts/*/openapi.yaml`) documents and that are not secret, and inside them drops every
 //! entry whose name looks secret, at any depth. A field wrongly hidden is still at the service;
 //! a secret wrongly cached has leaked to disk and to every screen that shows details.
 
