@@ -13,7 +13,7 @@ SANDBOX_BIN := target/debug/keyward-sandbox
 VENV := tests/e2e/.venv
 CARGO_BIN := $(HOME)/.cargo/bin
 
-.PHONY: contracts check-contracts help fuzz bench deps deps-apt deps-npm deps-driver deps-py ui app run demo test test-inner \
+.PHONY: contracts check-contracts check-layers help fuzz bench deps deps-apt deps-npm deps-driver deps-py ui app run demo test test-inner \
 	test-bindings test-rust test-ui test-e2e bindings clean
 
 help:
@@ -68,7 +68,11 @@ bindings:
 test: deps deps-driver deps-py ui
 	tests/with-keychain.sh $(MAKE) --no-print-directory test-inner
 
-test-inner: check-contracts test-bindings test-rust test-ui test-e2e
+test-inner: check-contracts check-layers test-bindings test-rust test-ui test-e2e
+
+# The core's modules import one way (DESIGN.md): a cycle among them fails here.
+check-layers:
+	python3 tests/tools/module_cycles.py crates/keyward-core/src
 
 # The services' contracts the tests hold Keyward to live in tests/contracts, so a clone stands
 # alone; `make contracts` copies them again from ../shared/api when the services change. A

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use keyward_core::store::recovery::RecoveryReport;
 use keyward_core::vault::KeyringVault;
-use keyward_core::{Error, ErrorCode, HttpConfig, Keyward, RevokeOutcome};
+use keyward_core::{Error, ErrorCode, HttpConfig, Keyward, Recovery, RevokeOutcome};
 use tauri::{AppHandle, Emitter, Runtime, State, Window};
 
 use crate::export_dialog::{self, SaveAsk};
@@ -188,15 +188,22 @@ pub async fn export_keys<R: Runtime>(window: Window<R>, state: State<'_, AppStat
 /// Refused while the store opens fine (nothing to recover).
 #[tauri::command]
 pub fn recover_store(state: State<'_, AppState>) -> Result<RecoveryReport, Error> {
-    match state.core() {
-        Ok(_) => return Err(Error::new(ErrorCode::Conflict, "The local inventory is fine; there is nothing to recover.")),
-        Err(e) if e.code != ErrorCode::StoreDamaged => return Err(e),
-        Err(_) => {}
+    let fine = || Error::new(ErrorCode::Conflict, "The local inventory is fine; there is nothing to recover.");
+    // The core in hand already says the store opens: no need to open it a second time to know.
+    if state.core().is_ok() {
+        return Err(fine());
     }
     let dir = state.data_dir().ok_or_else(|| Error::storage("find its folder", "no data dir is known"))?.to_path_buf();
-    let (core, report) = Keyward::recover(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())?;
-    state.replace_core(Ok(core))?;
-    Ok(report)
+    match Keyward::recover_if_damaged(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())? {
+        Recovery::Rebuilt(core, report) => {
+            state.replace_core(Ok(core))?;
+            Ok(report)
+        }
+        Recovery::NotNeeded(core) => {
+            state.replace_core(Ok(core))?;
+            Err(fine())
+        }
+    }
 }
 
 /// Tries the store again (after another program let go of it).

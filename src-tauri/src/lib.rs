@@ -9,7 +9,7 @@ mod state;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod issue7_tests;
+mod upkeep_tests;
 #[cfg(test)]
 mod security_tests;
 

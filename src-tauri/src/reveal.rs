@@ -95,7 +95,7 @@ impl RevealSlots {
     pub fn for_hand_off(&self, id: &str) -> Result<(SecretString, String), Error> {
         let slots = self.slots();
         let slot = slots.get(id).ok_or_else(gone)?;
-        Ok((SecretString::from(slot.secret.expose()), slot.source.clone()))
+        Ok((slot.secret.for_install(), slot.source.clone()))
     }
 
     /// The plaintext, for the dialog to display: once per slot.

@@ -12,7 +12,7 @@ use keyward_core::store::AuditQuery;
 use keyward_core::update::KeyUpdate;
 use keyward_core::validation::{Validation, ValidationOutcome};
 use keyward_core::vault::KeyringVault;
-use keyward_core::{host, Error, HttpConfig, Keyward, Result};
+use keyward_core::{host, Error, HttpConfig, Keyward, Recovery, Result};
 
 use crate::create_args::CreateCommand;
 use crate::{output, token_input};
@@ -295,19 +295,13 @@ fn recover(data_dir: Option<&std::path::Path>) -> Result<()> {
         Some(d) => d.to_path_buf(),
         None => keyward_core::paths::default_data_dir()?,
     };
-    match Keyward::open(&dir, Arc::new(KeyringVault::default()), HttpConfig::default()) {
-        Ok(_) => {
-            eprintln!("The local inventory opens fine; there is nothing to recover.");
-            return Ok(());
-        }
-        Err(e) if e.code != keyward_core::ErrorCode::StoreDamaged => return Err(e),
-        Err(_) => {}
+    match Keyward::recover_if_damaged(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())? {
+        Recovery::NotNeeded(_) => eprintln!("The local inventory opens fine; there is nothing to recover."),
+        Recovery::Rebuilt(_, report) => eprintln!(
+            "Moved the damaged inventory to {} and rebuilt it with {} account(s). Run `keyward sync` to fetch their keys.",
+            report.moved_to, report.accounts_restored
+        ),
     }
-    let (_, report) = Keyward::recover(&dir, Arc::new(KeyringVault::default()), HttpConfig::default())?;
-    eprintln!(
-        "Moved the damaged inventory to {} and rebuilt it with {} account(s). Run `keyward sync` to fetch their keys.",
-        report.moved_to, report.accounts_restored
-    );
     Ok(())
 }
 
@@ -538,7 +532,7 @@ fn report_validation(outcome: ValidationOutcome) -> Result<()> {
 /// The minted secret goes to each place from memory; if one fails, the secret is printed once
 /// so it is not lost (its key exists already).
 async fn hand_off(core: &Keyward, secret: &keyward_core::secret::MintedSecret, key: &keyward_core::model::KeyRow, targets: &[keyward_core::model::KeyRow]) -> Result<()> {
-    let given = secrecy::SecretString::from(secret.expose().to_string());
+    let given = secret.for_install();
     for t in targets {
         match core.install_secret(&given, HandOff::Rotate { key_id: t.id.clone() }, &key.name).await {
             Ok(done) if done.verified != Some(false) => eprintln!("Installed into {} “{}”: {}", done.key.kind.label(), done.key.name, done.check),

@@ -26,7 +26,7 @@ pub enum CreateCommand {
         #[arg(long)]
         model: Option<String>,
         /// Lifetime in seconds, 1 to 86400.
-        #[arg(long, default_value_t = 600, allow_hyphen_values = true)]
+        #[arg(long, default_value_t = keyward_core::create::PROXY_TTL_DEFAULT, allow_hyphen_values = true)]
         ttl: u32,
         /// A Braintrust project to log its calls to.
         #[arg(long)]

@@ -38,7 +38,7 @@ pub enum NewKey {
         #[serde(default)]
         #[ts(optional)]
         model: Option<String>,
-        /// 1 to 86,400; 600 when left out.
+        /// 1 to `PROXY_TTL_MAX`; `PROXY_TTL_DEFAULT` when left out.
         #[serde(default)]
         #[ts(optional)]
         ttl_seconds: Option<u32>,
@@ -258,7 +258,7 @@ pub(crate) fn text(field: &str, value: Option<&String>, required: bool) -> Resul
     if v.chars().count() > MAX_NAME {
         return Err(Error::invalid(field, format!("Keep this under {MAX_NAME} characters.")));
     }
-    if v.chars().any(crate::validate::is_hidden_control) {
+    if v.chars().any(crate::rules::is_hidden_control) {
         return Err(Error::invalid(field, "This contains control or text-direction characters."));
     }
     Ok(())
@@ -321,17 +321,27 @@ pub fn default_auth_type(model_provider: &str) -> &'static str {
     }
 }
 
+/// The auth types whose secret is one API key (the `api_key` field).
+pub fn auth_takes_key(auth: &str) -> bool {
+    matches!(auth, "api_key" | "bedrock_api_key")
+}
+
+/// The auth types that cannot work without their fields in `credentials`.
+pub fn auth_needs_credentials(auth: &str) -> bool {
+    matches!(auth, "aws_role" | "aws_keys" | "google_service_account" | "google_impersonation")
+}
+
 /// Which secret a credential needs depends on how it authenticates upstream.
 fn credential_secret(provider: &str, auth_type: Option<&str>, api_key: Option<&SecretString>, credentials: Option<&SecretString>) -> Result<()> {
     let auth = auth_type.map(str::trim).filter(|a| !a.is_empty()).unwrap_or_else(|| default_auth_type(provider));
     let key = api_key.map(|k| k.expose_secret().trim()).unwrap_or("");
     if let Some(c) = credentials.filter(|c| !c.expose_secret().trim().is_empty()) {
         secret_json("credentials", Some(c))?;
-    } else if matches!(auth, "aws_role" | "aws_keys" | "google_service_account" | "google_impersonation") {
+    } else if auth_needs_credentials(auth) {
         return Err(Error::invalid("credentials", format!("A {auth} credential needs its fields as a JSON object.")));
     }
     let _ = key;
-    given_key("api_key", api_key, matches!(auth, "api_key" | "bedrock_api_key"))
+    given_key("api_key", api_key, auth_takes_key(auth))
 }
 
 /// A JSON object of secret fields. The parse error would quote the text, and the text is secret:

@@ -104,9 +104,3 @@ impl Error {
         Error::new(ErrorCode::NotFound, message)
     }
 }
-
-impl From<rusqlite::Error> for Error {
-    fn from(err: rusqlite::Error) -> Self {
-        crate::store::recovery::classify(None, "complete the operation", err)
-    }
-}

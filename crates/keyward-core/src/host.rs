@@ -78,7 +78,7 @@ fn is_loopback(host: &str) -> bool {
 /// What a person typed, as an error message may quote it: short, and with control and
 /// text-direction characters shown as '?' so the message reads as written.
 pub(crate) fn clip(s: &str) -> String {
-    let shown = |c: char| if crate::validate::is_hidden_control(c) { '?' } else { c };
+    let shown = |c: char| if crate::rules::is_hidden_control(c) { '?' } else { c };
     let mut out: String = s.chars().take(60).map(shown).collect();
     if s.chars().count() > 60 {
         out.push('…');

@@ -19,18 +19,6 @@ pub struct Minted {
     pub secret: Option<MintedSecret>,
 }
 
-/// The kinds whose secret the service mints (the others' secret is given by the person).
-fn mints(kind: KeyKind) -> bool {
-    matches!(
-        kind,
-        KeyKind::BraintrustApiKey
-            | KeyKind::BraintrustProxyCredential
-            | KeyKind::BraintrustServiceToken
-            | KeyKind::RespanTempKey
-            | KeyKind::BarndoorGatewayKey
-    )
-}
-
 /// The service says it made (or reissued) the key, but its secret never arrived: the key is
 /// live, cached, and of no use to anyone, so the person is offered to revoke it.
 fn secret_never_arrived(key: &KeyRow, did: &str) -> Error {
@@ -84,7 +72,7 @@ impl Keyward {
             Ok(created) => {
                 let key = self.store.insert_created(&account.id, &created.key, Utc::now())?;
                 match created.secret {
-                    None if mints(key.kind) => Err(secret_never_arrived(&key, "created")),
+                    None if key.kind.mints_secret() => Err(secret_never_arrived(&key, "created")),
                     secret => Ok(Minted { key, secret }),
                 }
             }
@@ -288,6 +276,8 @@ impl Keyward {
 
     /// Best effort: a failure to write the log must not undo what was done.
     pub(crate) fn record(&self, account_id: Option<&str>, action: &str, target: &str, error: Option<&Error>, detail: Option<&str>) {
+        // The window has words only for the catalog's actions: a new one must be added there.
+        debug_assert!(crate::catalog::AuditAction::parse(action).is_some(), "audit action {action:?} is not in catalog::AuditAction");
         let entry = AuditEntry {
             at: Utc::now(),
             account_id: account_id.map(str::to_string),

@@ -13,6 +13,14 @@ use crate::store::Store;
 use crate::vault::{BoundToken, KeyringVault, Vault};
 use crate::{host, paths, validate};
 
+/// What [`Keyward::recover_if_damaged`] found.
+pub enum Recovery {
+    /// The store opens fine: nothing was moved.
+    NotNeeded(Keyward),
+    /// It was damaged: moved aside and rebuilt.
+    Rebuilt(Keyward, crate::store::recovery::RecoveryReport),
+}
+
 pub struct Keyward {
     pub(crate) store: Store,
     vault: Arc<dyn Vault>,
@@ -42,6 +50,17 @@ impl Keyward {
         core.record(None, "store.recover", &report.moved_to, None, Some(&detail));
         tracing::warn!(moved_to = %report.moved_to, restored = report.accounts_restored, "damaged store moved aside and rebuilt");
         Ok((core, report))
+    }
+
+    /// The one recovery policy, for the window and the CLI alike: only a damaged store is moved
+    /// aside and rebuilt. One that opens is left as it is, and a locked or otherwise unreadable
+    /// one is reported, never moved: its data is whole, and a retry reads it again.
+    pub fn recover_if_damaged(data_dir: &Path, vault: Arc<dyn Vault>, http: HttpConfig) -> Result<Recovery> {
+        match Keyward::open(data_dir, vault.clone(), http.clone()) {
+            Ok(core) => Ok(Recovery::NotNeeded(core)),
+            Err(e) if e.code != ErrorCode::StoreDamaged => Err(e),
+            Err(_) => Keyward::recover(data_dir, vault, http).map(|(core, report)| Recovery::Rebuilt(core, report)),
+        }
     }
 
     pub fn recover_default() -> Result<(Keyward, crate::store::recovery::RecoveryReport)> {

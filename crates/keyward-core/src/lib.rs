@@ -1,6 +1,8 @@
 //! Keyward's core: everything that is not a window. The desktop shell and the `keyward` CLI are
 //! thin layers over [`Keyward`].
 
+mod api_guard;
+pub mod catalog;
 pub mod create;
 pub mod error;
 pub mod expiry;
@@ -14,8 +16,10 @@ pub mod paths;
 pub mod process;
 pub mod providers;
 pub mod rotation;
+mod rules;
 pub mod secret;
 pub mod settings;
+mod settings_ops;
 pub mod store;
 mod time;
 pub mod update;
@@ -25,5 +29,5 @@ pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};
 pub use keys_ops::{Minted, RevokeOutcome};
-pub use keyward::Keyward;
+pub use keyward::{Keyward, Recovery};
 pub use providers::HttpConfig;

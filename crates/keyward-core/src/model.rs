@@ -184,6 +184,19 @@ impl KeyKind {
         KeyKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// Whether the service mints this kind's secret (shown once); the others' secret is given
+    /// by the person.
+    pub fn mints_secret(self) -> bool {
+        matches!(
+            self,
+            KeyKind::BraintrustApiKey
+                | KeyKind::BraintrustProxyCredential
+                | KeyKind::BraintrustServiceToken
+                | KeyKind::RespanTempKey
+                | KeyKind::BarndoorGatewayKey
+        )
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             KeyKind::BraintrustApiKey => "API key",
@@ -300,6 +313,21 @@ pub struct KeyLimits {
     #[ts(type = "number | null")]
     pub rate_limit: Option<i64>,
     pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A key as a provider listed it, before it is cached.
+#[derive(Debug, Clone, Serialize)]
+pub struct RemoteKey {
+    pub kind: KeyKind,
+    pub provider_id: String,
+    pub name: String,
+    pub preview: Option<String>,
+    pub owner: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub limits: KeyLimits,
+    /// Every other field the service returned, for the detail panel. Never a secret.
+    pub details: serde_json::Value,
 }
 
 /// What the inventory asks the store for.

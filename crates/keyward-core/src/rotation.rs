@@ -222,7 +222,7 @@ impl Keyward {
         set(&mut report, 0, StepState::Done, minted.key.preview.clone().map(|p| format!("Minted ({p}).")));
         report.new_key = Some(minted.key.clone());
         let secret = minted.secret;
-        let Some(plain) = secret.as_ref().map(|s| secrecy::SecretString::from(s.expose().to_string())) else {
+        let Some(plain) = secret.as_ref().map(MintedSecret::for_install) else {
             return Err(Error::new(crate::ErrorCode::Provider, "The service minted the replacement without returning its secret."));
         };
 

@@ -69,26 +69,6 @@ impl Settings {
     }
 }
 
-impl crate::Keyward {
-    pub fn settings(&self) -> Settings {
-        self.store.settings()
-    }
-
-    pub fn validate_settings(&self, settings: &Settings) -> Vec<FieldError> {
-        settings.problems()
-    }
-
-    /// Saves the settings when every field is in range; nothing changes otherwise.
-    pub fn save_settings(&self, settings: Settings) -> crate::Result<Settings> {
-        if let Some(p) = settings.problems().into_iter().next() {
-            return Err(crate::Error::invalid(&p.field, p.message));
-        }
-        self.store.save_settings(&settings)?;
-        self.record(None, "settings.update", "Settings", None, None);
-        Ok(settings)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ use secrecy::ExposeSecret;
 use crate::error::{Error, Result};
 use crate::host;
 use crate::model::{FieldError, NewAccount};
+use crate::rules::is_hidden_control;
 
 const MAX_LABEL: usize = 100;
 const MAX_ORG: usize = 200;
@@ -35,13 +36,6 @@ pub fn org_name(raw: Option<&str>) -> Result<Option<String>> {
         return Err(Error::invalid("org_name", "The organization name contains control or text-direction characters."));
     }
     Ok(Some(value.to_string()))
-}
-
-/// Characters that change how text is shown without being seen: control characters and the
-/// bidirectional controls (marks, embeddings, overrides, isolates) that can make one name look
-/// like another. The one rule for every text field a person types.
-pub(crate) fn is_hidden_control(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// A token goes into an HTTP header: it must be one line of visible ASCII.

@@ -1,46 +1,17 @@
 // How the audit log reads in the window: actions and outcomes in words, and the screen's filters
 // as the query the core takes.
 import type { AuditQuery } from './bindings/AuditQuery';
-import type { ErrorCode } from './bindings/ErrorCode';
+import { CATALOG } from './bindings/catalog';
 
-const ACTION_LABEL: Record<string, string> = {
-  'account.add': 'Account added',
-  'account.update': 'Account edited',
-  'account.token': 'Token replaced',
-  'account.remove': 'Account removed',
-  'key.create': 'Key created',
-  'key.update': 'Key edited',
-  'key.rotate': 'Key rotated',
-  'key.revoke': 'Key revoked',
-  'setup.validate': 'Setup checked',
-  'store.recover': 'Inventory rebuilt',
-  'inventory.export': 'Inventory exported',
-  'audit.export': 'Audit log exported',
-};
+// The words are the core's (bindings/catalog.ts), one for every action it records.
+const ACTION_LABEL: Record<string, string> = Object.fromEntries(CATALOG.audit_actions.map((a) => [a.action, a.words]));
 
 /** An action a newer Keyward wrote reads as itself rather than not at all. */
 export const actionLabel = (action: string) => ACTION_LABEL[action] ?? action;
 
-const OUTCOME_LABEL: Record<ErrorCode, string> = {
-  unauthorized: 'Token refused',
-  forbidden: 'Not permitted',
-  rate_limited: 'Rate limited',
-  not_found: 'Not found',
-  conflict: 'Conflict',
-  invalid_input: 'Refused input',
-  network: 'Unreachable',
-  provider: 'Service error',
-  keychain_unavailable: 'No keychain',
-  keychain_locked: 'Keychain locked',
-  token_missing: 'Token missing',
-  storage: 'Storage error',
-  store_damaged: 'Store damaged',
-  store_locked: 'Store locked',
-  internal: 'Internal error',
-};
+const OUTCOME_LABEL: Record<string, string> = Object.fromEntries(CATALOG.outcomes.map((o) => [o.outcome, o.words]));
 
-export const outcomeLabel = (outcome: string) =>
-  outcome === 'ok' ? 'OK' : OUTCOME_LABEL[outcome as ErrorCode] ?? outcome.replace(/_/g, ' ');
+export const outcomeLabel = (outcome: string) => OUTCOME_LABEL[outcome] ?? outcome.replace(/_/g, ' ');
 
 /** What the screen's controls hold: ids, and days as a date input gives them (YYYY-MM-DD). */
 export type AuditFilters = { account: string; action: string; from: string; to: string };

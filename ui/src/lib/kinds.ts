@@ -1,29 +1,23 @@
-// How kinds and statuses read in the window (one place, shared by the table and the panel).
+// How kinds and statuses read in the window (one place, shared by the table and the panel). What
+// each kind is and allows is the core's catalog (bindings/catalog.ts); this only indexes it.
+import { CATALOG } from './bindings/catalog';
 import type { KeyKind } from './bindings/KeyKind';
 import type { KeyRow } from './bindings/KeyRow';
 import type { KeyStatus } from './bindings/KeyStatus';
+import type { KindInfo } from './bindings/KindInfo';
 
-export const KIND_LABEL: Record<KeyKind, string> = {
-  braintrust_api_key: 'API key',
-  braintrust_proxy_credential: 'Proxy credential',
-  braintrust_service_token: 'Service token',
-  braintrust_ai_secret: 'AI secret',
-  respan_temp_key: 'Temporary key',
-  respan_provider: 'Custom provider',
-  barndoor_gateway_key: 'Gateway key',
-  barndoor_credential: 'Credential',
-  barndoor_provider: 'Provider',
-};
+export const KINDS = Object.fromEntries(CATALOG.kinds.map((k) => [k.kind, k])) as Record<KeyKind, KindInfo>;
 
-export const STATUS_LABEL: Record<KeyStatus, string> = { active: 'Active', expiring: 'Expiring', expired: 'Expired', revoked: 'Revoked', gone: 'Gone' };
+export const KIND_LABEL = Object.fromEntries(CATALOG.kinds.map((k) => [k.kind, k.label])) as Record<KeyKind, string>;
+
+export const STATUS_LABEL = Object.fromEntries(CATALOG.statuses.map((s) => [s.status, s.label])) as Record<KeyStatus, string>;
 
 /** Kinds whose secret the person gives (and can replace); Keyward sends it once and keeps nothing. */
-export const GIVEN_SECRET_KINDS: KeyKind[] = ['braintrust_ai_secret', 'respan_provider', 'barndoor_credential'];
+export const GIVEN_SECRET_KINDS: KeyKind[] = CATALOG.kinds.filter((k) => k.takes_secret).map((k) => k.kind);
 
 /** Proxy credentials only expire; Barndoor providers are removed in Barndoor; revoked and gone keys are done. */
-export const revocable = (k: Pick<KeyRow, 'kind' | 'status'>) =>
-  k.kind !== 'braintrust_proxy_credential' && k.kind !== 'barndoor_provider' && k.status !== 'revoked' && k.status !== 'gone';
+export const revocable = (k: Pick<KeyRow, 'kind' | 'status'>) => KINDS[k.kind].revocable && k.status !== 'revoked' && k.status !== 'gone';
 
 /** Kinds the rotation assistant can replace: the service mints their secret and they can be revoked. */
-export const ROTATABLE_KINDS: KeyKind[] = ['braintrust_api_key', 'braintrust_service_token', 'respan_temp_key', 'barndoor_gateway_key'];
+export const ROTATABLE_KINDS: KeyKind[] = CATALOG.kinds.filter((k) => k.replaceable).map((k) => k.kind);
 export const assistable = (k: Pick<KeyRow, 'kind' | 'status'>) => ROTATABLE_KINDS.includes(k.kind) && (k.status === 'active' || k.status === 'expiring' || k.status === 'expired');

@@ -13,9 +13,8 @@ use super::http::{Api, PostError};
 use super::{CreateError, Created, Listing, PageProgress, Provider};
 use crate::create::{future, json_object, NewKey};
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{KeyKind, KeyLimits};
+use crate::model::{KeyKind, KeyLimits, RemoteKey};
 use crate::secret::MintedSecret;
-use crate::store::RemoteKey;
 use crate::time::parse_timestamp;
 
 const CONNECTIONS: &str = "/api/llm-gateway/admin/connections";

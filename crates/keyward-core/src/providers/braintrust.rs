@@ -10,9 +10,8 @@ use super::http::{Api, PostError};
 use super::{CreateError, Created, Listing, PageProgress, Provider};
 use crate::create::{proxy_name, NewKey, PROXY_TTL_DEFAULT};
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{KeyKind, KeyLimits};
+use crate::model::{KeyKind, KeyLimits, RemoteKey};
 use crate::secret::MintedSecret;
-use crate::store::RemoteKey;
 use crate::time::parse_timestamp;
 
 /// A runaway cursor (a service that keeps answering full pages) stops here instead of looping.

@@ -15,9 +15,8 @@ use chrono::{DateTime, Utc};
 
 use crate::create::NewKey;
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{KeyKind, Service};
+use crate::model::{KeyKind, RemoteKey, Service};
 use crate::secret::MintedSecret;
-use crate::store::RemoteKey;
 
 pub use http::HttpConfig;
 

@@ -7,8 +7,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{KeyKind, Service};
-use crate::store::RemoteKey;
+use crate::model::{KeyKind, RemoteKey, Service};
 
 /// The kinds services list (a proxy credential is never listed: Braintrust keeps no record).
 pub const LISTED: [KeyKind; 8] = [

@@ -11,9 +11,8 @@ use super::http::Api;
 use super::{CreateError, Created, Listing, PageProgress, Provider};
 use crate::create::{expiry, NewKey};
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{KeyKind, KeyLimits};
+use crate::model::{KeyKind, KeyLimits, RemoteKey};
 use crate::secret::MintedSecret;
-use crate::store::RemoteKey;
 use crate::time::parse_timestamp;
 
 const KEYS: &str = "/api/temporary-keys/";

@@ -8,23 +8,8 @@ use rusqlite::{params, params_from_iter, Row};
 use super::accounts::bad_value;
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{KeyKind, KeyLimits, KeyQuery, KeyRow, KeyStatus};
+use crate::model::{KeyKind, KeyLimits, KeyQuery, KeyRow, KeyStatus, RemoteKey};
 use crate::settings::Settings;
-
-/// A key as a provider listed it, before it is cached.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct RemoteKey {
-    pub kind: KeyKind,
-    pub provider_id: String,
-    pub name: String,
-    pub preview: Option<String>,
-    pub owner: Option<String>,
-    pub created_at: Option<DateTime<Utc>>,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub limits: KeyLimits,
-    /// Every other field the service returned, for the detail panel. Never a secret.
-    pub details: serde_json::Value,
-}
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SyncCounts {

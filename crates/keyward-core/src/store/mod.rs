@@ -18,7 +18,9 @@ use crate::error::{Error, Result};
 use crate::paths;
 
 pub use audit::{AuditEntry, AuditFilter, AuditQuery};
-pub use keys::{local_id, search_sql, RemoteKey, SyncCounts};
+pub use keys::{local_id, search_sql, SyncCounts};
+// In the model so that providers build one without importing the store; the old path still works.
+pub use crate::model::RemoteKey;
 pub use notices::NoticeCandidate;
 
 pub const DB_FILE: &str = "keyward.db";

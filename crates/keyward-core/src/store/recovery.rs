@@ -64,6 +64,13 @@ pub(crate) fn classify(at: Option<&Path>, what: &str, e: rusqlite::Error) -> Err
     }
 }
 
+// Here rather than beside `Error`, so the error type stays a leaf that knows nothing of the store.
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        classify(None, "complete the operation", err)
+    }
+}
+
 impl Store {
     fn export_path(&self) -> Option<PathBuf> {
         self.path.parent().filter(|_| self.path != Path::new(":memory:")).map(|d| d.join(ACCOUNTS_EXPORT))

@@ -9,7 +9,7 @@ export type NewKey = { "kind": "braintrust_api_key", name: string, } | { "kind":
  */
 model?: string, 
 /**
- * 1 to 86,400; 600 when left out.
+ * 1 to `PROXY_TTL_MAX`; `PROXY_TTL_DEFAULT` when left out.
  */
 ttl_seconds?: number, 
 /**

@@ -1,5 +1,6 @@
-//! Settings, the expiry centre and its notices, hand-off and the rotation assistant through IPC
-//! under the mock runtime, against the sandbox.
+//! Keeping keys up, through IPC under the mock runtime, against the sandbox: settings, the expiry
+//! centre and its notices, installing a secret into other keys (hand-off) and the rotation
+//! assistant.
 
 use std::sync::{Arc, Mutex};
 
