@@ -34,20 +34,6 @@ fn parse_clear_override(value: Option<&str>) -> Option<Duration> {
     value.and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| (1..=max).contains(s)).map(Duration::from_secs)
 }
 
-#[cfg(test)]
-mod clear_override_tests {
-    use super::*;
-
-    #[test]
-    fn the_environment_can_shorten_the_clear_but_not_lengthen_it_past_the_settings_cap() {
-        assert_eq!(parse_clear_override(Some("3")), Some(Duration::from_secs(3)));
-        assert_eq!(parse_clear_override(Some("600")), Some(Duration::from_secs(600)));
-        for refused in [Some("601"), Some("3600"), Some("0"), Some("-1"), Some("soon"), None] {
-            assert_eq!(parse_clear_override(refused), None, "{refused:?}");
-        }
-    }
-}
-
 impl AppState {
     pub fn open_default() -> AppState {
         let dir = keyward_core::paths::default_data_dir();
@@ -113,6 +99,20 @@ impl AppState {
             id: self.reveal.hold(secret, env_var, &key.name),
             env_var: env_var.to_string(),
             clear_after_secs: self.clipboard.clear_after().as_secs() as u32,
+        }
+    }
+}
+
+#[cfg(test)]
+mod clear_override_tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_can_shorten_the_clear_but_not_lengthen_it_past_the_settings_cap() {
+        assert_eq!(parse_clear_override(Some("3")), Some(Duration::from_secs(3)));
+        assert_eq!(parse_clear_override(Some("600")), Some(Duration::from_secs(600)));
+        for refused in [Some("601"), Some("3600"), Some("0"), Some("-1"), Some("soon"), None] {
+            assert_eq!(parse_clear_override(refused), None, "{refused:?}");
         }
     }
 }

@@ -296,7 +296,7 @@ pub fn future(field: &str, value: Option<&str>, now: DateTime<Utc>) -> Result<Op
         return Ok(None);
     };
     let when = parse_timestamp(raw)
-        .ok_or_else(|| Error::invalid(field, format!("'{}' is not a date; use a form like 2026-12-31 or 2026-12-31T18:00:00Z.", crate::host::clip(raw))))?;
+        .ok_or_else(|| Error::invalid(field, format!("'{}' is not a date; use a form like 2026-12-31 or 2026-12-31T18:00:00Z.", crate::rules::clip(raw))))?;
     if when <= now {
         return Err(Error::invalid(field, "The expiry date is in the past; pick a later one."));
     }
@@ -308,7 +308,7 @@ fn one_of(field: &str, value: Option<&String>, allowed: &[&str], required: bool)
         None if required => Err(Error::invalid(field, "Pick one.")),
         None => Ok(()),
         Some(v) if allowed.contains(&v) => Ok(()),
-        Some(v) => Err(Error::invalid(field, format!("'{}' is not one of: {}.", crate::host::clip(v), allowed.join(", ")))),
+        Some(v) => Err(Error::invalid(field, format!("'{}' is not one of: {}.", crate::rules::clip(v), allowed.join(", ")))),
     }
 }
 

@@ -182,7 +182,7 @@ pub fn write_export(path: &Path, contents: &str) -> Result<()> {
     if path.as_os_str().is_empty() {
         return Err(Error::invalid("path", "Choose a file to export to."));
     }
-    let shown = |p: &Path| crate::host::clip(&p.display().to_string());
+    let shown = |p: &Path| crate::rules::clip(&p.display().to_string());
     if path.is_dir() {
         return Err(Error::invalid("path", format!("'{}' is a folder; choose a file name inside it.", shown(path))));
     }
@@ -246,7 +246,7 @@ mod tests {
             provider_id: format!("p{i}"),
             name: name.into(),
             preview: Some(format!("sk-…{i:04}")),
-            owner: (i % 2 == 0).then(|| "@ana".to_string()),
+            owner: i.is_multiple_of(2).then(|| "@ana".to_string()),
             created_at: Some(at("2026-11-24T09:30:00.123456Z")),
             expires_at: (i == 1).then(|| at("2026-12-31T00:00:00Z")),
             status: KeyStatus::Active,

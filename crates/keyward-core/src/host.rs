@@ -45,7 +45,7 @@ pub fn normalize(raw: &str) -> Result<String> {
         return Err(Error::invalid(field, "The address is longer than 2,048 characters."));
     }
     let url = Url::parse(trimmed).map_err(|e| {
-        Error::invalid(field, format!("'{}' is not a URL ({e}). Use a form like https://api.example.com.", clip(trimmed)))
+        Error::invalid(field, format!("'{}' is not a URL ({e}). Use a form like https://api.example.com.", crate::rules::clip(trimmed)))
     })?;
     let Some(host) = url.host_str() else {
         return Err(Error::invalid(field, "The address has no host name."));
@@ -73,17 +73,6 @@ fn is_loopback(host: &str) -> bool {
         .parse::<IpAddr>()
         .map(|ip| ip.is_loopback())
         .unwrap_or(false)
-}
-
-/// What a person typed, as an error message may quote it: short, and with control and
-/// text-direction characters shown as '?' so the message reads as written.
-pub(crate) fn clip(s: &str) -> String {
-    let shown = |c: char| if crate::rules::is_hidden_control(c) { '?' } else { c };
-    let mut out: String = s.chars().take(60).map(shown).collect();
-    if s.chars().count() > 60 {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]

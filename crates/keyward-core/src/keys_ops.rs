@@ -24,7 +24,7 @@ pub struct Minted {
 fn secret_never_arrived(key: &KeyRow, did: &str) -> Error {
     let service = key.kind.service().display_name();
     let what = key.kind.label();
-    let name = crate::host::clip(&key.name);
+    let name = crate::rules::clip(&key.name);
     let (code, message) = if key.kind == KeyKind::BraintrustProxyCredential {
         (ErrorCode::Provider, format!("{service} {did} the {what} “{name}” but sent no secret back. It cannot be revoked; it expires by itself. Create another."))
     } else {

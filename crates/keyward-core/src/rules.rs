@@ -1,10 +1,21 @@
 //! Text rules shared by every field a person types: the account checks (`validate`), the key
-//! checks (`create`) and the quoting of typed text in messages (`host::clip`). A leaf, so that
-//! `host` and `validate` (which checks hosts) need not import each other.
+//! checks (`create`) and the quoting of typed text in messages (`clip`). A leaf, so that `host`
+//! and `validate` (which checks hosts) need not import each other.
 
 /// Characters that change how text is shown without being seen: control characters and the
 /// bidirectional controls (marks, embeddings, overrides, isolates) that can make one name look
 /// like another. The one rule for every text field a person types.
 pub(crate) fn is_hidden_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// What a person typed, as an error message may quote it: short, and with control and
+/// text-direction characters shown as '?' so the message reads as written.
+pub(crate) fn clip(s: &str) -> String {
+    let shown = |c: char| if is_hidden_control(c) { '?' } else { c };
+    let mut out: String = s.chars().take(60).map(shown).collect();
+    if s.chars().count() > 60 {
+        out.push('…');
+    }
+    out
 }

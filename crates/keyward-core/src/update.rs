@@ -138,7 +138,7 @@ impl KeyUpdate {
                     check(crate::host::normalize(url).map(|_| ()).map_err(|e| Error::invalid("base_url", e.message)));
                 }
                 if let Some(a) = auth_type.as_deref().filter(|a| !AUTH_TYPES.contains(a)) {
-                    check(Err(Error::invalid("auth_type", format!("'{}' is not one of: {}.", crate::host::clip(a), AUTH_TYPES.join(", ")))));
+                    check(Err(Error::invalid("auth_type", format!("'{}' is not one of: {}.", crate::rules::clip(a), AUTH_TYPES.join(", ")))));
                 }
                 check(json_object("settings", settings.as_deref()).map(|_| ()));
             }

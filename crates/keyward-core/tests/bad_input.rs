@@ -52,8 +52,11 @@ fn bad(class: &str) -> Vec<(&'static str, Value)> {
     }
 }
 
+/// Each field of a form and the class of bad values tried on it.
+type Cases = Vec<(&'static str, &'static str)>;
+
 /// Every create form: its service, a good request, and the class of each field.
-fn create_forms() -> Vec<(Service, Value, Vec<(&'static str, &'static str)>)> {
+fn create_forms() -> Vec<(Service, Value, Cases)> {
     vec![
         (Service::Braintrust, json!({"kind": "braintrust_api_key", "name": "ci"}), vec![("name", "required")]),
         (Service::Braintrust, json!({"kind": "braintrust_proxy_credential", "model": "gpt-4o", "ttl_seconds": 600, "logging_project": "evals"}),
@@ -75,7 +78,7 @@ fn create_forms() -> Vec<(Service, Value, Vec<(&'static str, &'static str)>)> {
 }
 
 /// Every update form, with the kind of key it changes.
-fn update_forms() -> Vec<(&'static str, Value, Vec<(&'static str, &'static str)>)> {
+fn update_forms() -> Vec<(&'static str, Value, Cases)> {
     vec![
         ("respan_temp_key", json!({"kind": "respan_temp_key"}), vec![("name", "required"), ("expiry_date", "date"), ("prefix", "required")]),
         ("respan_provider", json!({"kind": "respan_provider"}), vec![("provider_name", "required"), ("api_key", "optional-secret"), ("extra_kwargs", "json")]),

@@ -57,7 +57,7 @@ async fn the_centre_lists_what_expired_or_expires_soonest_first() {
     assert_eq!(core.dismiss_expired(&centre.keys[3].id).unwrap_err().code, ErrorCode::InvalidInput);
     core.dismiss_expired(&expired).unwrap();
     assert_eq!(core.expiry_centre().unwrap().attention, 3);
-    assert_eq!(core.store().get_key(&expired).unwrap().status, KeyStatus::Expired, "it stays in the inventory");
+    assert_eq!(core.find_key(&expired, None).unwrap().status, KeyStatus::Expired, "it stays in the inventory");
 }
 
 #[tokio::test]

@@ -104,7 +104,10 @@ async fn installed_everywhere(r: &Rig) -> (KeyRow, KeyRow, KeyRow) {
     (minted.key, ai, cred)
 }
 
-fn recorder() -> (Arc<Mutex<Vec<Vec<StepState>>>>, impl Fn(&RotationReport) + Send + Sync) {
+/// Every report's step states, in the order the assistant sent them.
+type Seen = Arc<Mutex<Vec<Vec<StepState>>>>;
+
+fn recorder() -> (Seen, impl Fn(&RotationReport) + Send + Sync) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
     (seen, move |r: &RotationReport| s.lock().unwrap().push(r.steps.iter().map(|s| s.state).collect()))
@@ -155,7 +158,7 @@ async fn a_rotation_that_fails_half_way_leaves_the_old_key_active_and_says_where
     assert!(report.summary.contains("“upstream” is still active"), "{}", report.summary);
     assert!(!report.replacement_unused, "the AI secret holds the replacement now: it is in use");
     // The old key still works: active here and at Respan; the credential still holds it.
-    assert_eq!(r.core.store().get_key(&old.id).unwrap().status, KeyStatus::Active);
+    assert_eq!(r.core.find_key(&old.id, None).unwrap().status, KeyStatus::Active);
     assert_eq!(respan_names(&r), ["upstream", "upstream"], "old and new both exist at Respan");
     assert_eq!(held_key(&r, &cred).unwrap(), old_secret);
     let log = r.core.audit_log(10).unwrap();
@@ -177,7 +180,7 @@ async fn a_replacement_installed_nowhere_can_be_revoked_and_all_is_as_before() {
     let new = report.new_key.unwrap();
     assert_eq!(r.core.revoke_key(&new.id).await.unwrap().status, KeyStatus::Revoked);
     assert_eq!(respan_names(&r), ["upstream"], "only the old key is left at Respan");
-    assert_eq!(r.core.store().get_key(&old.id).unwrap().status, KeyStatus::Active);
+    assert_eq!(r.core.find_key(&old.id, None).unwrap().status, KeyStatus::Active);
     assert_eq!(held_key(&r, &cred).unwrap(), old_secret);
 }
 

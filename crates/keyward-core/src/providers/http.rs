@@ -212,7 +212,7 @@ impl Api {
                 .get(reqwest::header::LOCATION)
                 .and_then(|l| l.to_str().ok())
                 .and_then(|l| response.url().join(l).ok())
-                .and_then(|u| u.host_str().map(crate::host::clip));
+                .and_then(|u| u.host_str().map(crate::rules::clip));
             return Err(Failure { status: Some(status), redirect_to, ..Failure::plain() });
         }
         let bytes = read_bounded(&mut response).await.map_err(|e| match e {
