@@ -1,5 +1,8 @@
 //! The desktop shell: a window, Keyward's commands and nothing else. Behaviour lives in keyward-core.
 
+// First: its macro is used by the modules below it.
+#[macro_use]
+mod command_list;
 mod clipboard;
 mod commands;
 mod export_dialog;
@@ -15,50 +18,17 @@ mod security_tests;
 
 pub use state::AppState;
 
+macro_rules! handlers {
+    ($($command:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$command),*]
+    };
+}
+
 /// Registers Keyward's commands on any runtime, so `tauri::test` can drive the same set.
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
     // The save dialog for exports, opened from Rust only: the capability grants the page none of
     // the plugin's commands, so a page cannot choose where a file is written.
-    base.plugin(tauri_plugin_dialog::init()).plugin(tauri_plugin_notification::init()).invoke_handler(tauri::generate_handler![
-        commands::host_presets,
-        commands::list_accounts,
-        commands::validate_account,
-        commands::add_account,
-        commands::update_account,
-        commands::remove_account,
-        commands::sync_account,
-        commands::list_keys,
-        commands::validate_key,
-        commands::validate_update,
-        commands::check_credential,
-        commands::create_key,
-        commands::rotate_key,
-        commands::reveal_secret,
-        commands::copy_secret,
-        commands::close_reveal,
-        commands::revoke_key,
-        commands::revoke_keys,
-        commands::update_key,
-        commands::refresh_key,
-        commands::key_details,
-        commands::validate_setup,
-        commands::audit_query,
-        commands::audit_actions,
-        commands::export_audit,
-        commands::export_keys,
-        commands::recover_store,
-        commands::reopen_store,
-        commands::window_ready,
-        commands::settings,
-        commands::validate_settings,
-        commands::save_settings,
-        commands::expiry_centre,
-        commands::dismiss_expired,
-        commands::validate_hand_off,
-        commands::install_secret,
-        commands::rotation_plan,
-        commands::rotate_assisted,
-    ])
+    base.plugin(tauri_plugin_dialog::init()).plugin(tauri_plugin_notification::init()).invoke_handler(keyward_commands!(handlers))
 }
 
 static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();

@@ -5,18 +5,39 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-/// The commands build.rs generates `allow-*` permissions for.
+/// The one list (command_list.rs) that build.rs permits and lib.rs registers.
 fn commands() -> Vec<String> {
-    let build = include_str!("../build.rs");
-    let list = &build[build.find("const COMMANDS").unwrap()..];
-    let list = &list[..list.find("];").unwrap()];
-    list.lines().filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\",").map(str::to_string)).collect()
+    macro_rules! names {
+        ($($command:ident),* $(,)?) => {
+            vec![$(stringify!($command).to_string()),*]
+        };
+    }
+    keyward_commands!(names)
 }
 
-/// Each command the shell registers (lib.rs), so none is served without a permission.
-fn registered() -> BTreeSet<String> {
-    let lib = include_str!("lib.rs");
-    lib.lines().filter_map(|l| l.trim().strip_prefix("commands::")?.strip_suffix(',').map(str::to_string)).collect()
+/// Each `#[tauri::command]` written in commands.rs, so none is left out of the list (it would be
+/// neither served nor granted) and the list names none that is gone.
+fn written() -> BTreeSet<String> {
+    let source = include_str!("commands.rs");
+    let mut lines = source.lines();
+    let mut out = BTreeSet::new();
+    while let Some(line) = lines.next() {
+        if line.trim() == "#[tauri::command]" {
+            let sig = lines.next().unwrap_or_default();
+            let name = sig.trim().trim_start_matches("pub ").trim_start_matches("async ").trim_start_matches("fn ");
+            out.insert(name.split(['<', '(']).next().unwrap_or_default().to_string());
+        }
+    }
+    out
+}
+
+/// The commands the UI's typed calls name (ui/src/lib/ipc.ts, the one place the page invokes).
+fn called() -> BTreeSet<String> {
+    let ipc = include_str!("../../ui/src/lib/ipc.ts");
+    ipc.split("call<")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("('").and_then(|(_, after)| after.split_once('\'')).map(|(name, _)| name.to_string()))
+        .collect()
 }
 
 /// All the window may use beyond Keyward's own commands: its events. No dialog: Rust opens the
@@ -51,9 +72,9 @@ fn capabilities_grant_only_keywards_commands_to_the_main_window() {
         assert_eq!(granted, allowed, "{}: each of Keyward's commands is granted, and its events", path.display());
     }
     assert_eq!(files, 1, "one capability file");
-    let registered = registered();
-    let generated: BTreeSet<String> = commands().into_iter().collect();
-    assert_eq!(registered, generated, "every registered command has a permission, and no permission names a missing command");
+    let listed: BTreeSet<String> = commands().into_iter().collect();
+    assert_eq!(written(), listed, "every command written is in command_list.rs, and the list names no missing command");
+    assert_eq!(called(), listed, "ui/src/lib/ipc.ts calls each listed command, and none that is not listed");
 }
 
 #[test]
