@@ -2,6 +2,7 @@
 //! goes to stderr, and a token is read from stdin or a prompt, never from argv.
 
 mod cli;
+mod commands;
 mod create_args;
 mod output;
 mod token_input;

@@ -1,0 +1,63 @@
+//! `keyward create …`: mint a key and either print its secret once on stdout or install it
+//! straight from memory into the places named with --install-into. The subcommands per kind and
+//! their flags are in `create_args`.
+
+use keyward_core::handoff::HandOff;
+use keyward_core::model::KeyRow;
+use keyward_core::secret::MintedSecret;
+use keyward_core::{Error, Keyward, Result};
+
+use super::find_key;
+use crate::create_args::CreateCommand;
+
+pub async fn run(core: &Keyward, what: CreateCommand, install_into: &[String]) -> Result<()> {
+    let (account, request) = what.into_request()?;
+    let account = core.find_account(&account)?;
+    // Every place is found, and known to take a secret, before anything is minted.
+    let targets = install_into.iter().map(|t| find_key(core, t, None)).collect::<Result<Vec<_>>>()?;
+    for t in &targets {
+        if let Some(p) = core.validate_hand_off(&HandOff::Rotate { key_id: t.id.clone() })?.into_iter().next() {
+            return Err(Error::invalid("install-into", format!("“{}”: {}", t.name, p.message)));
+        }
+    }
+    let minted = core.create_key(&account.id, request).await?;
+    let k = &minted.key;
+    let expires = k.expires_at.map(|e| format!(", expires {}", e.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
+    match &minted.secret {
+        Some(secret) if !targets.is_empty() => {
+            eprintln!("Created {} “{}” on '{}'{expires}.", k.kind.label(), k.name, account.label);
+            hand_off(core, secret, k, &targets).await
+        }
+        Some(secret) => {
+            eprintln!("Created {} “{}” on '{}'{expires}. This is the only time its secret is shown:", k.kind.label(), k.name, account.label);
+            println!("{}", secret.expose());
+            Ok(())
+        }
+        None => {
+            eprintln!("Created {} “{}” on '{}'. The secret you gave was sent and not kept.", k.kind.label(), k.name, account.label);
+            Ok(())
+        }
+    }
+}
+
+/// The minted secret goes to each place from memory; if one fails, the secret is printed once
+/// so it is not lost (its key exists already).
+async fn hand_off(core: &Keyward, secret: &MintedSecret, key: &KeyRow, targets: &[KeyRow]) -> Result<()> {
+    let given = secret.for_install();
+    for t in targets {
+        match core.install_secret(&given, HandOff::Rotate { key_id: t.id.clone() }, &key.name).await {
+            Ok(done) if done.verified != Some(false) => eprintln!("Installed into {} “{}”: {}", done.key.kind.label(), done.key.name, done.check),
+            outcome => {
+                let why = match outcome {
+                    Ok(done) => done.check,
+                    Err(e) => e.message,
+                };
+                eprintln!("Installing into “{}” failed: {why} The secret is shown once here so it is not lost:", t.name);
+                println!("{}", secret.expose());
+                return Err(Error::new(keyward_core::ErrorCode::Conflict, format!("Not installed into “{}”.", t.name)));
+            }
+        }
+    }
+    eprintln!("The secret was installed and is not printed.");
+    Ok(())
+}

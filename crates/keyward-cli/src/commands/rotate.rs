@@ -1,0 +1,47 @@
+//! `keyward rotate`: a new secret for one key. Which way depends on its kind: a secret you give
+//! (stdin or a prompt) for the kinds that hold one, a new one minted for a Barndoor gateway key.
+
+use keyward_core::model::KeyKind;
+use keyward_core::update::KeyUpdate;
+use keyward_core::{Keyward, Result};
+
+use super::find_key;
+use crate::token_input;
+
+pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_json: bool) -> Result<()> {
+    let found = find_key(core, key, account)?;
+    let given = |what: &str, field: &str| token_input::read_secret(what, field).map(Some);
+    let update = match found.kind {
+        KeyKind::BraintrustAiSecret => {
+            Some(KeyUpdate::BraintrustAiSecret { name: None, secret_type: None, secret: given("New secret", "secret")?, metadata: None })
+        }
+        KeyKind::RespanProvider => {
+            Some(KeyUpdate::RespanProvider { provider_name: None, api_key: given("New upstream API key", "api_key")?, extra_kwargs: None })
+        }
+        _ => None,
+    };
+    if let Some(update) = update {
+        let row = core.update_key(&found.id, update).await?;
+        eprintln!("Rotated {} “{}”: the service now holds the new secret.", row.kind.label(), row.name);
+        return Ok(());
+    }
+    if found.kind == KeyKind::BarndoorCredential {
+        let (api_key, credentials) = if credentials_json {
+            (None, Some(token_input::read_secret("New credentials (JSON)", "credentials")?))
+        } else {
+            (Some(token_input::read_secret("New upstream API key", "api_key")?), None)
+        };
+        let update = KeyUpdate::BarndoorCredential {
+            name: None, base_url: None, auth_type: None, api_key, credentials, settings: None, change_note: None,
+        };
+        let row = core.update_key(&found.id, update).await?;
+        eprintln!("Rotated credential “{}”: Barndoor now holds the new secret (…{}).", row.name, row.preview.unwrap_or_default().trim_start_matches('…'));
+        return Ok(());
+    }
+    let minted = core.rotate_key(&found.id).await?;
+    eprintln!("Rotated {} “{}”. This is the only time its new secret is shown:", minted.key.kind.label(), minted.key.name);
+    if let Some(secret) = &minted.secret {
+        println!("{}", secret.expose());
+    }
+    Ok(())
+}
