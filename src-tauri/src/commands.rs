@@ -1,15 +1,15 @@
 //! One line per command: deserialize, call the core, let `Error` cross as `{code, message, field}`.
 
-use keyward_core::create::NewKey;
+use keyward_core::new_key::NewKey;
 use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
 use keyward_core::export::{ExportFormat, ExportReport};
 use keyward_core::store::{AuditEntry, AuditQuery};
-use keyward_core::update::KeyUpdate;
+use keyward_core::key_change::KeyUpdate;
 use keyward_core::expiry::ExpiryCentre;
 use keyward_core::handoff::{HandOff, Installed};
 use keyward_core::rotation::{RotationOutcome, RotationPlan, RotationReport};
 use keyward_core::settings::Settings;
-use keyward_core::validation::{Validation, ValidationOutcome};
+use keyward_core::setup_check::{Validation, ValidationOutcome};
 use std::sync::Arc;
 
 use keyward_core::store::recovery::RecoveryReport;

@@ -20,7 +20,7 @@ fn payloads_are_serialize() {
     serialize::<crate::export::ExportReport>();
     serialize::<crate::model::RemoteKey>();
     serialize::<crate::keys_ops::RevokeOutcome>();
-    serialize::<crate::validation::ValidationOutcome>();
+    serialize::<crate::setup_check::ValidationOutcome>();
     serialize::<crate::error::Error>();
     serialize::<crate::settings::Settings>();
     serialize::<crate::expiry::ExpiryCentre>();

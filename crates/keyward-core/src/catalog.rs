@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::create::{auth_needs_credentials, auth_takes_key, default_auth_type, AUTH_TYPES, MODEL_PROVIDERS, PROXY_TTL_DEFAULT, PROXY_TTL_MAX};
+use crate::new_key::{auth_needs_credentials, auth_takes_key, default_auth_type, AUTH_TYPES, MODEL_PROVIDERS, PROXY_TTL_DEFAULT, PROXY_TTL_MAX};
 use crate::error::ErrorCode;
 use crate::model::{KeyKind, KeyStatus, Service};
 
@@ -222,7 +222,7 @@ fn auth_type_label(auth: &str) -> &'static str {
 /// Whether Barndoor can try a credential with this auth type before it is saved: asked of the
 /// function that builds the check.
 fn auth_checkable(auth: &str) -> bool {
-    let probe = crate::create::NewKey::BarndoorCredential {
+    let probe = crate::new_key::NewKey::BarndoorCredential {
         name: String::new(),
         model_provider: "custom".into(),
         base_url: String::new(),
@@ -232,7 +232,7 @@ fn auth_checkable(auth: &str) -> bool {
         settings: None,
         change_note: None,
     };
-    matches!(crate::validation::Validation::for_credential(&probe), Ok(Some(_)))
+    matches!(crate::setup_check::Validation::for_credential(&probe), Ok(Some(_)))
 }
 
 /// `(label, conventional base URL)`.

@@ -6,10 +6,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::create::NewKey;
+use crate::new_key::NewKey;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{FieldError, KeyKind, KeyRow};
-use crate::update::KeyUpdate;
+use crate::key_change::KeyUpdate;
 use crate::Keyward;
 
 /// The kinds a secret can be installed into: the ones whose secret a person gives.
@@ -54,7 +54,7 @@ fn with_secret(request: NewKey, secret: &SecretString) -> Result<NewKey> {
         NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, settings, change_note, .. } => {
             // An empty choice is the provider's default, as in every create form.
             let auth_type = auth_type.filter(|a| !a.trim().is_empty());
-            if auth_type.as_deref().is_some_and(|a| !crate::create::auth_takes_key(a)) {
+            if auth_type.as_deref().is_some_and(|a| !crate::new_key::auth_takes_key(a)) {
                 return Err(Error::invalid("auth_type", "A minted key is an API key: choose API key authentication (or the provider's default)."));
             }
             Ok(NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, api_key: Some(secret.clone()), credentials: None, settings, change_note })

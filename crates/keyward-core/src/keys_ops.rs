@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use crate::create::NewKey;
+use crate::new_key::NewKey;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{FieldError, KeyKind, KeyRow};
 use crate::providers::CreateError;
@@ -57,7 +57,7 @@ impl Keyward {
     }
 
     /// What is wrong with a change to a stored key, field by field, without sending anything.
-    pub fn validate_update(&self, key_id: &str, update: &crate::update::KeyUpdate) -> Result<Vec<FieldError>> {
+    pub fn validate_update(&self, key_id: &str, update: &crate::key_change::KeyUpdate) -> Result<Vec<FieldError>> {
         let key = self.store.get_key(key_id)?;
         Ok(update.problems(key.kind, Utc::now()))
     }
@@ -188,7 +188,7 @@ impl Keyward {
     }
 
     /// Changes a key at its service and caches what the service answers.
-    pub async fn update_key(&self, key_id: &str, update: crate::update::KeyUpdate) -> Result<KeyRow> {
+    pub async fn update_key(&self, key_id: &str, update: crate::key_change::KeyUpdate) -> Result<KeyRow> {
         let key = self.store.get_key(key_id)?;
         if let Some(p) = update.problems(key.kind, Utc::now()).into_iter().next() {
             return Err(Error::invalid(&p.field, p.message));
@@ -224,8 +224,8 @@ impl Keyward {
 
     /// Before a Barndoor credential is created: asks Barndoor to try it (assume the AWS role, reach
     /// Vertex AI). Nothing is saved. A missing value is named with where it goes.
-    pub async fn check_credential(&self, account_id: &str, request: &NewKey) -> Result<crate::validation::ValidationOutcome> {
-        let Some(check) = crate::validation::Validation::for_credential(request)? else {
+    pub async fn check_credential(&self, account_id: &str, request: &NewKey) -> Result<crate::setup_check::ValidationOutcome> {
+        let Some(check) = crate::setup_check::Validation::for_credential(request)? else {
             return Err(Error::invalid(
                 "auth_type",
                 "Barndoor can check an AWS role or a Vertex AI setup before saving; this authentication is proven by its first use.",
@@ -239,7 +239,7 @@ impl Keyward {
     }
 
     /// Asks the account's service to try a setup (Barndoor: assume an AWS role, reach Vertex).
-    pub async fn validate_setup(&self, account_id: &str, check: crate::validation::Validation) -> Result<crate::validation::ValidationOutcome> {
+    pub async fn validate_setup(&self, account_id: &str, check: crate::setup_check::Validation) -> Result<crate::setup_check::ValidationOutcome> {
         let account = self.get_account(account_id)?;
         if account.service != check.service() {
             return Err(Error::invalid("kind", format!("This check is for a {} account.", check.service().display_name())));
@@ -247,8 +247,8 @@ impl Keyward {
         check.check()?;
         let outcome = self.provider_for(&account)?.validate(&check).await;
         let target = match &check {
-            crate::validation::Validation::BarndoorAwsRole { iam_role_arn, .. } => iam_role_arn.clone(),
-            crate::validation::Validation::BarndoorGoogleVertex { project_id, .. } => project_id.clone(),
+            crate::setup_check::Validation::BarndoorAwsRole { iam_role_arn, .. } => iam_role_arn.clone(),
+            crate::setup_check::Validation::BarndoorGoogleVertex { project_id, .. } => project_id.clone(),
         };
         let failed = match &outcome {
             Ok(o) if !o.ok => Some(Error::new(ErrorCode::InvalidInput, o.message.clone())),
@@ -319,6 +319,6 @@ impl Keyward {
 }
 
 /// A credential update that carries a new secret is a rotation, and the log says so.
-fn rotates(update: &crate::update::KeyUpdate) -> bool {
-    matches!(update, crate::update::KeyUpdate::BarndoorCredential { api_key: Some(_), .. } | crate::update::KeyUpdate::BarndoorCredential { credentials: Some(_), .. })
+fn rotates(update: &crate::key_change::KeyUpdate) -> bool {
+    matches!(update, crate::key_change::KeyUpdate::BarndoorCredential { api_key: Some(_), .. } | crate::key_change::KeyUpdate::BarndoorCredential { credentials: Some(_), .. })
 }

@@ -11,7 +11,7 @@ use crate::model::{Account, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount
 use crate::providers::{self, Connection, HttpConfig, Provider};
 use crate::store::Store;
 use crate::vault::{BoundToken, KeyringVault, Vault};
-use crate::{host, paths, validate};
+use crate::{account_rules, host, paths};
 
 /// What [`Keyward::recover_if_damaged`] found.
 pub enum Recovery {
@@ -77,18 +77,18 @@ impl Keyward {
     }
 
     pub fn validate_account(&self, input: &NewAccount) -> Vec<FieldError> {
-        validate::new_account(input)
+        account_rules::new_account(input)
     }
 
     /// Verifies the token with the service, then keeps the token in the keychain and the rest
     /// in the store. Nothing is kept when any step fails.
     pub async fn add_account(&self, input: NewAccount) -> Result<Account> {
-        if let Some(first) = validate::new_account(&input).into_iter().next() {
+        if let Some(first) = account_rules::new_account(&input).into_iter().next() {
             return Err(Error::invalid(&first.field, first.message));
         }
-        let label = validate::label(&input.label)?;
+        let label = account_rules::label(&input.label)?;
         let host = host::normalize(&input.host)?;
-        let org_name = validate::org_name(input.org_name.as_deref())?;
+        let org_name = account_rules::org_name(input.org_name.as_deref())?;
         let token = SecretString::from(secrecy::ExposeSecret::expose_secret(&input.token).trim().to_string());
         let provider = providers::connect(
             Connection { service: input.service, host: host.clone(), org_name: org_name.clone(), token: token.clone() },
@@ -125,7 +125,7 @@ impl Keyward {
     pub async fn update_account(&self, id: &str, update: crate::model::AccountUpdate) -> Result<Account> {
         let mut account = self.store.get_account(id)?;
         if let Some(label) = &update.label {
-            account.label = validate::label(label)?;
+            account.label = account_rules::label(label)?;
         }
         let reach_changed = update.host.is_some() || update.org_name.is_some() || update.token.is_some();
         if let Some(host) = &update.host {
@@ -139,12 +139,12 @@ impl Keyward {
             account.host = host;
         }
         if let Some(org) = &update.org_name {
-            account.org_name = validate::org_name(Some(org))?;
+            account.org_name = account_rules::org_name(Some(org))?;
         }
         let new_token = match &update.token {
             Some(t) => {
                 let t = secrecy::ExposeSecret::expose_secret(t).trim().to_string();
-                validate::token(&t)?;
+                account_rules::token(&t)?;
                 Some(SecretString::from(t))
             }
             None => None,

@@ -1,17 +1,19 @@
 //! Keyward's core: everything that is not a window. The desktop shell and the `keyward` CLI are
 //! thin layers over [`Keyward`].
 
+pub mod account_rules;
 mod api_guard;
 pub mod catalog;
-pub mod create;
 pub mod error;
 pub mod expiry;
 pub mod export;
 pub mod handoff;
 pub mod host;
+pub mod key_change;
 mod keys_ops;
 mod keyward;
 pub mod model;
+pub mod new_key;
 pub mod paths;
 pub mod process;
 pub mod providers;
@@ -20,11 +22,9 @@ mod rules;
 pub mod secret;
 pub mod settings;
 mod settings_ops;
+pub mod setup_check;
 pub mod store;
 mod time;
-pub mod update;
-pub mod validation;
-pub mod validate;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::create::NewKey;
+use crate::new_key::NewKey;
 use crate::error::{Error, Result};
 use crate::handoff::{HandOff, TARGET_KINDS};
 use crate::model::{KeyKind, KeyQuery, KeyRow, KeyStatus};

@@ -1,6 +1,6 @@
-//! Text rules shared by every field a person types: the account checks (`validate`), the key
-//! checks (`create`) and the quoting of typed text in messages (`clip`). A leaf, so that `host`
-//! and `validate` (which checks hosts) need not import each other.
+//! Text rules shared by every field a person types: the account checks (`account_rules`), the key
+//! checks (`new_key`) and the quoting of typed text in messages (`clip`). A leaf, so that `host`
+//! and `account_rules` (which checks hosts) need not import each other.
 
 /// Characters that change how text is shown without being seen: control characters and the
 /// bidirectional controls (marks, embeddings, overrides, isolates) that can make one name look

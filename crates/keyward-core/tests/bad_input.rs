@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use keyward_core::create::NewKey;
+use keyward_core::new_key::NewKey;
 use keyward_core::model::{KeyQuery, NewAccount, Service};
-use keyward_core::update::KeyUpdate;
+use keyward_core::key_change::KeyUpdate;
 use keyward_core::vault::MemoryVault;
 use keyward_core::{HttpConfig, Keyward};
 use keyward_sandbox::{spawn, SandboxConfig, SandboxHandle, DEFAULT_TOKEN};
@@ -175,7 +175,7 @@ fn every_update_form_refuses_bad_input_by_field() {
 
 #[test]
 fn every_account_field_refuses_bad_input_by_field() {
-    use keyward_core::validate;
+    use keyward_core::account_rules;
     let good = || NewAccount { service: Service::Braintrust, label: "Prod".into(), host: "https://api.braintrust.dev".into(), org_name: None, token: "sk-good".to_string().into() };
     let mut tried = 0;
     for (field, class) in [("label", "required"), ("host", "url"), ("org_name", "text"), ("token", "secret")] {
@@ -189,7 +189,7 @@ fn every_account_field_refuses_bad_input_by_field() {
                 _ => input.token = s.into(),
             }
             tried += 1;
-            let problems = validate::new_account(&input);
+            let problems = account_rules::new_account(&input);
             let p = problems.iter().find(|p| p.field == field).unwrap_or_else(|| panic!("account.{field} with {what}: not named ({problems:?})"));
             message_is_clean(field, &p.message);
         }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use keyward_core::create::NewKey;
+use keyward_core::new_key::NewKey;
 use keyward_core::model::{KeyQuery, NewAccount, Service, SyncProgress};
 use keyward_core::vault::MemoryVault;
 use keyward_core::{ErrorCode, HttpConfig, Keyward};

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use keyward_core::create::NewKey;
+use keyward_core::new_key::NewKey;
 use keyward_core::handoff::HandOff;
 use keyward_core::model::{KeyKind, KeyQuery, KeyRow, KeyStatus, Service, SyncProgress};
 use keyward_core::rotation::{RotationReport, StepState};

@@ -2,7 +2,7 @@
 //! (stdin or a prompt) for the kinds that hold one, a new one minted for a Barndoor gateway key.
 
 use keyward_core::model::KeyKind;
-use keyward_core::update::KeyUpdate;
+use keyward_core::key_change::KeyUpdate;
 use keyward_core::{Keyward, Result};
 
 use super::find_key;

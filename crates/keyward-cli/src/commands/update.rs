@@ -2,7 +2,7 @@
 //! kind; each kind takes the ones its service can change.
 
 use keyward_core::model::KeyKind;
-use keyward_core::update::KeyUpdate;
+use keyward_core::key_change::KeyUpdate;
 use keyward_core::{Error, Keyward, Result};
 
 use super::find_key;

@@ -1,7 +1,7 @@
 //! `keyward validate-aws-role` and `validate-vertex`: ask Barndoor whether a setup would work,
 //! before a credential is saved with it.
 
-use keyward_core::validation::{Validation, ValidationOutcome};
+use keyward_core::setup_check::{Validation, ValidationOutcome};
 use keyward_core::{Error, Keyward, Result};
 
 use crate::token_input;

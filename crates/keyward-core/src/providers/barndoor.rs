@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::http::{Api, PostError};
 use super::{CreateError, Created, Listing, PageProgress, Provider};
-use crate::create::{future, json_object, NewKey};
+use crate::new_key::{future, json_object, NewKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, KeyLimits, RemoteKey};
 use crate::secret::MintedSecret;
@@ -257,8 +257,8 @@ impl Provider for Barndoor {
         }
     }
 
-    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
-        use crate::update::KeyUpdate;
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::key_change::KeyUpdate) -> Result<RemoteKey> {
+        use crate::key_change::KeyUpdate;
         match update {
             KeyUpdate::BarndoorCredential { name, base_url, auth_type, api_key, credentials, settings, change_note } => {
                 let mut body = json!({});
@@ -316,8 +316,8 @@ impl Provider for Barndoor {
         Ok(Created { key, secret })
     }
 
-    async fn validate(&self, check: &crate::validation::Validation) -> Result<crate::validation::ValidationOutcome> {
-        use crate::validation::{Validation, ValidationOutcome};
+    async fn validate(&self, check: &crate::setup_check::Validation) -> Result<crate::setup_check::ValidationOutcome> {
+        use crate::setup_check::{Validation, ValidationOutcome};
         let (path, body, what) = match check {
             Validation::BarndoorAwsRole { region, iam_role_arn, external_id } => (
                 "/api/llm-gateway/admin/connections/aws-role-validate",

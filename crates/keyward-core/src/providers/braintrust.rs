@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::http::{Api, PostError};
 use super::{CreateError, Created, Listing, PageProgress, Provider};
-use crate::create::{proxy_name, NewKey, PROXY_TTL_DEFAULT};
+use crate::new_key::{proxy_name, NewKey, PROXY_TTL_DEFAULT};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, KeyLimits, RemoteKey};
 use crate::secret::MintedSecret;
@@ -324,7 +324,7 @@ impl Provider for Braintrust {
                 if let Some(t) = secret_type.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                     body["type"] = json!(t);
                 }
-                if let Some(m) = crate::create::json_object("metadata", metadata.as_deref()).map_err(CreateError::Refused)? {
+                if let Some(m) = crate::new_key::json_object("metadata", metadata.as_deref()).map_err(CreateError::Refused)? {
                     body["metadata"] = m;
                 }
                 let method = if replace_existing.unwrap_or(false) { Method::PUT } else { Method::POST };
@@ -366,8 +366,8 @@ impl Provider for Braintrust {
         }
     }
 
-    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
-        let crate::update::KeyUpdate::BraintrustAiSecret { name, secret_type, secret, metadata } = update else {
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::key_change::KeyUpdate) -> Result<RemoteKey> {
+        let crate::key_change::KeyUpdate::BraintrustAiSecret { name, secret_type, secret, metadata } = update else {
             return Err(Error::invalid("kind", format!("Braintrust cannot change a {} that way.", kind.label())));
         };
         let mut body = json!({});
@@ -381,7 +381,7 @@ impl Provider for Braintrust {
             body["secret"] = json!(s);
         }
         let path = super::http::with_id("/v1/ai_secret/", provider_id, "")?;
-        if let Some(m) = crate::create::json_object("metadata", metadata.as_deref())? {
+        if let Some(m) = crate::new_key::json_object("metadata", metadata.as_deref())? {
             let current: serde_json::Value = self.api.get_json(&path, &[]).await?;
             body["metadata"] = super::cached::with_hidden_kept(m, current.get("metadata"));
         }

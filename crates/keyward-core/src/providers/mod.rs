@@ -13,7 +13,7 @@ use secrecy::SecretString;
 
 use chrono::{DateTime, Utc};
 
-use crate::create::NewKey;
+use crate::new_key::NewKey;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, RemoteKey, Service};
 use crate::secret::MintedSecret;
@@ -49,7 +49,7 @@ pub trait Provider: Send + Sync {
     }
 
     /// Changes a key where the service allows it; returns it as the service now describes it.
-    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::update::KeyUpdate) -> Result<RemoteKey> {
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::key_change::KeyUpdate) -> Result<RemoteKey> {
         let _ = (provider_id, update);
         Err(unsupported(kind))
     }
@@ -61,7 +61,7 @@ pub trait Provider: Send + Sync {
     }
 
     /// Asks the service whether a setup works before it is saved (Barndoor's AWS-role and Vertex checks).
-    async fn validate(&self, check: &crate::validation::Validation) -> Result<crate::validation::ValidationOutcome> {
+    async fn validate(&self, check: &crate::setup_check::Validation) -> Result<crate::setup_check::ValidationOutcome> {
         Err(Error::invalid("kind", format!("{} has no such check.", check.service().display_name())))
     }
 

@@ -7,7 +7,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::create::{future, given_key, json_object, secret_json, text, AUTH_TYPES};
+use crate::new_key::{future, given_key, json_object, secret_json, text, AUTH_TYPES};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, KeyKind};
 
@@ -121,7 +121,7 @@ impl KeyUpdate {
             KeyUpdate::RespanProvider { provider_name, api_key, extra_kwargs } => {
                 check(non_empty_if_given("provider_name", provider_name.as_deref()));
                 check(given_key("api_key", api_key.as_ref(), false));
-                check(crate::create::respan_extra_kwargs(extra_kwargs.as_deref()).map(|_| ()));
+                check(crate::new_key::respan_extra_kwargs(extra_kwargs.as_deref()).map(|_| ()));
             }
             KeyUpdate::BraintrustAiSecret { name, secret_type, secret, metadata } => {
                 check(non_empty_if_given("name", name.as_deref()));

@@ -539,7 +539,7 @@ mod tests {
         for mark in ['\u{200e}', '\u{200f}', '\u{061c}', '\u{202e}', '\u{2067}'] {
             let name = format!("prod{mark}uction");
             assert_eq!(text("name", Some(&name), true).unwrap_err().field.as_deref(), Some("name"), "{mark:?}");
-            assert!(crate::validate::label(&name).is_err(), "{mark:?}");
+            assert!(crate::account_rules::label(&name).is_err(), "{mark:?}");
         }
     }
 

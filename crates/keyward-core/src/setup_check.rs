@@ -5,7 +5,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::create::{default_auth_type, json_object, NewKey};
+use crate::new_key::{default_auth_type, json_object, NewKey};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, Service};
 
