@@ -35,6 +35,8 @@ export class Inventory {
   /** Only the first screenful is loaded yet (at start); the count waits for the rest. */
   partial = $state(false);
   loadError = $state<IpcError | null>(null);
+  /** The store is being rebuilt or reopened after it could not be read. */
+  recovering = $state(false);
   now = $state(Date.now());
 
   offlineAccounts = $derived(this.accounts.filter((a) => a.last_sync_error?.code === 'network'));
@@ -183,6 +185,31 @@ export class Inventory {
     await this.refresh();
     void this.syncAccount(account.id, { quiet: false });
     return account;
+  }
+
+  /** After an edit (perhaps a new token), sync the account so its state is current. */
+  async accountSaved(id: string) {
+    await this.refresh();
+    await this.syncAccount(id, { quiet: true });
+  }
+
+  /** A damaged store is rebuilt (then its keys synced); a locked one is simply tried again. */
+  async recover(damaged: boolean) {
+    this.recovering = true;
+    try {
+      if (damaged) {
+        const r = await ipc.recoverStore();
+        toasts.success(`Rebuilt with ${plural(r.accounts_restored, 'account')}; the damaged file is at ${r.moved_to}. Syncing their keys…`);
+      } else {
+        await ipc.reopenStore();
+      }
+      await this.refresh();
+      if (damaged) void this.syncAll();
+    } catch (e) {
+      toasts.error((e as IpcError).message);
+    } finally {
+      this.recovering = false;
+    }
   }
 
   async removeAccount(account: Account) {

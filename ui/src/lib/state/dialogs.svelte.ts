@@ -1,0 +1,36 @@
+// The one dialog the window shows, if any: a native modal makes the page behind it inert, so
+// there is never more than one. Each kind carries what its dialog is about.
+import type { Account } from '../bindings/Account';
+import type { CreatedKey } from '../bindings/CreatedKey';
+import type { KeyRow } from '../bindings/KeyRow';
+import type { RevealTicket } from '../bindings/RevealTicket';
+
+/** A minted key whose secret can be shown once. */
+export type RevealedKey = CreatedKey & { reveal: RevealTicket };
+
+export type Dialog =
+  | { kind: 'add-account' }
+  | { kind: 'edit-account'; account: Account }
+  | { kind: 'remove-account'; account: Account }
+  | { kind: 'create' }
+  | { kind: 'reveal'; created: RevealedKey }
+  | { kind: 'edit-key'; key: KeyRow; rotate: boolean }
+  | { kind: 'revoke'; key: KeyRow }
+  | { kind: 'bulk-revoke' }
+  | { kind: 'settings' }
+  | { kind: 'assist'; keyId: string };
+
+export type DialogKind = Dialog['kind'];
+
+export class Dialogs {
+  current = $state<Dialog | null>(null);
+
+  open(dialog: Dialog) {
+    this.current = dialog;
+  }
+
+  /** Closes the dialog of this kind; one that has already replaced it stays open. */
+  close(kind: DialogKind) {
+    if (this.current?.kind === kind) this.current = null;
+  }
+}
