@@ -17,10 +17,8 @@ fn main() {
     println!("cargo:rerun-if-changed=src/command_list.rs");
     println!("cargo:rerun-if-changed=capabilities/default.json");
     check_capability();
-    tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
-    )
-    .expect("tauri build script failed");
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)))
+        .expect("tauri build script failed");
 }
 
 /// A command added to the list but not granted (or granted but gone) is a build error, not a
@@ -32,7 +30,8 @@ fn check_capability() {
         .filter_map(|l| Some(l.trim().trim_end_matches(',').strip_prefix('"')?.strip_suffix('"')?.to_string()))
         .filter(|p| p.starts_with("allow-") || p.starts_with("core:"))
         .collect();
-    let mut wanted: Vec<String> = COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).chain(EVENT_PERMISSIONS.map(String::from)).collect();
+    let mut wanted: Vec<String> =
+        COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).chain(EVENT_PERMISSIONS.map(String::from)).collect();
     granted.sort();
     wanted.sort();
     if granted != wanted {

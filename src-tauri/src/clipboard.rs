@@ -129,9 +129,7 @@ impl SecretClipboard {
 
     /// Copies `text` and schedules its removal. Returns how long until it is cleared.
     pub fn copy(&self, text: &str) -> Result<Duration, Error> {
-        self.backend
-            .set_secret(text)
-            .map_err(|e| Error::new(ErrorCode::Internal, format!("The clipboard could not be written ({e}).")))?;
+        self.backend.set_secret(text).map_err(|e| Error::new(ErrorCode::Internal, format!("The clipboard could not be written ({e}).")))?;
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         *self.held.lock().unwrap_or_else(|p| p.into_inner()) = Some((generation, SecretString::from(text.to_string())));
         let (backend, held, after, every) = (self.backend.clone(), self.held.clone(), self.clear_after(), self.retry_every);

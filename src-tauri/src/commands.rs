@@ -1,15 +1,15 @@
 //! One line per command: deserialize, call the core, let `Error` cross as `{code, message, field}`.
 
-use keyward_core::new_key::NewKey;
-use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
-use keyward_core::export::{ExportFormat, ExportReport};
-use keyward_core::store::{AuditEntry, AuditQuery};
-use keyward_core::key_change::KeyUpdate;
 use keyward_core::expiry::ExpiryCentre;
+use keyward_core::export::{ExportFormat, ExportReport};
 use keyward_core::handoff::{HandOff, Installed};
+use keyward_core::key_change::KeyUpdate;
+use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
+use keyward_core::new_key::NewKey;
 use keyward_core::rotation::{RotationOutcome, RotationPlan, RotationReport};
 use keyward_core::settings::Settings;
 use keyward_core::setup_check::{Validation, ValidationOutcome};
+use keyward_core::store::{AuditEntry, AuditQuery};
 use std::sync::Arc;
 
 use keyward_core::store::recovery::RecoveryReport;
@@ -44,11 +44,7 @@ pub async fn add_account(state: State<'_, AppState>, input: NewAccount) -> Resul
 }
 
 #[tauri::command]
-pub async fn update_account(
-    state: State<'_, AppState>,
-    account_id: String,
-    update: keyward_core::model::AccountUpdate,
-) -> Result<Account, Error> {
+pub async fn update_account(state: State<'_, AppState>, account_id: String, update: keyward_core::model::AccountUpdate) -> Result<Account, Error> {
     state.core()?.update_account(&account_id, update).await
 }
 
@@ -58,11 +54,7 @@ pub fn remove_account(state: State<'_, AppState>, account_id: String) -> Result<
 }
 
 #[tauri::command]
-pub async fn sync_account<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    account_id: String,
-) -> Result<SyncReport, Error> {
+pub async fn sync_account<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, account_id: String) -> Result<SyncReport, Error> {
     let emitter = app.clone();
     let emit = move |p: SyncProgress| {
         let _ = emitter.emit(SYNC_PROGRESS_EVENT, p);
@@ -178,7 +170,12 @@ pub async fn export_audit<R: Runtime>(window: Window<R>, state: State<'_, AppSta
 
 /// As [`export_audit`], for the keys `query` lists.
 #[tauri::command]
-pub async fn export_keys<R: Runtime>(window: Window<R>, state: State<'_, AppState>, query: KeyQuery, format: ExportFormat) -> Result<Option<ExportReport>, Error> {
+pub async fn export_keys<R: Runtime>(
+    window: Window<R>,
+    state: State<'_, AppState>,
+    query: KeyQuery,
+    format: ExportFormat,
+) -> Result<Option<ExportReport>, Error> {
     let core = state.core()?;
     let Some(path) = export_dialog::choose(&window, SaveAsk::inventory(format)).await else { return Ok(None) };
     core.export_keys_to(&query, format, &path).map(Some)
@@ -285,7 +282,12 @@ pub fn rotation_plan(state: State<'_, AppState>, key_id: String) -> Result<Rotat
 /// The rotation assistant; each step is emitted as it changes. The replacement's secret waits in
 /// a reveal slot, should the person want to see it once.
 #[tauri::command]
-pub async fn rotate_assisted<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, key_id: String, targets: Vec<HandOff>) -> Result<RotationOutcome, Error> {
+pub async fn rotate_assisted<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    key_id: String,
+    targets: Vec<HandOff>,
+) -> Result<RotationOutcome, Error> {
     let emit = move |r: &RotationReport| {
         let _ = app.emit(ROTATION_PROGRESS_EVENT, r);
     };

@@ -62,16 +62,11 @@ async fn native<R: Runtime>(window: &Window<R>, ask: SaveAsk) -> Option<PathBuf>
     };
     let (sent, chosen) = tokio::sync::oneshot::channel();
     // The callback form: the dialog runs on the main thread, and no runtime thread waits on it.
-    window
-        .dialog()
-        .file()
-        .set_parent(window)
-        .set_title(ask.title)
-        .set_file_name(ask.file_name)
-        .add_filter(filter, &[ask.format.as_str()])
-        .save_file(move |path| {
+    window.dialog().file().set_parent(window).set_title(ask.title).set_file_name(ask.file_name).add_filter(filter, &[ask.format.as_str()]).save_file(
+        move |path| {
             let _ = sent.send(path);
-        });
+        },
+    );
     // A `file://` answer that is not a local path cannot be written to; treated as no choice.
     chosen.await.ok().flatten().and_then(|p| p.into_path().ok())
 }
@@ -115,6 +110,9 @@ pub(crate) mod tests {
         let keys = SaveAsk::inventory(ExportFormat::Json);
         assert_eq!((keys.title, keys.file_name.as_str()), ("Export the inventory", format!("keyward-keys-{today}.json").as_str()));
         let audit = SaveAsk::audit_log();
-        assert_eq!((audit.title, audit.file_name.as_str(), audit.format), ("Export the audit log", format!("keyward-audit-{today}.csv").as_str(), ExportFormat::Csv));
+        assert_eq!(
+            (audit.title, audit.file_name.as_str(), audit.format),
+            ("Export the audit log", format!("keyward-audit-{today}.csv").as_str(), ExportFormat::Csv)
+        );
     }
 }

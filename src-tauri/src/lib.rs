@@ -8,13 +8,13 @@ mod commands;
 mod export_dialog;
 mod notices;
 mod reveal;
+#[cfg(test)]
+mod security_tests;
 mod state;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod upkeep_tests;
-#[cfg(test)]
-mod security_tests;
 
 pub use state::AppState;
 

@@ -46,11 +46,8 @@ const PLUGIN_PERMISSIONS: [&str; 2] = ["core:event:allow-listen", "core:event:al
 
 #[test]
 fn capabilities_grant_only_keywards_commands_to_the_main_window() {
-    let allowed: BTreeSet<String> = commands()
-        .iter()
-        .map(|c| format!("allow-{}", c.replace('_', "-")))
-        .chain(PLUGIN_PERMISSIONS.map(String::from))
-        .collect();
+    let allowed: BTreeSet<String> =
+        commands().iter().map(|c| format!("allow-{}", c.replace('_', "-"))).chain(PLUGIN_PERMISSIONS.map(String::from)).collect();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities");
     let mut files = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -90,9 +87,7 @@ fn the_csp_allows_no_remote_origin() {
         let mut parts = directive.split_whitespace();
         let name = parts.next().unwrap();
         for source in parts {
-            let fine = local.contains(&source)
-                || (name == "img-src" && source == "data:")
-                || (name == "style-src" && source == "'unsafe-inline'");
+            let fine = local.contains(&source) || (name == "img-src" && source == "data:") || (name == "style-src" && source == "'unsafe-inline'");
             assert!(fine, "CSP {name} allows {source}: only Keyward's own origin and IPC");
         }
     }
@@ -127,10 +122,7 @@ fn a_second_launch_focuses_the_first_instead_of_opening_the_store_again() {
     let lib = include_str!("lib.rs");
     let run = &lib[lib.find("pub fn run()").expect("lib.rs has run()")..];
     let first_plugin = run.find(".plugin(").expect("run() registers plugins");
-    assert!(
-        run[first_plugin..].starts_with(".plugin(single_instance())"),
-        "the first plugin of run() is the single-instance one"
-    );
+    assert!(run[first_plugin..].starts_with(".plugin(single_instance())"), "the first plugin of run() is the single-instance one");
     let manifest = include_str!("../Cargo.toml");
     assert!(manifest.lines().any(|l| l.starts_with("tauri-plugin-single-instance")), "the official plugin is a dependency");
     let focus = &lib[lib.find("fn single_instance()").expect("lib.rs has single_instance()")..];

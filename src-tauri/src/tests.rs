@@ -81,8 +81,7 @@ fn invoke_from(shell: &Shell, origin: &str, cmd: &str, args: Value) -> Result<Va
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
-    get_ipc_response(&shell.webview, request)
-        .map(|body| body.deserialize::<Value>().unwrap())
+    get_ipc_response(&shell.webview, request).map(|body| body.deserialize::<Value>().unwrap())
 }
 
 #[test]
@@ -254,7 +253,10 @@ fn exports_write_files_that_parse_back_as_what_the_window_lists() {
     let targets: Vec<String> = reader.records().map(|r| r.unwrap()[4].to_string()).collect();
     assert_eq!(targets, ["plain", "'=cmd", "ci, \"nightly\""], "newest first; a formula kept as text");
     let asked: Vec<(&str, ExportFormat)> = chooser.asked().iter().map(|a| (a.title, a.format)).collect();
-    assert_eq!(asked, [("Export the inventory", ExportFormat::Csv), ("Export the inventory", ExportFormat::Json), ("Export the audit log", ExportFormat::Csv)]);
+    assert_eq!(
+        asked,
+        [("Export the inventory", ExportFormat::Csv), ("Export the inventory", ExportFormat::Json), ("Export the audit log", ExportFormat::Csv)]
+    );
     drop(sb);
 }
 

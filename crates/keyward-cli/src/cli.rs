@@ -284,7 +284,9 @@ pub async fn run(args: Args) -> Result<()> {
     let core = commands::open(args.data_dir.as_deref())?;
     let core = &core;
     match args.command {
-        Command::Accounts(AccountsCommand::Add { service, label, host, org_name }) => commands::accounts::add(core, service, label, host, org_name).await,
+        Command::Accounts(AccountsCommand::Add { service, label, host, org_name }) => {
+            commands::accounts::add(core, service, label, host, org_name).await
+        }
         Command::Accounts(AccountsCommand::Edit { account, label, host, org_name, new_token }) => {
             commands::accounts::edit(core, &account, label, host, org_name, new_token).await
         }
@@ -301,7 +303,9 @@ pub async fn run(args: Args) -> Result<()> {
         Command::Revoke { keys, account } => commands::revoke::run(core, &keys, account.as_deref()).await,
         Command::Rotate { key, account, credentials_json } => commands::rotate::run(core, &key, account.as_deref(), credentials_json).await,
         Command::Update(update) => commands::update::run(core, update).await,
-        Command::ValidateAwsRole { account, region, role_arn, external_id } => commands::validate::aws_role(core, &account, region, role_arn, external_id).await,
+        Command::ValidateAwsRole { account, region, role_arn, external_id } => {
+            commands::validate::aws_role(core, &account, region, role_arn, external_id).await
+        }
         Command::ValidateVertex { account, project_id, location, auth_type, credentials_json } => {
             commands::validate::vertex(core, &account, project_id, location, auth_type, credentials_json).await
         }

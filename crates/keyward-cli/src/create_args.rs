@@ -151,25 +151,15 @@ impl CreateCommand {
     pub fn into_request(self) -> Result<(String, NewKey)> {
         Ok(match self {
             CreateCommand::BraintrustApiKey { account, name } => (account, NewKey::BraintrustApiKey { name }),
-            CreateCommand::BraintrustProxy { account, model, ttl, logging_project } => (
-                account,
-                NewKey::BraintrustProxyCredential { model, ttl_seconds: Some(ttl), logging_project },
-            ),
-            CreateCommand::RespanTemp { account, name, expiry, max_usage, rate_limit, spending_limit, test } => (
-                account,
-                NewKey::RespanTempKey {
-                    name,
-                    expiry_date: expiry,
-                    max_usage,
-                    rate_limit,
-                    spending_limit,
-                    is_test: Some(test),
-                },
-            ),
-            CreateCommand::BraintrustServiceToken { account, name, service_account_id, replace } => (
-                account,
-                NewKey::BraintrustServiceToken { name, service_account_id, replace_existing: Some(replace) },
-            ),
+            CreateCommand::BraintrustProxy { account, model, ttl, logging_project } => {
+                (account, NewKey::BraintrustProxyCredential { model, ttl_seconds: Some(ttl), logging_project })
+            }
+            CreateCommand::RespanTemp { account, name, expiry, max_usage, rate_limit, spending_limit, test } => {
+                (account, NewKey::RespanTempKey { name, expiry_date: expiry, max_usage, rate_limit, spending_limit, is_test: Some(test) })
+            }
+            CreateCommand::BraintrustServiceToken { account, name, service_account_id, replace } => {
+                (account, NewKey::BraintrustServiceToken { name, service_account_id, replace_existing: Some(replace) })
+            }
             CreateCommand::BraintrustAiSecret { account, name, secret_type, metadata, replace } => {
                 let secret = token_input::read_secret("Secret", "secret")?;
                 (account, NewKey::BraintrustAiSecret { name, secret_type, secret, metadata, replace_existing: Some(replace) })
@@ -179,9 +169,7 @@ impl CreateCommand {
                 (account, NewKey::RespanProvider { provider_id, provider_name, api_key, extra_kwargs })
             }
             CreateCommand::BarndoorGatewayKey { account, name, expires_at } => (account, NewKey::BarndoorGatewayKey { name, expires_at }),
-            CreateCommand::BarndoorCredential {
-                account, name, model_provider, base_url, auth_type, credentials_json, settings, change_note,
-            } => {
+            CreateCommand::BarndoorCredential { account, name, model_provider, base_url, auth_type, credentials_json, settings, change_note } => {
                 let auth = auth_type.clone().unwrap_or_else(|| default_auth_type(&model_provider).to_string());
                 let needs_key = !credentials_json && matches!(auth.as_str(), "api_key" | "bedrock_api_key");
                 let (api_key, credentials) = if credentials_json {
@@ -191,10 +179,7 @@ impl CreateCommand {
                 } else {
                     (None, None)
                 };
-                (
-                    account,
-                    NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, api_key, credentials, settings, change_note },
-                )
+                (account, NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, api_key, credentials, settings, change_note })
             }
         })
     }

@@ -6,8 +6,7 @@ use keyward_core::{Error, ErrorCode, Result};
 use serde::Serialize;
 
 fn json<T: Serialize>(value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Error::new(ErrorCode::Internal, format!("Could not write JSON: {e}")))?;
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::new(ErrorCode::Internal, format!("Could not write JSON: {e}")))?;
     println!("{text}");
     Ok(())
 }

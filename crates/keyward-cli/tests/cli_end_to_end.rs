@@ -88,8 +88,23 @@ async fn respan_temporary_key_create_list_revoke_audit() {
     let synced = keyward(data, &["sync"], "");
     assert!(synced.status.success(), "{}", text(&synced.stderr));
 
-    let args = ["create", "respan-temp", "--account", "Gateway", "--name", "ci-bot", "--expiry", "2099-12-31", "--max-usage", "100",
-        "--rate-limit", "30", "--spending-limit", "12.5", "--test"];
+    let args = [
+        "create",
+        "respan-temp",
+        "--account",
+        "Gateway",
+        "--name",
+        "ci-bot",
+        "--expiry",
+        "2099-12-31",
+        "--max-usage",
+        "100",
+        "--rate-limit",
+        "30",
+        "--spending-limit",
+        "12.5",
+        "--test",
+    ];
     let made = keyward(data, &args, "");
     assert!(made.status.success(), "{}", text(&made.stderr));
     let secret = text(&made.stdout).trim().to_string();
@@ -133,15 +148,38 @@ async fn barndoor_credential_from_stdin_and_gateway_key() {
     add_account(data, "barndoor", "Gateway", &sb.base_url);
 
     let upstream = "sk-upstream-from-stdin-7788";
-    let args = ["create", "barndoor-credential", "--account", "Gateway", "--name", "OpenAI Production", "--model-provider", "openai",
-        "--base-url", "https://api.openai.com/v1", "--settings", r#"{"organization": "org-1"}"#];
+    let args = [
+        "create",
+        "barndoor-credential",
+        "--account",
+        "Gateway",
+        "--name",
+        "OpenAI Production",
+        "--model-provider",
+        "openai",
+        "--base-url",
+        "https://api.openai.com/v1",
+        "--settings",
+        r#"{"organization": "org-1"}"#,
+    ];
     let made = keyward(data, &args, &format!("{upstream}\n"));
     assert!(made.status.success(), "{}", text(&made.stderr));
     assert!(made.stdout.is_empty(), "a given secret is not printed back");
     assert_eq!(sb.world().barndoor.connections[0]["key_last4"], "7788");
 
-    let roles = ["create", "barndoor-credential", "--account", "Gateway", "--name", "Bedrock", "--model-provider", "bedrock",
-        "--base-url", "https://bedrock-runtime.us-east-1.amazonaws.com", "--credentials-json"];
+    let roles = [
+        "create",
+        "barndoor-credential",
+        "--account",
+        "Gateway",
+        "--name",
+        "Bedrock",
+        "--model-provider",
+        "bedrock",
+        "--base-url",
+        "https://bedrock-runtime.us-east-1.amazonaws.com",
+        "--credentials-json",
+    ];
     let role = keyward(data, &roles, "{\n  \"iam_role_arn\": \"arn:aws:iam::1:role/x\",\n  \"external_id\": \"e\"\n}\n");
     assert!(role.status.success(), "{}", text(&role.stderr));
 
@@ -202,7 +240,8 @@ async fn add_sync_list_search_remove() {
     assert_eq!(wrong.status.code(), Some(1));
     assert!(text(&wrong.stderr).contains("refused by Braintrust (401)"));
 
-    let add = keyward(data, &["accounts", "add", "--service", "braintrust", "--label", "Prod", "--host", &sb.base_url], &format!("{DEFAULT_TOKEN}\n"));
+    let add =
+        keyward(data, &["accounts", "add", "--service", "braintrust", "--label", "Prod", "--host", &sb.base_url], &format!("{DEFAULT_TOKEN}\n"));
     assert!(add.status.success(), "{}", text(&add.stderr));
     let id = text(&add.stdout).trim().to_string();
     assert_eq!(id.len(), 36, "stdout holds only the new account's id");
@@ -269,12 +308,54 @@ async fn bad_flags_name_the_flag_and_send_nothing() {
         (vec!["create", "respan-temp", "--account", "Gateway", "--rate-limit", "-1"], "", "--rate-limit"),
         (vec!["create", "respan-temp", "--account", "Gateway", "--spending-limit", "-3"], "", "--spending-limit"),
         (vec!["create", "respan-temp", "--account", "Gateway", "--spending-limit", "lots"], "", "--spending-limit"),
-        (vec!["create", "respan-provider", "--account", "Gateway", "--provider-id", "../x", "--provider-name", "P"], "sk-good-1234\n", "--provider-id"),
-        (vec!["create", "respan-provider", "--account", "Gateway", "--provider-id", "p", "--provider-name", "P", "--extra-kwargs", "{"], "sk-good-1234\n", "--extra-kwargs"),
+        (
+            vec!["create", "respan-provider", "--account", "Gateway", "--provider-id", "../x", "--provider-name", "P"],
+            "sk-good-1234\n",
+            "--provider-id",
+        ),
+        (
+            vec!["create", "respan-provider", "--account", "Gateway", "--provider-id", "p", "--provider-name", "P", "--extra-kwargs", "{"],
+            "sk-good-1234\n",
+            "--extra-kwargs",
+        ),
         (vec!["create", "barndoor-gateway-key", "--account", "Platform", "--name", "svc", "--expires-at", "2001-01-01"], "", "--expires-at"),
-        (vec!["create", "barndoor-credential", "--account", "Platform", "--name", "C", "--model-provider", "nope", "--base-url", "https://x.example"], "sk-good-1234\n", "--model-provider"),
-        (vec!["create", "barndoor-credential", "--account", "Platform", "--name", "C", "--model-provider", "openai", "--base-url", "http://x.example"], "sk-good-1234\n", "--base-url"),
-        (vec!["create", "barndoor-credential", "--account", "Platform", "--name", "C", "--model-provider", "openai", "--base-url", "not a url"], "sk-good-1234\n", "--base-url"),
+        (
+            vec![
+                "create",
+                "barndoor-credential",
+                "--account",
+                "Platform",
+                "--name",
+                "C",
+                "--model-provider",
+                "nope",
+                "--base-url",
+                "https://x.example",
+            ],
+            "sk-good-1234\n",
+            "--model-provider",
+        ),
+        (
+            vec![
+                "create",
+                "barndoor-credential",
+                "--account",
+                "Platform",
+                "--name",
+                "C",
+                "--model-provider",
+                "openai",
+                "--base-url",
+                "http://x.example",
+            ],
+            "sk-good-1234\n",
+            "--base-url",
+        ),
+        (
+            vec!["create", "barndoor-credential", "--account", "Platform", "--name", "C", "--model-provider", "openai", "--base-url", "not a url"],
+            "sk-good-1234\n",
+            "--base-url",
+        ),
         (vec!["accounts", "add", "--service", "respan", "--label", "X", "--host", "ftp://example.com"], "tok\n", "--host"),
         (vec!["accounts", "add", "--service", "nope", "--label", "X"], "tok\n", "--service"),
     ];
@@ -325,7 +406,8 @@ async fn exports_parse_back_as_the_listed_rows_and_hold_no_secret() {
     mint(&["create", "braintrust-proxy", "--account", "Evals, EU", "--model", "gpt-4o", "--ttl", "600"]);
     mint(&["create", "respan-temp", "--account", "Gateway", "--name", "ci, \"nightly\" ✓", "--max-usage", "5", "--test"]);
     let given = "sk-given-upstream-5150";
-    let ai = keyward(data, &["create", "braintrust-ai-secret", "--account", "Evals, EU", "--name", "OPENAI", "--type", "openai"], &format!("{given}\n"));
+    let ai =
+        keyward(data, &["create", "braintrust-ai-secret", "--account", "Evals, EU", "--name", "OPENAI", "--type", "openai"], &format!("{given}\n"));
     assert!(ai.status.success(), "{}", text(&ai.stderr));
     secrets.push(given.to_string());
 
@@ -437,15 +519,29 @@ async fn hand_off_replace_and_expiring_from_the_command_line() {
     add_account(data, "respan", "Gateway", &sb.base_url);
     add_account(data, "barndoor", "Barndoor", &sb.base_url);
     assert!(keyward(data, &["sync"], "").status.success());
-    let cred = ["create", "barndoor-credential", "--account", "Barndoor", "--name", "Upstream", "--model-provider", "custom",
-        "--base-url", "https://api.respan.ai/api/"];
+    let cred = [
+        "create",
+        "barndoor-credential",
+        "--account",
+        "Barndoor",
+        "--name",
+        "Upstream",
+        "--model-provider",
+        "custom",
+        "--base-url",
+        "https://api.respan.ai/api/",
+    ];
     assert!(keyward(data, &cred, "sk-placeholder-0000\n").status.success());
 
     // Minted and installed from memory: nothing on stdout.
     let made = keyward(data, &["create", "respan-temp", "--account", "Gateway", "--name", "upstream", "--install-into", "Upstream"], "");
     assert!(made.status.success(), "{}", text(&made.stderr));
     assert!(made.stdout.is_empty(), "an installed secret is not printed");
-    assert!(text(&made.stderr).contains("Installed into Credential “Upstream”: Barndoor shows the new secret's last 4 characters."), "{}", text(&made.stderr));
+    assert!(
+        text(&made.stderr).contains("Installed into Credential “Upstream”: Barndoor shows the new secret's last 4 characters."),
+        "{}",
+        text(&made.stderr)
+    );
     let first = held(&sb, "Upstream");
     assert!(first.starts_with(&respan_named(&sb, "upstream")[0]), "the credential holds the Respan key just minted");
 
@@ -473,7 +569,8 @@ async fn hand_off_replace_and_expiring_from_the_command_line() {
     assert_eq!(respan_named(&sb, "upstream").len(), 1, "the old key is gone from Respan");
 
     // Barndoor refusing the install: stopped before revoking; --print-secret keeps the new secret.
-    sb.world().faults = keyward_sandbox::Faults { refuse_prefix: "PUT /api/llm-gateway/admin/connections/".into(), refuse_status: 500, ..Default::default() };
+    sb.world().faults =
+        keyward_sandbox::Faults { refuse_prefix: "PUT /api/llm-gateway/admin/connections/".into(), refuse_status: 500, ..Default::default() };
     let stopped = keyward(data, &["replace", "upstream", "--install-into", "Upstream", "--print-secret"], "");
     let log = text(&stopped.stderr);
     assert!(!stopped.status.success());

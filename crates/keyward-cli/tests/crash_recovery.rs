@@ -68,9 +68,10 @@ async fn kill_9_during_a_10000_key_sync_loses_nothing() {
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     let full = started.elapsed();
 
-    let seed = std::env::var("KEYWARD_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
-    });
+    let seed = std::env::var("KEYWARD_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
     let mut state = seed;
     let mut survived = 0;
     let mut killed_mid_run = 0;

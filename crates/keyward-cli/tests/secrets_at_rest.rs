@@ -112,16 +112,41 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
     let ai = given("ai-secret");
     rig.run(&["create", "braintrust-ai-secret", "--account", "braintrust", "--name", "OPENAI_API_KEY", "--type", "openai"], &format!("{ai}\n"));
     let provider = given("respan-provider");
-    rig.run(&["create", "respan-provider", "--account", "respan", "--provider-id", "my-openai", "--provider-name", "My OpenAI"], &format!("{provider}\n"));
+    rig.run(
+        &["create", "respan-provider", "--account", "respan", "--provider-id", "my-openai", "--provider-name", "My OpenAI"],
+        &format!("{provider}\n"),
+    );
     let credential = given("barndoor-credential");
     rig.run(
-        &["create", "barndoor-credential", "--account", "barndoor", "--name", "OpenAI Production", "--model-provider", "openai", "--base-url", "https://api.openai.com/v1"],
+        &[
+            "create",
+            "barndoor-credential",
+            "--account",
+            "barndoor",
+            "--name",
+            "OpenAI Production",
+            "--model-provider",
+            "openai",
+            "--base-url",
+            "https://api.openai.com/v1",
+        ],
         &format!("{credential}\n"),
     );
     let aws = format!("{{\"iam_role_arn\": \"arn:aws:iam::1:role/x\", \"external_id\": \"{}\"}}", given("aws-external-id"));
     rig.run(
-        &["create", "barndoor-credential", "--account", "barndoor", "--name", "Bedrock", "--model-provider", "bedrock", "--base-url",
-          "https://bedrock-runtime.us-east-1.amazonaws.com", "--credentials-json"],
+        &[
+            "create",
+            "barndoor-credential",
+            "--account",
+            "barndoor",
+            "--name",
+            "Bedrock",
+            "--model-provider",
+            "bedrock",
+            "--base-url",
+            "https://bedrock-runtime.us-east-1.amazonaws.com",
+            "--credentials-json",
+        ],
         &format!("{aws}\n"),
     );
     let rotated: Vec<String> = ["ai-rotated", "provider-rotated", "credential-rotated"].iter().map(|w| given(w)).collect();
@@ -138,8 +163,19 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
     sb.world().faults = keyward_sandbox::Faults { echo_next: 2, ..Default::default() };
     for _ in 0..2 {
         let said = rig.fails(
-            &["create", "barndoor-credential", "--account", "barndoor", "--name", "Vertex", "--model-provider", "vertex", "--base-url",
-              "https://us-central1-aiplatform.googleapis.com", "--credentials-json"],
+            &[
+                "create",
+                "barndoor-credential",
+                "--account",
+                "barndoor",
+                "--name",
+                "Vertex",
+                "--model-provider",
+                "vertex",
+                "--base-url",
+                "https://us-central1-aiplatform.googleapis.com",
+                "--credentials-json",
+            ],
             &format!("{service_account}\n"),
         );
         assert!(said.contains("rejected the request (400)") && said.contains("[redacted]"), "{said}");
@@ -153,7 +189,18 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
     sb.world().faults = keyward_sandbox::Faults { redirect_next: 1, redirect_to: elsewhere.base_url.clone(), ..Default::default() };
     let redirected = given("redirected-upstream");
     let said = rig.fails(
-        &["create", "barndoor-credential", "--account", "barndoor", "--name", "Redirected", "--model-provider", "openai", "--base-url", "https://api.openai.com/v1"],
+        &[
+            "create",
+            "barndoor-credential",
+            "--account",
+            "barndoor",
+            "--name",
+            "Redirected",
+            "--model-provider",
+            "openai",
+            "--base-url",
+            "https://api.openai.com/v1",
+        ],
         &format!("{redirected}\n"),
     );
     assert!(said.contains("redirect (307)") && said.contains("follows no redirect"), "{said}");
@@ -175,7 +222,8 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
         let id = w.barndoor.connections.iter().find(|c| c["name"] == "OpenAI Production").unwrap()["id"].as_str().unwrap().to_string();
         w.barndoor.held_keys[&id].clone()
     };
-    let installed = rig.run(&["create", "respan-temp", "--account", "respan", "--name", "at-rest-upstream", "--install-into", "OpenAI Production"], "");
+    let installed =
+        rig.run(&["create", "respan-temp", "--account", "respan", "--name", "at-rest-upstream", "--install-into", "OpenAI Production"], "");
     assert!(installed.is_empty(), "an installed secret is not printed");
     secrets.push(held(&sb));
     let replacement = rig.run(&["replace", "at-rest-upstream", "--install-into", "OpenAI Production", "--print-secret"], "");

@@ -61,11 +61,7 @@ pub fn new_account(input: &NewAccount) -> Vec<FieldError> {
         org_name(input.org_name.as_deref()).err(),
         token(input.token.expose_secret()).err(),
     ];
-    checks
-        .into_iter()
-        .flatten()
-        .map(|e| FieldError { field: e.field.unwrap_or_default(), message: e.message })
-        .collect()
+    checks.into_iter().flatten().map(|e| FieldError { field: e.field.unwrap_or_default(), message: e.message }).collect()
 }
 
 #[cfg(test)]
@@ -74,13 +70,7 @@ mod tests {
     use crate::model::Service;
 
     fn input(label: &str, host: &str, token: &str) -> NewAccount {
-        NewAccount {
-            service: Service::Braintrust,
-            label: label.into(),
-            host: host.into(),
-            org_name: None,
-            token: token.to_string().into(),
-        }
+        NewAccount { service: Service::Braintrust, label: label.into(), host: host.into(), org_name: None, token: token.to_string().into() }
     }
 
     #[test]

@@ -9,9 +9,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::new_key::{auth_needs_credentials, auth_takes_key, default_auth_type, AUTH_TYPES, MODEL_PROVIDERS, PROXY_TTL_DEFAULT, PROXY_TTL_MAX};
 use crate::error::ErrorCode;
 use crate::model::{KeyKind, KeyStatus, Service};
+use crate::new_key::{auth_needs_credentials, auth_takes_key, default_auth_type, AUTH_TYPES, MODEL_PROVIDERS, PROXY_TTL_DEFAULT, PROXY_TTL_MAX};
 
 /// What a kind is and what can be done with it.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -282,10 +282,7 @@ fn outcome_words(code: ErrorCode) -> &'static str {
 /// Every error code, read from the type's own TypeScript union so a new code cannot be missed
 /// (`ErrorCode` has no list of its own).
 fn error_codes() -> Vec<ErrorCode> {
-    <ErrorCode as TS>::inline(&ts_rs::Config::default())
-        .split('|')
-        .filter_map(|c| ErrorCode::parse(c.trim().trim_matches('"')))
-        .collect()
+    <ErrorCode as TS>::inline(&ts_rs::Config::default()).split('|').filter_map(|c| ErrorCode::parse(c.trim().trim_matches('"'))).collect()
 }
 
 pub fn catalog() -> CoreCatalog {
@@ -380,17 +377,26 @@ mod tests {
         assert!(!info(KeyKind::BraintrustProxyCredential).revocable && !info(KeyKind::BraintrustProxyCredential).refreshable);
         assert!(!info(KeyKind::BarndoorProvider).revocable);
         let replaceable: Vec<KeyKind> = c.kinds.iter().filter(|k| k.replaceable).map(|k| k.kind).collect();
-        assert_eq!(
-            replaceable,
-            [KeyKind::BraintrustApiKey, KeyKind::BraintrustServiceToken, KeyKind::RespanTempKey, KeyKind::BarndoorGatewayKey]
-        );
+        assert_eq!(replaceable, [KeyKind::BraintrustApiKey, KeyKind::BraintrustServiceToken, KeyKind::RespanTempKey, KeyKind::BarndoorGatewayKey]);
         // The assistant's own rule, asked with a row of each kind.
         let now = chrono::Utc::now();
         for k in &c.kinds {
             let row = crate::model::KeyRow {
-                id: "k".into(), account_id: "a".into(), account_label: "A".into(), service: k.service, kind: k.kind,
-                provider_id: "p".into(), name: "n".into(), preview: None, owner: None, created_at: None, expires_at: None,
-                status: KeyStatus::Active, last_seen_at: now, limits: Default::default(), rotate_due: false,
+                id: "k".into(),
+                account_id: "a".into(),
+                account_label: "A".into(),
+                service: k.service,
+                kind: k.kind,
+                provider_id: "p".into(),
+                name: "n".into(),
+                preview: None,
+                owner: None,
+                created_at: None,
+                expires_at: None,
+                status: KeyStatus::Active,
+                last_seen_at: now,
+                limits: Default::default(),
+                rotate_due: false,
             };
             let details = serde_json::json!({ "service_account_id": "sa" });
             assert_eq!(crate::rotation::replacement_for(&row, &details, now).is_ok(), k.replaceable, "{:?}", k.kind);

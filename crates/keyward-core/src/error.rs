@@ -52,8 +52,21 @@ impl ErrorCode {
     pub fn parse(s: &str) -> Option<ErrorCode> {
         use ErrorCode::*;
         [
-            Unauthorized, Forbidden, RateLimited, NotFound, Conflict, InvalidInput, Network,
-            Provider, KeychainUnavailable, KeychainLocked, TokenMissing, Storage, StoreDamaged, StoreLocked, Internal,
+            Unauthorized,
+            Forbidden,
+            RateLimited,
+            NotFound,
+            Conflict,
+            InvalidInput,
+            Network,
+            Provider,
+            KeychainUnavailable,
+            KeychainLocked,
+            TokenMissing,
+            Storage,
+            StoreDamaged,
+            StoreLocked,
+            Internal,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)

@@ -59,7 +59,13 @@ pub struct ExpiryNotice {
 /// owed once its lead time has begun, if it was not raised for this expiry, and only when the key
 /// lived longer than the lead (a ten-minute proxy credential gets no "in an hour" notice at birth).
 /// When both are owed, only the nearer one is raised: one notice, and the earlier one is moot.
-pub fn owed(now: DateTime<Utc>, expires_at: DateTime<Utc>, born: DateTime<Utc>, window_days: u32, sent: &[String]) -> Option<(NoticeStage, Vec<NoticeStage>)> {
+pub fn owed(
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    born: DateTime<Utc>,
+    window_days: u32,
+    sent: &[String],
+) -> Option<(NoticeStage, Vec<NoticeStage>)> {
     if expires_at <= now {
         return None;
     }
@@ -178,7 +184,10 @@ mod tests {
     #[test]
     fn a_late_start_raises_only_the_nearer_notice() {
         let (born, expires) = (at(-24 * 60), at(1));
-        assert_eq!(owed(at(0) + Duration::minutes(30), expires, born, 7, &[]), Some((NoticeStage::Hour, vec![NoticeStage::Hour, NoticeStage::Window])));
+        assert_eq!(
+            owed(at(0) + Duration::minutes(30), expires, born, 7, &[]),
+            Some((NoticeStage::Hour, vec![NoticeStage::Hour, NoticeStage::Window]))
+        );
     }
 
     #[test]

@@ -62,8 +62,24 @@ pub struct ExportReport {
 
 /// The inventory's CSV columns, in order.
 pub const KEY_COLUMNS: [&str; 18] = [
-    "id", "account", "service", "kind", "name", "preview", "owner", "created_at", "expires_at", "status", "is_test",
-    "usage_count", "usage_limit", "spend", "spend_limit", "rate_limit", "last_used_at", "rotate_due",
+    "id",
+    "account",
+    "service",
+    "kind",
+    "name",
+    "preview",
+    "owner",
+    "created_at",
+    "expires_at",
+    "status",
+    "is_test",
+    "usage_count",
+    "usage_limit",
+    "spend",
+    "spend_limit",
+    "rate_limit",
+    "last_used_at",
+    "rotate_due",
 ];
 
 /// The audit log's CSV columns, in order. `account` is empty once the account was removed.

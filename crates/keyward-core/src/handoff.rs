@@ -6,10 +6,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::new_key::NewKey;
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{FieldError, KeyKind, KeyRow};
 use crate::key_change::KeyUpdate;
+use crate::model::{FieldError, KeyKind, KeyRow};
+use crate::new_key::NewKey;
 use crate::Keyward;
 
 /// The kinds a secret can be installed into: the ones whose secret a person gives.
@@ -57,7 +57,16 @@ fn with_secret(request: NewKey, secret: &SecretString) -> Result<NewKey> {
             if auth_type.as_deref().is_some_and(|a| !crate::new_key::auth_takes_key(a)) {
                 return Err(Error::invalid("auth_type", "A minted key is an API key: choose API key authentication (or the provider's default)."));
             }
-            Ok(NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, api_key: Some(secret.clone()), credentials: None, settings, change_note })
+            Ok(NewKey::BarndoorCredential {
+                name,
+                model_provider,
+                base_url,
+                auth_type,
+                api_key: Some(secret.clone()),
+                credentials: None,
+                settings,
+                change_note,
+            })
         }
         NewKey::BraintrustAiSecret { name, secret_type, metadata, replace_existing, .. } => {
             Ok(NewKey::BraintrustAiSecret { name, secret_type, secret: secret.clone(), metadata, replace_existing })
@@ -74,7 +83,12 @@ fn rotation_to(kind: KeyKind, secret: &SecretString) -> Result<KeyUpdate> {
     let s = Some(secret.clone());
     match kind {
         KeyKind::BarndoorCredential => Ok(KeyUpdate::BarndoorCredential {
-            name: None, base_url: None, auth_type: None, api_key: s, credentials: None, settings: None,
+            name: None,
+            base_url: None,
+            auth_type: None,
+            api_key: s,
+            credentials: None,
+            settings: None,
             change_note: Some("Rotated by Keyward".into()),
         }),
         KeyKind::BraintrustAiSecret => Ok(KeyUpdate::BraintrustAiSecret { name: None, secret_type: None, secret: s, metadata: None }),
@@ -170,18 +184,33 @@ mod tests {
         assert_eq!(with_secret(req, &s).unwrap_err().field.as_deref(), Some("kind"));
         assert!(rotation_to(KeyKind::RespanTempKey, &s).is_err());
         let aws = NewKey::BarndoorCredential {
-            name: "Bedrock".into(), model_provider: "bedrock".into(), base_url: "https://bedrock.example".into(),
-            auth_type: Some("aws_role".into()), api_key: None, credentials: None, settings: None, change_note: None,
+            name: "Bedrock".into(),
+            model_provider: "bedrock".into(),
+            base_url: "https://bedrock.example".into(),
+            auth_type: Some("aws_role".into()),
+            api_key: None,
+            credentials: None,
+            settings: None,
+            change_note: None,
         };
         assert_eq!(with_secret(aws, &s).unwrap_err().field.as_deref(), Some("auth_type"));
         // The form's "provider's default" arrives as an empty string: it is no choice, not a wrong one.
         let default = NewKey::BarndoorCredential {
-            name: "Gateway".into(), model_provider: "custom".into(), base_url: "https://api.respan.ai/api/".into(),
-            auth_type: Some(String::new()), api_key: None, credentials: None, settings: None, change_note: None,
+            name: "Gateway".into(),
+            model_provider: "custom".into(),
+            base_url: "https://api.respan.ai/api/".into(),
+            auth_type: Some(String::new()),
+            api_key: None,
+            credentials: None,
+            settings: None,
+            change_note: None,
         };
         assert!(matches!(with_secret(default, &s).unwrap(), NewKey::BarndoorCredential { auth_type: None, api_key: Some(_), .. }));
         let provider = NewKey::RespanProvider {
-            provider_id: "p".into(), provider_name: "P".into(), api_key: SecretString::from(String::new()), extra_kwargs: None,
+            provider_id: "p".into(),
+            provider_name: "P".into(),
+            api_key: SecretString::from(String::new()),
+            extra_kwargs: None,
         };
         match with_secret(provider, &s).unwrap() {
             NewKey::RespanProvider { api_key, .. } => assert_eq!(api_key.expose_secret(), "sk-new-1234"),

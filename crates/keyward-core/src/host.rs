@@ -10,12 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::{HostPreset, Service};
 
 pub fn presets() -> Vec<HostPreset> {
-    let p = |service, label: &str, url: &str, is_default| HostPreset {
-        service,
-        label: label.into(),
-        url: url.into(),
-        is_default,
-    };
+    let p = |service, label: &str, url: &str, is_default| HostPreset { service, label: label.into(), url: url.into(), is_default };
     vec![
         p(Service::Braintrust, "Braintrust (US)", "https://api.braintrust.dev", true),
         p(Service::Braintrust, "Braintrust (EU)", "https://api-eu.braintrust.dev", false),
@@ -26,11 +21,7 @@ pub fn presets() -> Vec<HostPreset> {
 }
 
 pub fn default_host(service: Service) -> String {
-    presets()
-        .into_iter()
-        .find(|p| p.service == service && p.is_default)
-        .map(|p| p.url)
-        .unwrap_or_default()
+    presets().into_iter().find(|p| p.service == service && p.is_default).map(|p| p.url).unwrap_or_default()
 }
 
 /// Checks a host the user typed and returns it normalised (no trailing slash).
@@ -54,7 +45,10 @@ pub fn normalize(raw: &str) -> Result<String> {
         "https" => {}
         "http" if is_loopback(host) => {}
         "http" => {
-            return Err(Error::invalid(field, "Use https: a token is only sent over an encrypted connection (plain http is allowed for 127.0.0.1 and [::1] only)."))
+            return Err(Error::invalid(
+                field,
+                "Use https: a token is only sent over an encrypted connection (plain http is allowed for 127.0.0.1 and [::1] only).",
+            ))
         }
         other => return Err(Error::invalid(field, format!("'{other}' addresses are not supported; use https."))),
     }
@@ -68,11 +62,7 @@ pub fn normalize(raw: &str) -> Result<String> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    host.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .map(|ip| ip.is_loopback())
-        .unwrap_or(false)
+    host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::new_key::{future, given_key, json_object, secret_json, text, AUTH_TYPES};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, KeyKind};
+use crate::new_key::{future, given_key, json_object, secret_json, text, AUTH_TYPES};
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -3,9 +3,9 @@
 
 use chrono::Utc;
 
-use crate::new_key::NewKey;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{FieldError, KeyKind, KeyRow};
+use crate::new_key::NewKey;
 use crate::providers::CreateError;
 use crate::secret::MintedSecret;
 use crate::store::{AuditEntry, AuditQuery};
@@ -26,7 +26,10 @@ fn secret_never_arrived(key: &KeyRow, did: &str) -> Error {
     let what = key.kind.label();
     let name = crate::rules::clip(&key.name);
     let (code, message) = if key.kind == KeyKind::BraintrustProxyCredential {
-        (ErrorCode::Provider, format!("{service} {did} the {what} “{name}” but sent no secret back. It cannot be revoked; it expires by itself. Create another."))
+        (
+            ErrorCode::Provider,
+            format!("{service} {did} the {what} “{name}” but sent no secret back. It cannot be revoked; it expires by itself. Create another."),
+        )
     } else {
         (
             ErrorCode::Conflict,
@@ -34,7 +37,11 @@ fn secret_never_arrived(key: &KeyRow, did: &str) -> Error {
         )
     };
     let error = Error::new(code, message);
-    if key.kind == KeyKind::BraintrustProxyCredential { error } else { error.leaving(&key.id) }
+    if key.kind == KeyKind::BraintrustProxyCredential {
+        error
+    } else {
+        error.leaving(&key.id)
+    }
 }
 
 /// How many revocations run at once in a bulk revoke: quick, yet gentle on rate limits.
@@ -116,10 +123,7 @@ impl Keyward {
                 ErrorCode::Network,
                 format!("The answer from Braintrust was lost ({}). If a credential was made it expires by itself; create another.", cause.message),
             ),
-            Ok(None) => Error::new(
-                cause.code,
-                format!("No {} was created ({}). Nothing changed; you can try again.", kind.label(), cause.message),
-            ),
+            Ok(None) => Error::new(cause.code, format!("No {} was created ({}). Nothing changed; you can try again.", kind.label(), cause.message)),
             Err(list_err) => Error::new(
                 ErrorCode::Network,
                 format!(
@@ -297,11 +301,7 @@ impl Keyward {
     /// A cached key named by its local id, its service id, or its name (which must be unique,
     /// optionally within one account). Revoked and gone keys are not matched by name.
     pub fn find_key(&self, wanted: &str, account_id: Option<&str>) -> Result<KeyRow> {
-        let query = crate::model::KeyQuery {
-            account_id: account_id.map(str::to_string),
-            include_gone: Some(true),
-            ..Default::default()
-        };
+        let query = crate::model::KeyQuery { account_id: account_id.map(str::to_string), include_gone: Some(true), ..Default::default() };
         let keys = self.store.list_keys(&query)?;
         if let Some(k) = keys.iter().find(|k| k.id == wanted || k.provider_id == wanted) {
             return Ok(k.clone());
@@ -320,5 +320,9 @@ impl Keyward {
 
 /// A credential update that carries a new secret is a rotation, and the log says so.
 fn rotates(update: &crate::key_change::KeyUpdate) -> bool {
-    matches!(update, crate::key_change::KeyUpdate::BarndoorCredential { api_key: Some(_), .. } | crate::key_change::KeyUpdate::BarndoorCredential { credentials: Some(_), .. })
+    matches!(
+        update,
+        crate::key_change::KeyUpdate::BarndoorCredential { api_key: Some(_), .. }
+            | crate::key_change::KeyUpdate::BarndoorCredential { credentials: Some(_), .. }
+    )
 }

@@ -216,15 +216,7 @@ impl Keyward {
 
     pub(crate) fn provider_for(&self, account: &Account) -> Result<Box<dyn Provider>> {
         let token = self.token_for(account)?;
-        providers::connect(
-            Connection {
-                service: account.service,
-                host: account.host.clone(),
-                org_name: account.org_name.clone(),
-                token,
-            },
-            &self.http,
-        )
+        providers::connect(Connection { service: account.service, host: account.host.clone(), org_name: account.org_name.clone(), token }, &self.http)
     }
 
     /// Fetches every page of the account's keys and applies them in one transaction. On failure
@@ -238,12 +230,7 @@ impl Keyward {
                 self.store.record_sync_error(id, err)?;
             }
         }
-        progress(SyncProgress {
-            account_id: id.to_string(),
-            pages: 0,
-            fetched: result.as_ref().map(|r| r.fetched).unwrap_or(0),
-            done: true,
-        });
+        progress(SyncProgress { account_id: id.to_string(), pages: 0, fetched: result.as_ref().map(|r| r.fetched).unwrap_or(0), done: true });
         result
     }
 

@@ -225,10 +225,9 @@ impl KeyKind {
 
     pub fn service(self) -> Service {
         match self {
-            KeyKind::BraintrustApiKey
-            | KeyKind::BraintrustProxyCredential
-            | KeyKind::BraintrustServiceToken
-            | KeyKind::BraintrustAiSecret => Service::Braintrust,
+            KeyKind::BraintrustApiKey | KeyKind::BraintrustProxyCredential | KeyKind::BraintrustServiceToken | KeyKind::BraintrustAiSecret => {
+                Service::Braintrust
+            }
             KeyKind::RespanTempKey | KeyKind::RespanProvider => Service::Respan,
             KeyKind::BarndoorGatewayKey | KeyKind::BarndoorCredential | KeyKind::BarndoorProvider => Service::Barndoor,
         }

@@ -16,14 +16,26 @@ const MAX_NAME: usize = 200;
 
 /// Barndoor's upstream providers, as its API names them.
 pub const MODEL_PROVIDERS: [&str; 16] = [
-    "openai", "anthropic", "azure_openai", "google_ai", "bedrock", "vertex", "groq", "together", "mistral", "cohere", "xai",
-    "fireworks", "perplexity", "openrouter", "deepseek", "custom",
+    "openai",
+    "anthropic",
+    "azure_openai",
+    "google_ai",
+    "bedrock",
+    "vertex",
+    "groq",
+    "together",
+    "mistral",
+    "cohere",
+    "xai",
+    "fireworks",
+    "perplexity",
+    "openrouter",
+    "deepseek",
+    "custom",
 ];
 /// The auth types the docs list; the server decides when none is sent.
-pub const AUTH_TYPES: [&str; 8] = [
-    "api_key", "aws_role", "aws_keys", "bedrock_api_key", "google_adc", "google_service_account", "google_impersonation",
-    "oauth_passthrough",
-];
+pub const AUTH_TYPES: [&str; 8] =
+    ["api_key", "aws_role", "aws_keys", "bedrock_api_key", "google_adc", "google_service_account", "google_impersonation", "oauth_passthrough"];
 
 /// `Debug` is derived: secret fields are `SecretString`, which prints as redacted.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -162,9 +174,7 @@ impl NewKey {
         match self {
             NewKey::BraintrustApiKey { name } => name.trim().to_string(),
             NewKey::BraintrustProxyCredential { model, .. } => proxy_name(model.as_deref()),
-            NewKey::RespanTempKey { name, .. } => {
-                name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("(unnamed)").to_string()
-            }
+            NewKey::RespanTempKey { name, .. } => name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("(unnamed)").to_string(),
             NewKey::RespanProvider { provider_name, .. } => provider_name.trim().to_string(),
             NewKey::BarndoorGatewayKey { name, .. }
             | NewKey::BarndoorCredential { name, .. }
@@ -278,10 +288,9 @@ fn slug(field: &str, value: &str) -> Result<()> {
 
 fn ttl(value: Option<u32>) -> Result<()> {
     match value {
-        Some(t) if t == 0 || t > PROXY_TTL_MAX => Err(Error::invalid(
-            "ttl_seconds",
-            format!("A proxy credential lives 1 to {PROXY_TTL_MAX} seconds (24 hours); {t} is outside that."),
-        )),
+        Some(t) if t == 0 || t > PROXY_TTL_MAX => {
+            Err(Error::invalid("ttl_seconds", format!("A proxy credential lives 1 to {PROXY_TTL_MAX} seconds (24 hours); {t} is outside that.")))
+        }
         _ => Ok(()),
     }
 }
@@ -295,8 +304,9 @@ pub fn future(field: &str, value: Option<&str>, now: DateTime<Utc>) -> Result<Op
     let Some(raw) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
-    let when = parse_timestamp(raw)
-        .ok_or_else(|| Error::invalid(field, format!("'{}' is not a date; use a form like 2026-12-31 or 2026-12-31T18:00:00Z.", crate::rules::clip(raw))))?;
+    let when = parse_timestamp(raw).ok_or_else(|| {
+        Error::invalid(field, format!("'{}' is not a date; use a form like 2026-12-31 or 2026-12-31T18:00:00Z.", crate::rules::clip(raw)))
+    })?;
     if when <= now {
         return Err(Error::invalid(field, "The expiry date is in the past; pick a later one."));
     }

@@ -6,10 +6,10 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::new_key::NewKey;
 use crate::error::{Error, Result};
 use crate::handoff::{HandOff, TARGET_KINDS};
 use crate::model::{KeyKind, KeyQuery, KeyRow, KeyStatus};
+use crate::new_key::NewKey;
 use crate::secret::MintedSecret;
 use crate::Keyward;
 
@@ -127,8 +127,12 @@ pub fn replacement_for(key: &KeyRow, details: &serde_json::Value, now: DateTime<
             })
         }
         KeyKind::BarndoorGatewayKey => Ok(NewKey::BarndoorGatewayKey { name, expires_at: same_lifetime(key, now) }),
-        KeyKind::BraintrustProxyCredential => Err(Error::invalid("key", "A proxy credential expires by itself and cannot be revoked: mint a new one instead.")),
-        kind if TARGET_KINDS.contains(&kind) => Err(Error::invalid("key", format!("A {}'s secret is one you give: rotate it with a new secret from its detail panel.", kind.label()))),
+        KeyKind::BraintrustProxyCredential => {
+            Err(Error::invalid("key", "A proxy credential expires by itself and cannot be revoked: mint a new one instead."))
+        }
+        kind if TARGET_KINDS.contains(&kind) => {
+            Err(Error::invalid("key", format!("A {}'s secret is one you give: rotate it with a new secret from its detail panel.", kind.label())))
+        }
         kind => Err(Error::invalid("key", format!("A {} has no secret to rotate.", kind.label()))),
     }
 }
@@ -204,7 +208,15 @@ impl Keyward {
         let mut steps = vec![step(format!("Mint a new {} “{}”", old.kind.label(), old.name))];
         steps.extend(targets.iter().map(|t| step(format!("Install into {} and check it", target_name(self, t)))));
         steps.push(step(format!("Revoke the old key “{}”", old.name)));
-        let mut report = RotationReport { key_id: key_id.into(), steps, old_key: Some(old.clone()), new_key: None, completed: false, replacement_unused: false, summary: String::new() };
+        let mut report = RotationReport {
+            key_id: key_id.into(),
+            steps,
+            old_key: Some(old.clone()),
+            new_key: None,
+            completed: false,
+            replacement_unused: false,
+            summary: String::new(),
+        };
         let set = |report: &mut RotationReport, i: usize, state: StepState, message: Option<String>| {
             report.steps[i].state = state;
             report.steps[i].message = message;
@@ -216,7 +228,11 @@ impl Keyward {
             Ok(m) => m,
             Err(e) => {
                 set(&mut report, 0, StepState::Failed, Some(e.message.clone()));
-                return Ok(self.finish(report, None, format!("Nothing changed: no replacement was minted ({}). “{}” is still active.", e.message, old.name)));
+                return Ok(self.finish(
+                    report,
+                    None,
+                    format!("Nothing changed: no replacement was minted ({}). “{}” is still active.", e.message, old.name),
+                ));
             }
         };
         set(&mut report, 0, StepState::Done, minted.key.preview.clone().map(|p| format!("Minted ({p}).")));
@@ -265,7 +281,16 @@ impl Keyward {
 
     /// A failed install: later steps skipped, nothing revoked, and where things stand.
     #[allow(clippy::too_many_arguments)]
-    fn stop(&self, mut report: RotationReport, i: usize, why: String, installed: &[String], name: &str, secret: Option<MintedSecret>, old: &KeyRow) -> Rotation {
+    fn stop(
+        &self,
+        mut report: RotationReport,
+        i: usize,
+        why: String,
+        installed: &[String],
+        name: &str,
+        secret: Option<MintedSecret>,
+        old: &KeyRow,
+    ) -> Rotation {
         report.steps[i].state = StepState::Failed;
         report.steps[i].message = Some(why.clone());
         for s in report.steps.iter_mut().skip(i + 1) {
@@ -294,7 +319,9 @@ impl Keyward {
 
 fn check_live(key: &KeyRow) -> Result<()> {
     match key.status {
-        KeyStatus::Revoked | KeyStatus::Gone => Err(Error::invalid("key", format!("“{}” is {}: there is nothing to rotate.", key.name, key.status.as_str()))),
+        KeyStatus::Revoked | KeyStatus::Gone => {
+            Err(Error::invalid("key", format!("“{}” is {}: there is nothing to rotate.", key.name, key.status.as_str())))
+        }
         _ => Ok(()),
     }
 }
@@ -306,10 +333,21 @@ mod tests {
 
     fn key(kind: KeyKind, created: Option<&str>, expires: Option<&str>) -> KeyRow {
         KeyRow {
-            id: "k".into(), account_id: "a".into(), account_label: "A".into(), service: kind.service(), kind, provider_id: "p".into(),
-            name: "ci-bot".into(), preview: None, owner: None, created_at: created.map(|c| c.parse().unwrap()),
-            expires_at: expires.map(|e| e.parse().unwrap()), status: KeyStatus::Active, last_seen_at: Utc::now(),
-            limits: KeyLimits::default(), rotate_due: false,
+            id: "k".into(),
+            account_id: "a".into(),
+            account_label: "A".into(),
+            service: kind.service(),
+            kind,
+            provider_id: "p".into(),
+            name: "ci-bot".into(),
+            preview: None,
+            owner: None,
+            created_at: created.map(|c| c.parse().unwrap()),
+            expires_at: expires.map(|e| e.parse().unwrap()),
+            status: KeyStatus::Active,
+            last_seen_at: Utc::now(),
+            limits: KeyLimits::default(),
+            rotate_due: false,
         }
     }
 

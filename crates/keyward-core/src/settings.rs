@@ -27,12 +27,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            expiry_window_days: KeyStatus::EXPIRING_DAYS as u32,
-            rotate_after_days: 90,
-            notify_expiry: true,
-            clipboard_clear_secs: 30,
-        }
+        Settings { expiry_window_days: KeyStatus::EXPIRING_DAYS as u32, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30 }
     }
 }
 
@@ -41,10 +36,7 @@ impl Settings {
         let mut out = Vec::new();
         let mut within = |field: &str, value: u32, range: std::ops::RangeInclusive<u32>, unit: &str| {
             if !range.contains(&value) {
-                out.push(FieldError {
-                    field: field.into(),
-                    message: format!("From {} to {} {unit}.", range.start(), range.end()),
-                });
+                out.push(FieldError { field: field.into(), message: format!("From {} to {} {unit}.", range.start(), range.end()) });
             }
         };
         within("expiry_window_days", self.expiry_window_days, EXPIRY_WINDOW_DAYS, "days");

@@ -5,9 +5,9 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::new_key::{default_auth_type, json_object, NewKey};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, Service};
+use crate::new_key::{default_auth_type, json_object, NewKey};
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -66,7 +66,10 @@ impl Validation {
                 need("iam_role_arn", iam_role_arn);
                 need("external_id", external_id);
                 if !iam_role_arn.trim().is_empty() && !iam_role_arn.trim().starts_with("arn:") {
-                    out.push(FieldError { field: "iam_role_arn".into(), message: "A role ARN starts with arn:, e.g. arn:aws:iam::123456789012:role/name.".into() });
+                    out.push(FieldError {
+                        field: "iam_role_arn".into(),
+                        message: "A role ARN starts with arn:, e.g. arn:aws:iam::123456789012:role/name.".into(),
+                    });
                 }
             }
             Validation::BarndoorGoogleVertex { project_id, location, model_api_family, credentials, .. } => {
@@ -107,16 +110,13 @@ impl Validation {
         let given = json_object("credentials", secret.as_deref())
             .map_err(|_| Error::invalid("credentials", "The credentials must be a JSON object."))?
             .unwrap_or_default();
-        let pick = |key: &str| {
-            [&given, &settings].iter().find_map(|v| v.get(key).and_then(serde_json::Value::as_str)).unwrap_or_default().to_string()
-        };
+        let pick =
+            |key: &str| [&given, &settings].iter().find_map(|v| v.get(key).and_then(serde_json::Value::as_str)).unwrap_or_default().to_string();
         let auth = auth_type.as_deref().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| default_auth_type(model_provider));
         Ok(match auth {
-            "aws_role" => Some(Validation::BarndoorAwsRole {
-                region: pick("region"),
-                iam_role_arn: pick("iam_role_arn"),
-                external_id: pick("external_id"),
-            }),
+            "aws_role" => {
+                Some(Validation::BarndoorAwsRole { region: pick("region"), iam_role_arn: pick("iam_role_arn"), external_id: pick("external_id") })
+            }
             "google_adc" | "google_service_account" | "google_impersonation" => Some(Validation::BarndoorGoogleVertex {
                 project_id: pick("project_id"),
                 location: Some(pick("location")).filter(|l| !l.is_empty()).unwrap_or_else(|| pick("region")),

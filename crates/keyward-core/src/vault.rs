@@ -75,8 +75,7 @@ fn is_mock(entry: &keyring::Entry) -> bool {
     entry.get_credential().downcast_ref::<keyring::mock::MockCredential>().is_some()
 }
 
-impl KeyringVault {
-}
+impl KeyringVault {}
 
 /// gnome-keyring-daemon 42 to 50 can abort when several short-lived clients open sessions at once
 /// (upstream work items 190, 196 and 199); D-Bus then starts it again. A call in flight at that
@@ -84,9 +83,7 @@ impl KeyringVault {
 /// pause long enough for the restart. Every keychain call Keyward makes is idempotent: store
 /// replaces, read reads, delete of a missing entry is success.
 fn retry_when_the_daemon_restarts<T>(op: impl FnMut() -> keyring::Result<T>) -> keyring::Result<T> {
-    op.retry(ConstantBuilder::default().with_delay(Duration::from_millis(300)).with_max_times(2))
-        .when(daemon_went_away)
-        .call()
+    op.retry(ConstantBuilder::default().with_delay(Duration::from_millis(300)).with_max_times(2)).when(daemon_went_away).call()
 }
 
 /// The failures a keychain daemon that died mid-call leaves: the reply never came, or the
@@ -220,7 +217,11 @@ mod tests {
         let mut calls = 0;
         let out = retry_when_the_daemon_restarts(|| {
             calls += 1;
-            if calls <= fail_first { Err(err()) } else { Ok("t0k") }
+            if calls <= fail_first {
+                Err(err())
+            } else {
+                Ok("t0k")
+            }
         });
         (out, calls)
     }

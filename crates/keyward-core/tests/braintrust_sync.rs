@@ -31,13 +31,7 @@ async fn rig(seed_keys: usize, page_size: u32) -> Rig {
 }
 
 fn new_account(host: &str, token: &str) -> NewAccount {
-    NewAccount {
-        service: Service::Braintrust,
-        label: "Sandbox".into(),
-        host: host.into(),
-        org_name: None,
-        token: token.to_string().into(),
-    }
+    NewAccount { service: Service::Braintrust, label: "Sandbox".into(), host: host.into(), org_name: None, token: token.to_string().into() }
 }
 
 async fn added(r: &Rig) -> String {

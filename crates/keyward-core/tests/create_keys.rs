@@ -1,9 +1,8 @@
 //! Minting and revoking against the sandbox: every limit, refusals, the dropped answer, audit.
 
-
 use chrono::Utc;
-use keyward_core::new_key::NewKey;
 use keyward_core::model::{KeyKind, KeyQuery, KeyStatus, NewAccount, Service, SyncProgress};
+use keyward_core::new_key::NewKey;
 use keyward_core::{ErrorCode, HttpConfig};
 use keyward_sandbox::{Faults, SandboxConfig, DEFAULT_TOKEN};
 
@@ -58,10 +57,18 @@ async fn respan_temp_key_with_every_limit_then_revoke() {
 async fn bad_limits_are_named_and_nothing_is_sent() {
     let r = rig(SandboxConfig::default()).await;
     let id = account(&r, Service::Respan).await;
-    let past = NewKey::RespanTempKey { name: None, expiry_date: Some("2020-01-01".into()), max_usage: None, rate_limit: None, spending_limit: None, is_test: None };
+    let past = NewKey::RespanTempKey {
+        name: None,
+        expiry_date: Some("2020-01-01".into()),
+        max_usage: None,
+        rate_limit: None,
+        spending_limit: None,
+        is_test: None,
+    };
     let err = r.core.create_key(&id, past).await.err().unwrap();
     assert_eq!((err.code, err.field.as_deref()), (ErrorCode::InvalidInput, Some("expiry_date")));
-    let negative = NewKey::RespanTempKey { name: None, expiry_date: None, max_usage: None, rate_limit: None, spending_limit: Some(-5.0), is_test: None };
+    let negative =
+        NewKey::RespanTempKey { name: None, expiry_date: None, max_usage: None, rate_limit: None, spending_limit: Some(-5.0), is_test: None };
     assert_eq!(r.core.create_key(&id, negative).await.err().unwrap().field.as_deref(), Some("spending_limit"));
     let wrong_kind = NewKey::BraintrustApiKey { name: "x".into() };
     assert_eq!(r.core.create_key(&id, wrong_kind).await.err().unwrap().field.as_deref(), Some("kind"));
@@ -147,7 +154,13 @@ async fn a_server_error_on_create_is_checked_not_retried() {
 #[tokio::test]
 async fn respan_refuses_a_bad_token_on_add() {
     let r = rig(SandboxConfig::default()).await;
-    let input = NewAccount { service: Service::Respan, label: "R".into(), host: r.sandbox.base_url.clone(), org_name: None, token: "nope".to_string().into() };
+    let input = NewAccount {
+        service: Service::Respan,
+        label: "R".into(),
+        host: r.sandbox.base_url.clone(),
+        org_name: None,
+        token: "nope".to_string().into(),
+    };
     let err = r.core.add_account(input).await.unwrap_err();
     assert_eq!(err.message, "This key was refused by Respan (401).");
     assert_eq!(err.field.as_deref(), Some("token"));
@@ -212,29 +225,50 @@ async fn barndoor_gateway_key_and_credential_lifecycle() {
 async fn barndoor_non_admin_and_bad_secrets() {
     let r = rig(SandboxConfig { tokens: vec![DEFAULT_TOKEN.into(), "member-token".into()], ..Default::default() }).await;
     r.sandbox.world().barndoor.non_admin_tokens.push("member-token".into());
-    let input = NewAccount { service: Service::Barndoor, label: "B".into(), host: r.sandbox.base_url.clone(), org_name: None, token: "member-token".to_string().into() };
+    let input = NewAccount {
+        service: Service::Barndoor,
+        label: "B".into(),
+        host: r.sandbox.base_url.clone(),
+        org_name: None,
+        token: "member-token".to_string().into(),
+    };
     let err = r.core.add_account(input).await.unwrap_err();
     assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Forbidden, Some("token")));
     assert!(err.message.contains("admin role"));
 
     let id = account(&r, Service::Barndoor).await;
     let no_key = NewKey::BarndoorCredential {
-        name: "x".into(), model_provider: "anthropic".into(), base_url: "https://api.anthropic.com".into(), auth_type: None,
-        api_key: None, credentials: None, settings: None, change_note: None,
+        name: "x".into(),
+        model_provider: "anthropic".into(),
+        base_url: "https://api.anthropic.com".into(),
+        auth_type: None,
+        api_key: None,
+        credentials: None,
+        settings: None,
+        change_note: None,
     };
     assert_eq!(r.core.create_key(&id, no_key).await.err().unwrap().field.as_deref(), Some("api_key"));
     let bad_json = NewKey::BarndoorCredential {
-        name: "x".into(), model_provider: "bedrock".into(), base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
-        auth_type: Some("aws_role".into()), api_key: None, credentials: Some("{\"iam_role_arn\": ".to_string().into()),
-        settings: None, change_note: None,
+        name: "x".into(),
+        model_provider: "bedrock".into(),
+        base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
+        auth_type: Some("aws_role".into()),
+        api_key: None,
+        credentials: Some("{\"iam_role_arn\": ".to_string().into()),
+        settings: None,
+        change_note: None,
     };
     assert_eq!(r.core.create_key(&id, bad_json).await.err().unwrap().field.as_deref(), Some("credentials"));
     assert_eq!(posts(&r, "/api/llm-gateway/admin/connections"), 0, "nothing was sent");
     let role = NewKey::BarndoorCredential {
-        name: "Bedrock role".into(), model_provider: "bedrock".into(), base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
-        auth_type: None, api_key: None,
+        name: "Bedrock role".into(),
+        model_provider: "bedrock".into(),
+        base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
+        auth_type: None,
+        api_key: None,
         credentials: Some(r#"{"iam_role_arn": "arn:aws:iam::123:role/gw", "external_id": "ext-1"}"#.to_string().into()),
-        settings: Some(r#"{"region": "us-east-1"}"#.into()), change_note: None,
+        settings: Some(r#"{"region": "us-east-1"}"#.into()),
+        change_note: None,
     };
     let made = r.core.create_key(&id, role).await.unwrap();
     assert_eq!(made.key.name, "Bedrock role");
@@ -296,15 +330,26 @@ async fn barndoor_credential_rotation_and_gateway_key_changes() {
     let cred = r.core.create_key(&id, openai_credential("OpenAI", "sk-first-1111")).await.unwrap().key;
 
     let rotate = KeyUpdate::BarndoorCredential {
-        name: None, base_url: None, auth_type: None, api_key: Some("sk-second-2222".to_string().into()),
-        credentials: None, settings: None, change_note: Some("quarterly rotation".into()),
+        name: None,
+        base_url: None,
+        auth_type: None,
+        api_key: Some("sk-second-2222".to_string().into()),
+        credentials: None,
+        settings: None,
+        change_note: Some("quarterly rotation".into()),
     };
     let rotated = r.core.update_key(&cred.id, rotate).await.unwrap();
     assert_eq!(rotated.preview.as_deref(), Some("…2222"));
     assert!(!on_disk(&r, "sk-second-2222"));
     assert_eq!(r.core.audit_log(1).unwrap()[0].action, "key.rotate");
     let bad_url = KeyUpdate::BarndoorCredential {
-        name: None, base_url: Some("ftp://x".into()), auth_type: None, api_key: None, credentials: None, settings: None, change_note: None,
+        name: None,
+        base_url: Some("ftp://x".into()),
+        auth_type: None,
+        api_key: None,
+        credentials: None,
+        settings: None,
+        change_note: None,
     };
     assert_eq!(r.core.update_key(&cred.id, bad_url).await.unwrap_err().field.as_deref(), Some("base_url"));
 
@@ -331,16 +376,28 @@ async fn respan_patch_and_braintrust_ai_secret_patch() {
     let r = rig(SandboxConfig::default()).await;
     let respan = account(&r, Service::Respan).await;
     let key = r.core.create_key(&respan, respan_key("old-name")).await.unwrap().key;
-    let patch = KeyUpdate::RespanTempKey { name: Some("new-name".into()), expiry_date: Some("2098-01-01".into()), is_test: Some(false), prefix: None };
+    let patch =
+        KeyUpdate::RespanTempKey { name: Some("new-name".into()), expiry_date: Some("2098-01-01".into()), is_test: Some(false), prefix: None };
     let changed = r.core.update_key(&key.id, patch).await.unwrap();
     assert_eq!((changed.name.as_str(), changed.limits.is_test), ("new-name", Some(false)));
     assert_eq!(changed.expires_at.unwrap().format("%Y").to_string(), "2098");
     assert_eq!(changed.limits.usage_limit, Some(100), "limits the patch cannot touch are kept");
 
     let bt = account(&r, Service::Braintrust).await;
-    let made = NewKey::BraintrustAiSecret { name: "OPENAI".into(), secret_type: None, secret: "sk-a-1234".to_string().into(), metadata: None, replace_existing: None };
+    let made = NewKey::BraintrustAiSecret {
+        name: "OPENAI".into(),
+        secret_type: None,
+        secret: "sk-a-1234".to_string().into(),
+        metadata: None,
+        replace_existing: None,
+    };
     let secret = r.core.create_key(&bt, made).await.unwrap().key;
-    let patch = KeyUpdate::BraintrustAiSecret { name: None, secret_type: Some("openai".into()), secret: Some("sk-b-5678".to_string().into()), metadata: None };
+    let patch = KeyUpdate::BraintrustAiSecret {
+        name: None,
+        secret_type: Some("openai".into()),
+        secret: Some("sk-b-5678".to_string().into()),
+        metadata: None,
+    };
     let changed = r.core.update_key(&secret.id, patch).await.unwrap();
     assert_eq!(changed.preview.as_deref(), Some("********5678"));
     let wrong = KeyUpdate::RespanTempKey { name: Some("x".into()), expiry_date: None, is_test: None, prefix: None };
@@ -367,12 +424,18 @@ async fn respan_custom_provider_lifecycle() {
     let report = r.core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
     assert_eq!(report.fetched, 3, "two temporary keys and one provider");
 
-    let patch = KeyUpdate::RespanProvider { provider_name: Some("OpenAI (team)".into()), api_key: Some("sk-new-9".to_string().into()), extra_kwargs: None };
+    let patch =
+        KeyUpdate::RespanProvider { provider_name: Some("OpenAI (team)".into()), api_key: Some("sk-new-9".to_string().into()), extra_kwargs: None };
     assert_eq!(r.core.update_key(&made.key.id, patch).await.unwrap().name, "OpenAI (team)");
     assert_eq!(r.core.revoke_key(&made.key.id).await.unwrap().status, KeyStatus::Revoked);
     assert!(r.sandbox.world().respan.providers.is_empty());
 
-    let bad = NewKey::RespanProvider { provider_id: "has space".into(), provider_name: "x".into(), api_key: "".to_string().into(), extra_kwargs: Some("[1]".into()) };
+    let bad = NewKey::RespanProvider {
+        provider_id: "has space".into(),
+        provider_name: "x".into(),
+        api_key: "".to_string().into(),
+        extra_kwargs: Some("[1]".into()),
+    };
     let fields: Vec<String> = bad.problems(Service::Respan, Utc::now()).into_iter().map(|p| p.field).collect();
     assert_eq!(fields, ["provider_id", "api_key", "extra_kwargs"]);
 }
@@ -400,8 +463,13 @@ async fn barndoor_providers_show_health_and_setups_validate() {
     assert_eq!(r.core.validate_setup(&id, role("not-an-arn")).await.unwrap_err().field.as_deref(), Some("iam_role_arn"));
 
     let vertex = |creds: Option<&str>| Validation::BarndoorGoogleVertex {
-        project_id: "proj".into(), location: "us-central1".into(), auth_type: Some("google_service_account".into()),
-        model_api_family: None, target_service_account: None, credentials: creds.map(|c| c.to_string().into()), model: None,
+        project_id: "proj".into(),
+        location: "us-central1".into(),
+        auth_type: Some("google_service_account".into()),
+        model_api_family: None,
+        target_service_account: None,
+        credentials: creds.map(|c| c.to_string().into()),
+        model: None,
     };
     assert!(r.core.validate_setup(&id, vertex(Some(r#"{"private_key": "-----BEGIN"}"#))).await.unwrap().ok);
     assert!(!r.core.validate_setup(&id, vertex(None)).await.unwrap().ok);
@@ -411,8 +479,14 @@ async fn barndoor_providers_show_health_and_setups_validate() {
 
     // The same checks from a credential's create form: values come from its JSON fields.
     let form = |provider: &str, auth: Option<&str>, creds: &str, settings: &str| NewKey::BarndoorCredential {
-        name: "Checked".into(), model_provider: provider.into(), base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
-        auth_type: auth.map(Into::into), api_key: None, credentials: Some(creds.to_string().into()), settings: Some(settings.into()), change_note: None,
+        name: "Checked".into(),
+        model_provider: provider.into(),
+        base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
+        auth_type: auth.map(Into::into),
+        api_key: None,
+        credentials: Some(creds.to_string().into()),
+        settings: Some(settings.into()),
+        change_note: None,
     };
     let aws = form("bedrock", None, r#"{"iam_role_arn": "arn:aws:iam::123:role/gw", "external_id": "ext"}"#, r#"{"region": "us-east-1"}"#);
     assert!(r.core.check_credential(&id, &aws).await.unwrap().ok);
@@ -420,7 +494,8 @@ async fn barndoor_providers_show_health_and_setups_validate() {
     let err = r.core.check_credential(&id, &no_region).await.unwrap_err();
     assert_eq!(err.field.as_deref(), Some("settings"));
     assert!(err.message.starts_with("region (in the settings JSON)"), "{}", err.message);
-    let vertex_form = form("vertex", Some("google_service_account"), r#"{"private_key": "-----BEGIN"}"#, r#"{"project_id": "p", "location": "us-central1"}"#);
+    let vertex_form =
+        form("vertex", Some("google_service_account"), r#"{"private_key": "-----BEGIN"}"#, r#"{"project_id": "p", "location": "us-central1"}"#);
     assert!(r.core.check_credential(&id, &vertex_form).await.unwrap().ok);
     let key_only = form("openai", None, "{}", "{}");
     assert_eq!(r.core.check_credential(&id, &key_only).await.unwrap_err().field.as_deref(), Some("auth_type"));
@@ -437,9 +512,33 @@ async fn refresh_fetches_one_key_of_every_kind_and_notices_deletion() {
     let rs = account(&r, Service::Respan).await;
     let bd = account(&r, Service::Barndoor).await;
     let made = [
-        r.core.create_key(&bt, NewKey::BraintrustServiceToken { name: "st".into(), service_account_id: "sa".into(), replace_existing: None }).await.unwrap().key,
-        r.core.create_key(&bt, NewKey::BraintrustAiSecret { name: "AI".into(), secret_type: None, secret: "sk-1".to_string().into(), metadata: None, replace_existing: None }).await.unwrap().key,
-        r.core.create_key(&rs, NewKey::RespanProvider { provider_id: "p".into(), provider_name: "P".into(), api_key: "sk-2".to_string().into(), extra_kwargs: None }).await.unwrap().key,
+        r.core
+            .create_key(&bt, NewKey::BraintrustServiceToken { name: "st".into(), service_account_id: "sa".into(), replace_existing: None })
+            .await
+            .unwrap()
+            .key,
+        r.core
+            .create_key(
+                &bt,
+                NewKey::BraintrustAiSecret {
+                    name: "AI".into(),
+                    secret_type: None,
+                    secret: "sk-1".to_string().into(),
+                    metadata: None,
+                    replace_existing: None,
+                },
+            )
+            .await
+            .unwrap()
+            .key,
+        r.core
+            .create_key(
+                &rs,
+                NewKey::RespanProvider { provider_id: "p".into(), provider_name: "P".into(), api_key: "sk-2".to_string().into(), extra_kwargs: None },
+            )
+            .await
+            .unwrap()
+            .key,
         r.core.create_key(&bd, openai_credential("C", "sk-3")).await.unwrap().key,
         r.core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "g".into(), expires_at: None }).await.unwrap().key,
     ];
@@ -465,8 +564,7 @@ async fn a_flaky_service_still_syncs() {
     // would fail any run, which is a fact about dice, not about Keyward); seeded, so every run
     // meets the same failures.
     let retries = HttpConfig::default().max_retries as u32;
-    r.sandbox.world().faults =
-        Faults { error_rate_percent: 30, random_seed: 7, random_streak_max: retries, ..Default::default() };
+    r.sandbox.world().faults = Faults { error_rate_percent: 30, random_seed: 7, random_streak_max: retries, ..Default::default() };
     let report = r.core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
     assert_eq!(report.fetched, 300);
     let failed = r.sandbox.world().faults.random_failures;

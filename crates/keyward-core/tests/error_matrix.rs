@@ -2,9 +2,9 @@
 //! code, the service's own words in the message, nothing cached that did not happen, reads
 //! retried through 429 and 5xx, creates never retried.
 
-use keyward_core::new_key::NewKey;
-use keyward_core::model::{KeyQuery, Service, SyncProgress};
 use keyward_core::key_change::KeyUpdate;
+use keyward_core::model::{KeyQuery, Service, SyncProgress};
+use keyward_core::new_key::NewKey;
 use keyward_core::ErrorCode;
 use keyward_sandbox::{Faults, SandboxConfig};
 
@@ -33,14 +33,45 @@ fn creates() -> Vec<(Service, NewKey)> {
         (Service::Braintrust, NewKey::BraintrustApiKey { name: "m".into() }),
         (Service::Braintrust, NewKey::BraintrustProxyCredential { model: None, ttl_seconds: None, logging_project: None }),
         (Service::Braintrust, NewKey::BraintrustServiceToken { name: "m".into(), service_account_id: "sa".into(), replace_existing: None }),
-        (Service::Braintrust, NewKey::BraintrustAiSecret { name: "m".into(), secret_type: None, secret: "sk".to_string().into(), metadata: None, replace_existing: None }),
-        (Service::Respan, NewKey::RespanTempKey { name: Some("m".into()), expiry_date: None, max_usage: None, rate_limit: None, spending_limit: None, is_test: None }),
-        (Service::Respan, NewKey::RespanProvider { provider_id: "m".into(), provider_name: "m".into(), api_key: "sk".to_string().into(), extra_kwargs: None }),
+        (
+            Service::Braintrust,
+            NewKey::BraintrustAiSecret {
+                name: "m".into(),
+                secret_type: None,
+                secret: "sk".to_string().into(),
+                metadata: None,
+                replace_existing: None,
+            },
+        ),
+        (
+            Service::Respan,
+            NewKey::RespanTempKey {
+                name: Some("m".into()),
+                expiry_date: None,
+                max_usage: None,
+                rate_limit: None,
+                spending_limit: None,
+                is_test: None,
+            },
+        ),
+        (
+            Service::Respan,
+            NewKey::RespanProvider { provider_id: "m".into(), provider_name: "m".into(), api_key: "sk".to_string().into(), extra_kwargs: None },
+        ),
         (Service::Barndoor, NewKey::BarndoorGatewayKey { name: "m".into(), expires_at: None }),
-        (Service::Barndoor, NewKey::BarndoorCredential {
-            name: "m".into(), model_provider: "openai".into(), base_url: "https://api.openai.com/v1".into(), auth_type: None,
-            api_key: Some("sk".to_string().into()), credentials: None, settings: None, change_note: None,
-        }),
+        (
+            Service::Barndoor,
+            NewKey::BarndoorCredential {
+                name: "m".into(),
+                model_provider: "openai".into(),
+                base_url: "https://api.openai.com/v1".into(),
+                auth_type: None,
+                api_key: Some("sk".to_string().into()),
+                credentials: None,
+                settings: None,
+                change_note: None,
+            },
+        ),
     ]
 }
 
@@ -82,7 +113,9 @@ async fn reads_ride_out_429_and_5xx_but_report_other_failures() {
         let id = account(&r, service).await;
         let none = |_: SyncProgress| {};
         for status in [429, 500, 502, 503] {
-            let retry = if status == 429 { Faults { rate_limit_next: 2, retry_after_secs: 0, ..Default::default() } } else {
+            let retry = if status == 429 {
+                Faults { rate_limit_next: 2, retry_after_secs: 0, ..Default::default() }
+            } else {
                 Faults { status_next: 2, status_code: status, status_body: body(service, "busy"), ..Default::default() }
             };
             r.sandbox.world().faults = retry;
@@ -108,12 +141,26 @@ async fn updates_and_deletes_report_refusals_and_a_missing_key_counts_as_revoked
     let temp = r.core.create_key(&rs, creates()[4].1.clone()).await.unwrap().key;
     let cred = r.core.create_key(&bd, creates()[7].1.clone()).await.unwrap().key;
 
-    for (status, code) in [(401, ErrorCode::Unauthorized), (403, ErrorCode::Forbidden), (404, ErrorCode::NotFound), (409, ErrorCode::Conflict), (422, ErrorCode::InvalidInput)] {
+    for (status, code) in [
+        (401, ErrorCode::Unauthorized),
+        (403, ErrorCode::Forbidden),
+        (404, ErrorCode::NotFound),
+        (409, ErrorCode::Conflict),
+        (422, ErrorCode::InvalidInput),
+    ] {
         inject(&r, status, body(Service::Respan, "patch refused"));
         let patch = KeyUpdate::RespanTempKey { name: Some("n".into()), expiry_date: None, is_test: None, prefix: None };
         assert_eq!(r.core.update_key(&temp.id, patch).await.unwrap_err().code, code, "respan patch {status}");
         inject(&r, status, body(Service::Barndoor, "put refused"));
-        let put = KeyUpdate::BarndoorCredential { name: Some("n".into()), base_url: None, auth_type: None, api_key: None, credentials: None, settings: None, change_note: None };
+        let put = KeyUpdate::BarndoorCredential {
+            name: Some("n".into()),
+            base_url: None,
+            auth_type: None,
+            api_key: None,
+            credentials: None,
+            settings: None,
+            change_note: None,
+        };
         assert_eq!(r.core.update_key(&cred.id, put).await.unwrap_err().code, code, "barndoor put {status}");
     }
     assert_eq!(r.core.audit_log(100).unwrap().iter().filter(|e| e.outcome != "ok" && e.action == "key.update").count(), 10);
@@ -139,8 +186,14 @@ async fn a_service_that_echoes_a_given_secret_never_puts_it_in_a_message() {
     let echo = format!("invalid api_key {given} for provider openai");
     inject(&r, 400, body(Service::Barndoor, &echo));
     let request = NewKey::BarndoorCredential {
-        name: "x".into(), model_provider: "openai".into(), base_url: "https://api.openai.com/v1".into(), auth_type: None,
-        api_key: Some(given.to_string().into()), credentials: None, settings: None, change_note: None,
+        name: "x".into(),
+        model_provider: "openai".into(),
+        base_url: "https://api.openai.com/v1".into(),
+        auth_type: None,
+        api_key: Some(given.to_string().into()),
+        credentials: None,
+        settings: None,
+        change_note: None,
     };
     let err = r.core.create_key(&bd, request).await.err().unwrap();
     assert!(!err.message.contains(given), "{}", err.message);
@@ -149,8 +202,14 @@ async fn a_service_that_echoes_a_given_secret_never_puts_it_in_a_message() {
     let creds = r#"{"private_key": "-----BEGIN PRIVATE KEY-----abc"}"#;
     inject(&r, 422, body(Service::Barndoor, "bad key -----BEGIN PRIVATE KEY-----abc"));
     let request = NewKey::BarndoorCredential {
-        name: "y".into(), model_provider: "vertex".into(), base_url: "https://us-central1-aiplatform.googleapis.com".into(),
-        auth_type: Some("google_service_account".into()), api_key: None, credentials: Some(creds.to_string().into()), settings: None, change_note: None,
+        name: "y".into(),
+        model_provider: "vertex".into(),
+        base_url: "https://us-central1-aiplatform.googleapis.com".into(),
+        auth_type: Some("google_service_account".into()),
+        api_key: None,
+        credentials: Some(creds.to_string().into()),
+        settings: None,
+        change_note: None,
     };
     let err = r.core.create_key(&bd, request).await.err().unwrap();
     assert!(!err.message.contains("BEGIN PRIVATE KEY"), "{}", err.message);
@@ -159,8 +218,14 @@ async fn a_service_that_echoes_a_given_secret_never_puts_it_in_a_message() {
 /// Everything any service holds that a create adds to.
 fn objects(r: &Rig) -> usize {
     let w = r.sandbox.world();
-    w.braintrust.len() + w.proxy_credentials_issued as usize + w.braintrust.service_tokens.len() + w.braintrust.ai_secrets.len()
-        + w.respan.keys.len() + w.respan.providers.len() + w.barndoor.connections.len() + w.barndoor.api_keys.len()
+    w.braintrust.len()
+        + w.proxy_credentials_issued as usize
+        + w.braintrust.service_tokens.len()
+        + w.braintrust.ai_secrets.len()
+        + w.respan.keys.len()
+        + w.respan.providers.len()
+        + w.barndoor.connections.len()
+        + w.barndoor.api_keys.len()
 }
 
 fn posts(r: &Rig) -> u64 {

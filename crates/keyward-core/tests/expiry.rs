@@ -33,7 +33,13 @@ async fn synced() -> (Keyward, SandboxHandle, tempfile::TempDir) {
     }
     let dir = tempfile::tempdir().unwrap();
     let core = open(dir.path());
-    let input = NewAccount { service: Service::Respan, label: "Gateway".into(), host: sandbox.base_url.clone(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
+    let input = NewAccount {
+        service: Service::Respan,
+        label: "Gateway".into(),
+        host: sandbox.base_url.clone(),
+        org_name: None,
+        token: DEFAULT_TOKEN.to_string().into(),
+    };
     let id = core.add_account(input).await.unwrap().id;
     core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
     (core, sandbox, dir)

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use keyward_core::new_key::NewKey;
 use keyward_core::model::{KeyQuery, NewAccount, Service, SyncProgress};
+use keyward_core::new_key::NewKey;
 use keyward_core::vault::MemoryVault;
 use keyward_core::{ErrorCode, HttpConfig, Keyward};
 use keyward_sandbox::{spawn, Faults, SandboxConfig, SandboxHandle, DEFAULT_TOKEN};
@@ -24,7 +24,8 @@ async fn rig(service: Service) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let http = HttpConfig { min_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(50), ..Default::default() };
     let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), http).unwrap();
-    let input = NewAccount { service, label: format!("{service:?}"), host: sb.base_url.clone(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
+    let input =
+        NewAccount { service, label: format!("{service:?}"), host: sb.base_url.clone(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
     let id = core.add_account(input).await.unwrap().id;
     if service == Service::Barndoor {
         for n in 0..3 {
@@ -50,7 +51,18 @@ async fn change_at_service(r: &Rig, service: Service, n: usize) {
     match service {
         Service::Braintrust => r.sb.world().braintrust.add_seeded(1),
         Service::Respan => {
-            r.core.create_key(&r.id, NewKey::RespanTempKey { name: Some(format!("new-{n}")), expiry_date: None, max_usage: None, rate_limit: None, spending_limit: None, is_test: None })
+            r.core
+                .create_key(
+                    &r.id,
+                    NewKey::RespanTempKey {
+                        name: Some(format!("new-{n}")),
+                        expiry_date: None,
+                        max_usage: None,
+                        rate_limit: None,
+                        spending_limit: None,
+                        is_test: None,
+                    },
+                )
                 .await
                 .unwrap();
         }

@@ -4,27 +4,37 @@
 
 use std::sync::{Arc, Mutex};
 
-use keyward_core::new_key::NewKey;
 use keyward_core::handoff::HandOff;
 use keyward_core::model::{KeyKind, KeyQuery, KeyRow, KeyStatus, Service, SyncProgress};
+use keyward_core::new_key::NewKey;
 use keyward_core::rotation::{RotationReport, StepState};
 use keyward_sandbox::{Faults, SandboxConfig};
 
 mod support;
-use support::{account, on_disk, rig, Rig};
 use secrecy::SecretString;
+use support::{account, on_disk, rig, Rig};
 
 fn credential(name: &str) -> NewKey {
     NewKey::BarndoorCredential {
-        name: name.into(), model_provider: "custom".into(), base_url: "https://api.respan.ai/api/".into(),
-        auth_type: None, api_key: None, credentials: None, settings: None, change_note: None,
+        name: name.into(),
+        model_provider: "custom".into(),
+        base_url: "https://api.respan.ai/api/".into(),
+        auth_type: None,
+        api_key: None,
+        credentials: None,
+        settings: None,
+        change_note: None,
     }
 }
 
 fn temp_key(name: &str) -> NewKey {
     NewKey::RespanTempKey {
-        name: Some(name.into()), expiry_date: Some("2099-12-31T00:00:00Z".into()), max_usage: Some(100), rate_limit: Some(30),
-        spending_limit: Some(12.5), is_test: Some(false),
+        name: Some(name.into()),
+        expiry_date: Some("2099-12-31T00:00:00Z".into()),
+        max_usage: Some(100),
+        rate_limit: Some(30),
+        spending_limit: Some(12.5),
+        is_test: Some(false),
     }
 }
 
@@ -54,15 +64,27 @@ async fn a_minted_secret_is_installed_checked_and_never_stored() {
     assert_eq!(held_key(&r, &installed.key).as_deref(), Some(secret.as_str()));
 
     // An existing Braintrust AI secret rotated to it: only the secret is sent.
-    let ai = NewKey::BraintrustAiSecret { name: "RESPAN".into(), secret_type: Some("openai".into()), secret: "sk-old-0000".to_string().into(), metadata: None, replace_existing: None };
+    let ai = NewKey::BraintrustAiSecret {
+        name: "RESPAN".into(),
+        secret_type: Some("openai".into()),
+        secret: "sk-old-0000".to_string().into(),
+        metadata: None,
+        replace_existing: None,
+    };
     let ai = r.core.create_key(&braintrust, ai).await.unwrap().key;
     let installed = r.core.install_secret(&given, HandOff::Rotate { key_id: ai.id.clone() }, "gateway-upstream").await.unwrap();
     assert_eq!(installed.verified, Some(true), "{}", installed.check);
     assert!(installed.key.preview.unwrap().ends_with(&secret[secret.len() - 4..]));
 
     // A Respan custom provider: Respan shows nothing of the key, so it is checked as present.
-    let provider = NewKey::RespanProvider { provider_id: "respan-self".into(), provider_name: "Respan self".into(), api_key: String::new().into(), extra_kwargs: None };
-    let installed = r.core.install_secret(&given, HandOff::Create { account_id: respan.clone(), request: provider }, "gateway-upstream").await.unwrap();
+    let provider = NewKey::RespanProvider {
+        provider_id: "respan-self".into(),
+        provider_name: "Respan self".into(),
+        api_key: String::new().into(),
+        extra_kwargs: None,
+    };
+    let installed =
+        r.core.install_secret(&given, HandOff::Create { account_id: respan.clone(), request: provider }, "gateway-upstream").await.unwrap();
     assert_eq!(installed.verified, None);
     assert!(installed.check.contains("read back present"));
 
@@ -98,9 +120,16 @@ async fn installed_everywhere(r: &Rig) -> (KeyRow, KeyRow, KeyRow) {
     let braintrust = account(r, Service::Braintrust).await;
     let minted = r.core.create_key(&respan, temp_key("upstream")).await.unwrap();
     let secret = SecretString::from(minted.secret.as_ref().unwrap().expose().to_string());
-    let ai = NewKey::BraintrustAiSecret { name: "UPSTREAM".into(), secret_type: None, secret: String::new().into(), metadata: None, replace_existing: None };
+    let ai = NewKey::BraintrustAiSecret {
+        name: "UPSTREAM".into(),
+        secret_type: None,
+        secret: String::new().into(),
+        metadata: None,
+        replace_existing: None,
+    };
     let ai = r.core.install_secret(&secret, HandOff::Create { account_id: braintrust, request: ai }, "upstream").await.unwrap().key;
-    let cred = r.core.install_secret(&secret, HandOff::Create { account_id: barndoor, request: credential("Upstream") }, "upstream").await.unwrap().key;
+    let cred =
+        r.core.install_secret(&secret, HandOff::Create { account_id: barndoor, request: credential("Upstream") }, "upstream").await.unwrap().key;
     (minted.key, ai, cred)
 }
 
@@ -129,7 +158,10 @@ async fn a_rotation_mints_the_same_key_installs_checks_then_revokes() {
     assert!(report.steps.iter().all(|s| s.state == StepState::Done), "{:?}", report.steps);
     assert_eq!(report.old_key.as_ref().unwrap().status, KeyStatus::Revoked);
     let new = report.new_key.clone().unwrap();
-    assert_eq!((new.name.as_str(), new.limits.usage_limit, new.limits.spend_limit, new.limits.rate_limit), ("upstream", Some(100), Some(12.5), Some(30)));
+    assert_eq!(
+        (new.name.as_str(), new.limits.usage_limit, new.limits.spend_limit, new.limits.rate_limit),
+        ("upstream", Some(100), Some(12.5), Some(30))
+    );
     // The old key is gone at Respan; the new one is what both places hold.
     assert_eq!(respan_names(&r), ["upstream"]);
     let secret = rotation.secret.as_ref().unwrap().expose().to_string();

@@ -29,10 +29,8 @@ fn store_read_delete_in_the_secret_service() {
     assert_eq!(vault.read("account-1").unwrap().expose_secret(), "sk-real-keychain-0123456789");
 
     // Another Secret Service client sees the same item: it is really in the keychain.
-    let out = std::process::Command::new("secret-tool")
-        .args(["lookup", "service", &service, "username", "account-1"])
-        .output()
-        .expect("secret-tool runs");
+    let out =
+        std::process::Command::new("secret-tool").args(["lookup", "service", &service, "username", "account-1"]).output().expect("secret-tool runs");
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "sk-real-keychain-0123456789");
 
     vault.delete("account-1").unwrap();
@@ -59,10 +57,8 @@ fn an_entry_deleted_behind_keywards_back_is_named() {
     }
     let (vault, service) = vault();
     vault.store("gone", &SecretString::from("tok")).unwrap();
-    let status = std::process::Command::new("secret-tool")
-        .args(["clear", "service", &service, "username", "gone"])
-        .status()
-        .expect("secret-tool runs");
+    let status =
+        std::process::Command::new("secret-tool").args(["clear", "service", &service, "username", "gone"]).status().expect("secret-tool runs");
     assert!(status.success());
     let err = vault.read("gone").unwrap_err();
     assert_eq!(err.code, ErrorCode::TokenMissing);

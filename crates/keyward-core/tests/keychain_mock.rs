@@ -10,11 +10,7 @@ use secrecy::SecretString;
 fn a_mock_keychain_is_refused_by_name() {
     keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
     let vault = KeyringVault::new("keyward-test-mock");
-    for err in [
-        vault.store("a", &SecretString::from("tok-in-memory")).unwrap_err(),
-        vault.read("a").unwrap_err(),
-        vault.delete("a").unwrap_err(),
-    ] {
+    for err in [vault.store("a", &SecretString::from("tok-in-memory")).unwrap_err(), vault.read("a").unwrap_err(), vault.delete("a").unwrap_err()] {
         assert_eq!(err.code, ErrorCode::KeychainUnavailable, "{err:?}");
         assert!(err.message.contains("no keychain for this system"), "{}", err.message);
         assert!(!err.message.contains("tok-in-memory"));

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use keyward_core::new_key::NewKey;
-use keyward_core::model::{NewAccount, Service, SyncProgress};
 use keyward_core::key_change::KeyUpdate;
+use keyward_core::model::{NewAccount, Service, SyncProgress};
+use keyward_core::new_key::NewKey;
 use keyward_core::vault::MemoryVault;
 use keyward_core::{HttpConfig, Keyward};
 use keyward_sandbox::{spawn, Faults, RecordedRequest, SandboxConfig, DEFAULT_TOKEN};
@@ -146,11 +146,15 @@ async fn every_request_conforms_to_the_specs() {
         core.create_key(&bt, token).await.unwrap();
     }
     let ai = NewKey::BraintrustAiSecret {
-        name: "OPENAI".into(), secret_type: Some("openai".into()), secret: "sk-x".to_string().into(),
-        metadata: Some(r#"{"a": 1}"#.into()), replace_existing: Some(true),
+        name: "OPENAI".into(),
+        secret_type: Some("openai".into()),
+        secret: "sk-x".to_string().into(),
+        metadata: Some(r#"{"a": 1}"#.into()),
+        replace_existing: Some(true),
     };
     let ai = core.create_key(&bt, ai).await.unwrap().key;
-    let patch = KeyUpdate::BraintrustAiSecret { name: Some("OPENAI2".into()), secret_type: None, secret: Some("sk-y".to_string().into()), metadata: None };
+    let patch =
+        KeyUpdate::BraintrustAiSecret { name: Some("OPENAI2".into()), secret_type: None, secret: Some("sk-y".to_string().into()), metadata: None };
     core.update_key(&ai.id, patch).await.unwrap();
     for key in core.list_keys(&keyward_core::model::KeyQuery { account_id: Some(bt.clone()), ..Default::default() }).unwrap() {
         if key.kind != keyward_core::model::KeyKind::BraintrustProxyCredential {
@@ -166,19 +170,33 @@ async fn every_request_conforms_to_the_specs() {
     let rs = core.add_account(add(Service::Respan)).await.unwrap().id;
     core.sync_account(&rs, &none).await.unwrap();
     let temp = NewKey::RespanTempKey {
-        name: Some("t".into()), expiry_date: Some("2099-01-01".into()), max_usage: Some(5), rate_limit: Some(10),
-        spending_limit: Some(1.5), is_test: Some(true),
+        name: Some("t".into()),
+        expiry_date: Some("2099-01-01".into()),
+        max_usage: Some(5),
+        rate_limit: Some(10),
+        spending_limit: Some(1.5),
+        is_test: Some(true),
     };
     let temp = core.create_key(&rs, temp).await.unwrap().key;
-    let patch = KeyUpdate::RespanTempKey { name: Some("t2".into()), expiry_date: Some("2099-02-01".into()), is_test: Some(false), prefix: Some("p".into()) };
+    let patch =
+        KeyUpdate::RespanTempKey { name: Some("t2".into()), expiry_date: Some("2099-02-01".into()), is_test: Some(false), prefix: Some("p".into()) };
     core.update_key(&temp.id, patch).await.unwrap();
     core.revoke_key(&temp.id).await.unwrap();
     sb.world().faults = Faults { drop_create_next: 1, ..Default::default() };
-    let bare = NewKey::RespanTempKey { name: Some("lost".into()), expiry_date: None, max_usage: None, rate_limit: None, spending_limit: None, is_test: None };
+    let bare = NewKey::RespanTempKey {
+        name: Some("lost".into()),
+        expiry_date: None,
+        max_usage: None,
+        rate_limit: None,
+        spending_limit: None,
+        is_test: None,
+    };
     core.create_key(&rs, bare).await.err().unwrap();
 
     let custom = NewKey::RespanProvider {
-        provider_id: "mine".into(), provider_name: "Mine".into(), api_key: "sk-p".to_string().into(),
+        provider_id: "mine".into(),
+        provider_name: "Mine".into(),
+        api_key: "sk-p".to_string().into(),
         extra_kwargs: Some(r#"{"base_url": "https://x.example"}"#.into()),
     };
     let custom = core.create_key(&rs, custom).await.unwrap().key;
@@ -192,25 +210,42 @@ async fn every_request_conforms_to_the_specs() {
     // Barndoor: credentials of both secret shapes, update/rotate, gateway keys and their changes.
     let bd = core.add_account(add(Service::Barndoor)).await.unwrap().id;
     let cred = NewKey::BarndoorCredential {
-        name: "OpenAI".into(), model_provider: "openai".into(), base_url: "https://api.openai.com/v1".into(),
-        auth_type: Some("api_key".into()), api_key: Some("sk-u".to_string().into()), credentials: None,
-        settings: Some(r#"{"organization": "o"}"#.into()), change_note: Some("n".into()),
+        name: "OpenAI".into(),
+        model_provider: "openai".into(),
+        base_url: "https://api.openai.com/v1".into(),
+        auth_type: Some("api_key".into()),
+        api_key: Some("sk-u".to_string().into()),
+        credentials: None,
+        settings: Some(r#"{"organization": "o"}"#.into()),
+        change_note: Some("n".into()),
     };
     let cred = core.create_key(&bd, cred).await.unwrap().key;
     let role = NewKey::BarndoorCredential {
-        name: "Bedrock".into(), model_provider: "bedrock".into(), base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
-        auth_type: None, api_key: None, credentials: Some(r#"{"iam_role_arn": "arn", "external_id": "e"}"#.to_string().into()),
-        settings: None, change_note: None,
+        name: "Bedrock".into(),
+        model_provider: "bedrock".into(),
+        base_url: "https://bedrock-runtime.us-east-1.amazonaws.com".into(),
+        auth_type: None,
+        api_key: None,
+        credentials: Some(r#"{"iam_role_arn": "arn", "external_id": "e"}"#.to_string().into()),
+        settings: None,
+        change_note: None,
     };
     core.create_key(&bd, role).await.unwrap();
     let rotate = KeyUpdate::BarndoorCredential {
-        name: Some("OpenAI 2".into()), base_url: Some("https://api.openai.com/v1".into()), auth_type: None,
-        api_key: Some("sk-v".to_string().into()), credentials: None, settings: None, change_note: Some("rotate".into()),
+        name: Some("OpenAI 2".into()),
+        base_url: Some("https://api.openai.com/v1".into()),
+        auth_type: None,
+        api_key: Some("sk-v".to_string().into()),
+        credentials: None,
+        settings: None,
+        change_note: Some("rotate".into()),
     };
     core.update_key(&cred.id, rotate).await.unwrap();
     let gw = core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "g".into(), expires_at: Some("2099-01-01".into()) }).await.unwrap().key;
     core.rotate_key(&gw.id).await.unwrap();
-    core.update_key(&gw.id, KeyUpdate::BarndoorGatewayKey { disabled: Some(true), expires_at: Some("2099-03-01".into()), clear_expiry: None }).await.unwrap();
+    core.update_key(&gw.id, KeyUpdate::BarndoorGatewayKey { disabled: Some(true), expires_at: Some("2099-03-01".into()), clear_expiry: None })
+        .await
+        .unwrap();
     core.update_key(&gw.id, KeyUpdate::BarndoorGatewayKey { disabled: Some(false), expires_at: None, clear_expiry: Some(true) }).await.unwrap();
     core.sync_account(&bd, &none).await.unwrap();
     for key in core.list_keys(&keyward_core::model::KeyQuery { account_id: Some(bd.clone()), ..Default::default() }).unwrap() {
@@ -220,9 +255,13 @@ async fn every_request_conforms_to_the_specs() {
     let role = Validation::BarndoorAwsRole { region: "us-east-1".into(), iam_role_arn: "arn:aws:iam::1:role/r".into(), external_id: "e".into() };
     core.validate_setup(&bd, role).await.unwrap();
     let vertex = Validation::BarndoorGoogleVertex {
-        project_id: "p".into(), location: "us-central1".into(), auth_type: Some("google_service_account".into()),
-        model_api_family: Some("vertex_gemini".into()), target_service_account: Some("sa@p.iam".into()),
-        credentials: Some(r#"{"private_key": "k"}"#.to_string().into()), model: Some("gemini-1.5-pro".into()),
+        project_id: "p".into(),
+        location: "us-central1".into(),
+        auth_type: Some("google_service_account".into()),
+        model_api_family: Some("vertex_gemini".into()),
+        target_service_account: Some("sa@p.iam".into()),
+        credentials: Some(r#"{"private_key": "k"}"#.to_string().into()),
+        model: Some("gemini-1.5-pro".into()),
     };
     core.validate_setup(&bd, vertex).await.unwrap();
     core.revoke_key(&gw.id).await.unwrap();
@@ -235,14 +274,23 @@ async fn every_request_conforms_to_the_specs() {
     let operations: std::collections::BTreeSet<String> = log.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
     assert!(log.len() >= 40, "the scenario sent {} requests", log.len());
     let problems: Vec<String> = log.iter().flat_map(|r| check(&specs, r)).collect();
-    assert!(problems.is_empty(), "{} of {} requests do not conform:\n{}\n(operations: {operations:?})", problems.len(), log.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} of {} requests do not conform:\n{}\n(operations: {operations:?})",
+        problems.len(),
+        log.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn the_checker_catches_what_it_should() {
     let specs = [("braintrust", spec("braintrust")), ("respan", spec("respan"))];
     let req = |method: &str, path: &str, query: Option<&str>, body: Option<Value>| RecordedRequest {
-        method: method.into(), path: path.into(), query: query.map(Into::into), body,
+        method: method.into(),
+        path: path.into(),
+        query: query.map(Into::into),
+        body,
     };
     assert!(check(&specs, &req("GET", "/v1/api_key", Some("limit=2&starting_after=x"), None)).is_empty());
     assert_eq!(check(&specs, &req("GET", "/v1/api_key", Some("page=2"), None)).len(), 1);

@@ -16,7 +16,8 @@ fn http() -> HttpConfig {
 
 async fn with_account(dir: &std::path::Path, vault: Arc<MemoryVault>, host: &str) -> (Keyward, String) {
     let core = Keyward::open(dir, vault, http()).unwrap();
-    let input = NewAccount { service: Service::Braintrust, label: "Prod".into(), host: host.into(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
+    let input =
+        NewAccount { service: Service::Braintrust, label: "Prod".into(), host: host.into(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
     let id = core.add_account(input).await.unwrap().id;
     core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
     (core, id)

@@ -93,7 +93,11 @@ async fn a_new_host_with_a_new_token_sends_only_the_new_token_there() {
     let r = rig(SandboxConfig::default()).await;
     let id = account(&r, Service::Barndoor).await;
     let (url, seen) = stranger(Answer::Plain).await;
-    let moved = r.core.update_account(&id, AccountUpdate { host: Some(url.clone()), token: Some("typed-anew-0123".to_string().into()), ..none() }).await.unwrap();
+    let moved = r
+        .core
+        .update_account(&id, AccountUpdate { host: Some(url.clone()), token: Some("typed-anew-0123".to_string().into()), ..none() })
+        .await
+        .unwrap();
     assert_eq!(moved.host, url);
     r.core.sync_account(&id, &no_progress).await.unwrap();
     let seen = seen.lock().unwrap();
@@ -146,11 +150,13 @@ async fn a_redirect_is_not_followed_and_the_secret_stays_home() {
 async fn an_answer_too_large_is_cut_off_and_named() {
     let r = rig(SandboxConfig::default()).await;
     let (url, _) = stranger(Answer::Plain).await;
-    let input = NewAccount { service: Service::Barndoor, label: "B".into(), host: url.clone(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
+    let input =
+        NewAccount { service: Service::Barndoor, label: "B".into(), host: url.clone(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
     let id = r.core.add_account(input).await.unwrap().id;
     let (huge, _) = stranger(Answer::Huge).await;
     // Same token, new host: typed again, as the rule asks.
-    let err = r.core.update_account(&id, AccountUpdate { host: Some(huge), token: Some(DEFAULT_TOKEN.to_string().into()), ..none() }).await.unwrap_err();
+    let err =
+        r.core.update_account(&id, AccountUpdate { host: Some(huge), token: Some(DEFAULT_TOKEN.to_string().into()), ..none() }).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Provider, "{}", err.message);
     assert!(err.message.contains("Barndoor") && err.message.contains("larger than 8 MB"), "{}", err.message);
     assert_eq!(r.core.get_account(&id).unwrap().host, url, "nothing stored changed");
@@ -200,7 +206,14 @@ async fn a_key_created_without_its_secret_is_named_cached_and_revocable() {
         (braintrust.clone(), NewKey::BraintrustServiceToken { name: "lost-token".into(), service_account_id: "sa-1".into(), replace_existing: None }),
         (
             respan.clone(),
-            NewKey::RespanTempKey { name: Some("lost-temp".into()), expiry_date: None, max_usage: None, rate_limit: None, spending_limit: None, is_test: None },
+            NewKey::RespanTempKey {
+                name: Some("lost-temp".into()),
+                expiry_date: None,
+                max_usage: None,
+                rate_limit: None,
+                spending_limit: None,
+                is_test: None,
+            },
         ),
         (barndoor.clone(), NewKey::BarndoorGatewayKey { name: "lost-gateway".into(), expires_at: None }),
     ];
@@ -230,7 +243,14 @@ async fn a_key_created_without_its_secret_is_named_cached_and_revocable() {
 async fn any_id_is_usable_and_one_unreadable_object_does_not_blind_the_sync() {
     let r = rig(SandboxConfig::default()).await;
     let id = account(&r, Service::Respan).await;
-    let temp = |name: &str| NewKey::RespanTempKey { name: Some(name.into()), expiry_date: None, max_usage: None, rate_limit: None, spending_limit: None, is_test: None };
+    let temp = |name: &str| NewKey::RespanTempKey {
+        name: Some(name.into()),
+        expiry_date: None,
+        max_usage: None,
+        rate_limit: None,
+        spending_limit: None,
+        is_test: None,
+    };
     r.core.create_key(&id, temp("plain")).await.unwrap();
     r.core.create_key(&id, temp("odd")).await.unwrap();
     let odd_id = "tk odd/../id%2F?x#y";
@@ -277,8 +297,13 @@ async fn editing_a_settings_map_keeps_what_the_cache_hid() {
     let shown = r.core.key_details(&made.key.id).unwrap();
     assert_eq!(shown["settings"], serde_json::json!({"organization": "org-1"}), "the form starts from this");
     let edit = KeyUpdate::BarndoorCredential {
-        name: None, base_url: None, auth_type: None, api_key: None, credentials: None,
-        settings: Some(r#"{"organization": "org-2"}"#.into()), change_note: None,
+        name: None,
+        base_url: None,
+        auth_type: None,
+        api_key: None,
+        credentials: None,
+        settings: Some(r#"{"organization": "org-2"}"#.into()),
+        change_note: None,
     };
     r.core.update_key(&made.key.id, edit).await.unwrap();
     let held = r.sandbox.world().barndoor.connections.iter().find(|c| c["name"] == "OpenAI").unwrap()["settings"].clone();

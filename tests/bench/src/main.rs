@@ -23,8 +23,16 @@ const OWNERS: [&str; 5] = ["ana@example.com", "ben@example.com", "chen@example.o
 fn seed(dir: &Path, n: usize) -> Store {
     let store = Store::open(dir).expect("a store");
     let account = Account {
-        id: "bench-account".into(), service: Service::Braintrust, label: "Production".into(), host: "http://127.0.0.1:9".into(),
-        org_name: None, identity: Some("bench".into()), created_at: Utc::now(), last_synced_at: Some(Utc::now()), last_sync_error: None, key_count: 0,
+        id: "bench-account".into(),
+        service: Service::Braintrust,
+        label: "Production".into(),
+        host: "http://127.0.0.1:9".into(),
+        org_name: None,
+        identity: Some("bench".into()),
+        created_at: Utc::now(),
+        last_synced_at: Some(Utc::now()),
+        last_sync_error: None,
+        key_count: 0,
     };
     if store.list_accounts().map(|a| a.is_empty()).unwrap_or(true) {
         store.insert_account(&account).expect("an account");
@@ -61,7 +69,13 @@ fn sqlite3_times(db: &Path, sql: &str, runs: usize) -> Vec<f64> {
         script.push_str(sql);
         script.push_str(";\n");
     }
-    let mut child = Command::new("sqlite3").arg(db).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("sqlite3 (apt install sqlite3)");
+    let mut child = Command::new("sqlite3")
+        .arg(db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sqlite3 (apt install sqlite3)");
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), script.as_bytes()).unwrap();
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();
@@ -115,7 +129,13 @@ async fn core_with_accounts(host: &str, n: usize) -> (Keyward, Vec<String>, temp
     let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), HttpConfig::default()).unwrap();
     let mut ids = Vec::new();
     for i in 0..n {
-        let input = NewAccount { service: Service::Braintrust, label: format!("acc-{i}"), host: host.into(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
+        let input = NewAccount {
+            service: Service::Braintrust,
+            label: format!("acc-{i}"),
+            host: host.into(),
+            org_name: None,
+            token: DEFAULT_TOKEN.to_string().into(),
+        };
         ids.push(core.add_account(input).await.unwrap().id);
     }
     (core, ids, dir)

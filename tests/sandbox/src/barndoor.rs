@@ -14,8 +14,22 @@ use crate::Shared;
 
 const ORG: &str = "7a1c2b3d-0000-4000-8000-00000000b0d0";
 const PROVIDERS: [&str; 16] = [
-    "openai", "anthropic", "azure_openai", "google_ai", "bedrock", "vertex", "groq", "together", "mistral", "cohere", "xai",
-    "fireworks", "perplexity", "openrouter", "deepseek", "custom",
+    "openai",
+    "anthropic",
+    "azure_openai",
+    "google_ai",
+    "bedrock",
+    "vertex",
+    "groq",
+    "together",
+    "mistral",
+    "cohere",
+    "xai",
+    "fireworks",
+    "perplexity",
+    "openrouter",
+    "deepseek",
+    "custom",
 ];
 
 #[derive(Default)]

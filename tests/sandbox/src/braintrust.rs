@@ -127,11 +127,7 @@ fn bad_request(message: &str) -> Response {
 
 /// Braintrust answers an unknown token in plain text.
 fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
-    let token = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+    let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
     match token {
         Some(t) if shared.lock().config.tokens.iter().any(|known| known == t) => Ok(()),
         _ => Err((StatusCode::UNAUTHORIZED, "Invalid API key").into_response()),
@@ -173,9 +169,7 @@ fn paging(raw: Option<String>) -> Result<Paging, Response> {
 /// One page of `items` (already filtered, newest first) relative to a cursor id.
 fn page<'a>(items: &[&'a ApiKey], p: &Paging) -> Result<Vec<&'a ApiKey>, Response> {
     let limit = p.limit.unwrap_or(usize::MAX);
-    let position = |id: &str| {
-        items.iter().position(|k| k.id == id).ok_or_else(|| bad_request(&format!("Cursor id {id} not found")))
-    };
+    let position = |id: &str| items.iter().position(|k| k.id == id).ok_or_else(|| bad_request(&format!("Cursor id {id} not found")));
     if let Some(after) = &p.starting_after {
         let at = position(after)?;
         return Ok(items[at + 1..].iter().take(limit).copied().collect());
@@ -195,8 +189,7 @@ async fn list_organizations(State(shared): State<Shared>, headers: HeaderMap, Ra
     if let Err(r) = paging(q) {
         return r;
     }
-    Json(json!({ "objects": [{ "id": ORG_ID, "name": ORG_NAME, "api_url": null, "created": seed_epoch().to_rfc3339() }] }))
-        .into_response()
+    Json(json!({ "objects": [{ "id": ORG_ID, "name": ORG_NAME, "api_url": null, "created": seed_epoch().to_rfc3339() }] })).into_response()
 }
 
 async fn list_api_keys(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
@@ -256,13 +249,7 @@ async fn create_api_key(State(shared): State<Shared>, headers: HeaderMap, body: 
         return bad_request("name: Required");
     };
     let secret = format!("sk-{}", Alphanumeric.sample_string(&mut rand::rng(), 40));
-    let key = ApiKey {
-        id: uuid::Uuid::new_v4().to_string(),
-        created: Utc::now(),
-        name: name.to_string(),
-        preview_name: preview(&secret),
-        user: 0,
-    };
+    let key = ApiKey { id: uuid::Uuid::new_v4().to_string(), created: Utc::now(), name: name.to_string(), preview_name: preview(&secret), user: 0 };
     let mut out = key.to_json();
     out["key"] = json!(secret);
     shared.lock().braintrust.insert(key);

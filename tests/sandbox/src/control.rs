@@ -45,7 +45,8 @@ struct PlacedRespanKey {
 /// A Respan key born and expiring when the test says: the sandbox's clock for expiry notices.
 async fn add_respan_key(State(shared): State<Shared>, Json(body): Json<PlacedRespanKey>) -> impl IntoResponse {
     let now = chrono::Utc::now();
-    let id = shared.lock().respan.place(&body.name, now + chrono::Duration::hours(body.created_hours), now + chrono::Duration::hours(body.expires_hours));
+    let id =
+        shared.lock().respan.place(&body.name, now + chrono::Duration::hours(body.created_hours), now + chrono::Duration::hours(body.expires_hours));
     Json(json!({ "id": id }))
 }
 

@@ -120,11 +120,7 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
         } else if f.rate_limit_next > 0 {
             f.rate_limit_next -= 1;
             Some(
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [(header::RETRY_AFTER, f.retry_after_secs.to_string())],
-                    "Too many requests, slow down",
-                )
+                (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, f.retry_after_secs.to_string())], "Too many requests, slow down")
                     .into_response(),
             )
         } else if f.error_500_next > 0 {

@@ -39,14 +39,7 @@ pub const DEFAULT_TOKEN: &str = "sandbox-braintrust-token";
 
 impl Default for SandboxConfig {
     fn default() -> Self {
-        SandboxConfig {
-            tokens: vec![DEFAULT_TOKEN.into()],
-            seed_keys: 0,
-            seed_respan_keys: 0,
-            latency_ms: 0,
-            port: 0,
-            allow_api_key_create: false,
-        }
+        SandboxConfig { tokens: vec![DEFAULT_TOKEN.into()], seed_keys: 0, seed_respan_keys: 0, latency_ms: 0, port: 0, allow_api_key_create: false }
     }
 }
 
@@ -113,9 +106,8 @@ async fn record(State(shared): State<Shared>, req: Request, next: Next) -> Respo
     let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
         return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
     };
-    let json = (!bytes.is_empty()).then(|| {
-        serde_json::from_slice(&bytes).unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into()))
-    });
+    let json = (!bytes.is_empty())
+        .then(|| serde_json::from_slice(&bytes).unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into())));
     shared.lock().log.push(RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),

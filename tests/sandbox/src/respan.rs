@@ -76,8 +76,17 @@ impl Respan {
         self.seeded += 1;
         let prefix = format!("rp{:06}", self.seeded);
         self.keys.push(TempKey {
-            id: prefix.clone(), prefix: prefix.clone(), name: name.into(), created, expiry_date: Some(expiry), max_usage: -1, key_usage: 0,
-            rate_limit: None, spending_limit: None, spending_in_period: 0.0, is_test: false,
+            id: prefix.clone(),
+            prefix: prefix.clone(),
+            name: name.into(),
+            created,
+            expiry_date: Some(expiry),
+            max_usage: -1,
+            key_usage: 0,
+            rate_limit: None,
+            spending_limit: None,
+            spending_in_period: 0.0,
+            is_test: false,
         });
         prefix
     }

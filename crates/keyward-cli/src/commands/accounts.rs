@@ -15,7 +15,14 @@ pub async fn add(core: &Keyward, service: Service, label: String, host: Option<S
     Ok(())
 }
 
-pub async fn edit(core: &Keyward, account: &str, label: Option<String>, host: Option<String>, org_name: Option<String>, new_token: bool) -> Result<()> {
+pub async fn edit(
+    core: &Keyward,
+    account: &str,
+    label: Option<String>,
+    host: Option<String>,
+    org_name: Option<String>,
+    new_token: bool,
+) -> Result<()> {
     let found = core.find_account(account)?;
     let token = if new_token { Some(token_input::read(found.service)?) } else { None };
     let update = AccountUpdate { label, host, org_name, token };

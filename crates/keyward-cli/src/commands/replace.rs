@@ -10,10 +10,7 @@ use crate::output;
 
 pub async fn run(core: &Keyward, key: &str, account: Option<&str>, install_into: &[String], print_secret: bool) -> Result<()> {
     let old = find_key(core, key, account)?;
-    let targets = install_into
-        .iter()
-        .map(|t| find_key(core, t, None).map(|k| HandOff::Rotate { key_id: k.id }))
-        .collect::<Result<Vec<_>>>()?;
+    let targets = install_into.iter().map(|t| find_key(core, t, None).map(|k| HandOff::Rotate { key_id: k.id })).collect::<Result<Vec<_>>>()?;
     let shown = std::sync::Mutex::new(0usize);
     let progress = |r: &RotationReport| output::rotation_steps(r, &mut shown.lock().unwrap_or_else(|p| p.into_inner()));
     let rotation = core.rotate_assisted(&old.id, targets, &progress).await?;

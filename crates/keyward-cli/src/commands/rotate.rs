@@ -1,8 +1,8 @@
 //! `keyward rotate`: a new secret for one key. Which way depends on its kind: a secret you give
 //! (stdin or a prompt) for the kinds that hold one, a new one minted for a Barndoor gateway key.
 
-use keyward_core::model::KeyKind;
 use keyward_core::key_change::KeyUpdate;
+use keyward_core::model::KeyKind;
 use keyward_core::{Keyward, Result};
 
 use super::find_key;
@@ -31,11 +31,14 @@ pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_j
         } else {
             (Some(token_input::read_secret("New upstream API key", "api_key")?), None)
         };
-        let update = KeyUpdate::BarndoorCredential {
-            name: None, base_url: None, auth_type: None, api_key, credentials, settings: None, change_note: None,
-        };
+        let update =
+            KeyUpdate::BarndoorCredential { name: None, base_url: None, auth_type: None, api_key, credentials, settings: None, change_note: None };
         let row = core.update_key(&found.id, update).await?;
-        eprintln!("Rotated credential “{}”: Barndoor now holds the new secret (…{}).", row.name, row.preview.unwrap_or_default().trim_start_matches('…'));
+        eprintln!(
+            "Rotated credential “{}”: Barndoor now holds the new secret (…{}).",
+            row.name,
+            row.preview.unwrap_or_default().trim_start_matches('…')
+        );
         return Ok(());
     }
     let minted = core.rotate_key(&found.id).await?;

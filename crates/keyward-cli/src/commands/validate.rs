@@ -12,11 +12,24 @@ pub async fn aws_role(core: &Keyward, account: &str, region: String, role_arn: S
     report(core.validate_setup(&account.id, check).await?)
 }
 
-pub async fn vertex(core: &Keyward, account: &str, project_id: String, location: String, auth_type: Option<String>, credentials_json: bool) -> Result<()> {
+pub async fn vertex(
+    core: &Keyward,
+    account: &str,
+    project_id: String,
+    location: String,
+    auth_type: Option<String>,
+    credentials_json: bool,
+) -> Result<()> {
     let account = core.find_account(account)?;
     let credentials = credentials_json.then(|| token_input::read_secret("Service-account key (JSON)", "credentials")).transpose()?;
     let check = Validation::BarndoorGoogleVertex {
-        project_id, location, auth_type, model_api_family: None, target_service_account: None, credentials, model: None,
+        project_id,
+        location,
+        auth_type,
+        model_api_family: None,
+        target_service_account: None,
+        credentials,
+        model: None,
     };
     report(core.validate_setup(&account.id, check).await?)
 }

@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 
 use super::http::{Api, PostError};
 use super::{CreateError, Created, Listing, PageProgress, Provider};
-use crate::new_key::{future, json_object, NewKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, KeyLimits, RemoteKey};
+use crate::new_key::{future, json_object, NewKey};
 use crate::secret::MintedSecret;
 use crate::time::parse_timestamp;
 
@@ -192,10 +192,7 @@ impl Provider for Barndoor {
                     body["expires_at"] = json!(e.to_rfc3339());
                 }
                 let mut raw: Value = self.api.send_json(Method::POST, API_KEYS, &body).await?;
-                let secret = raw
-                    .as_object_mut()
-                    .and_then(|m| m.remove("key"))
-                    .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
+                let secret = raw.as_object_mut().and_then(|m| m.remove("key")).and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
                 let key = gateway_key(raw).map_err(CreateError::Ambiguous)?.ok_or_else(|| {
                     CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Barndoor answered with a key that is already revoked."))
                 })?;
@@ -271,8 +268,8 @@ impl Provider for Barndoor {
                     body["api_key"] = json!(k);
                 }
                 if let Some(c) = credentials.as_ref().filter(|c| !c.expose_secret().trim().is_empty()) {
-                    body["credentials"] = serde_json::from_str(c.expose_secret())
-                        .map_err(|_| Error::invalid("credentials", "The credentials are not valid JSON."))?;
+                    body["credentials"] =
+                        serde_json::from_str(c.expose_secret()).map_err(|_| Error::invalid("credentials", "The credentials are not valid JSON."))?;
                 }
                 let path = super::http::with_id(&format!("{CONNECTIONS}/"), provider_id, "")?;
                 if let Some(s) = json_object("settings", settings.as_deref())? {
@@ -305,10 +302,7 @@ impl Provider for Barndoor {
         }
         let key_path = super::http::with_id(&format!("{API_KEYS}/"), provider_id, "").map_err(CreateError::Refused)?;
         let mut answer: Value = self.api.send_json(Method::POST, &format!("{key_path}/rotate"), &json!({})).await?;
-        let secret = answer
-            .as_object_mut()
-            .and_then(|m| m.remove("key"))
-            .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
+        let secret = answer.as_object_mut().and_then(|m| m.remove("key")).and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
         let raw: Value = self.api.get_json(&key_path, &[]).await.map_err(CreateError::Ambiguous)?;
         let key = gateway_key(raw)
             .map_err(CreateError::Ambiguous)?
@@ -326,14 +320,19 @@ impl Provider for Barndoor {
             ),
             Validation::BarndoorGoogleVertex { project_id, location, auth_type, model_api_family, target_service_account, credentials, model } => {
                 let mut body = json!({ "project_id": project_id.trim(), "location": location.trim() });
-                for (field, value) in [("auth_type", auth_type), ("model_api_family", model_api_family), ("target_service_account", target_service_account), ("model", model)] {
+                for (field, value) in [
+                    ("auth_type", auth_type),
+                    ("model_api_family", model_api_family),
+                    ("target_service_account", target_service_account),
+                    ("model", model),
+                ] {
                     if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                         body[field] = json!(v);
                     }
                 }
                 if let Some(c) = credentials.as_ref().filter(|c| !c.expose_secret().trim().is_empty()) {
-                    body["credentials"] = serde_json::from_str(c.expose_secret())
-                        .map_err(|_| Error::invalid("credentials", "The credentials are not valid JSON."))?;
+                    body["credentials"] =
+                        serde_json::from_str(c.expose_secret()).map_err(|_| Error::invalid("credentials", "The credentials are not valid JSON."))?;
                 }
                 ("/api/llm-gateway/admin/connections/google-vertex-validate", body, "reach Vertex AI with these settings")
             }
@@ -370,8 +369,7 @@ impl Provider for Barndoor {
 fn explain_name_conflict(e: PostError) -> CreateError {
     match e {
         PostError::Refused(err) if err.code == ErrorCode::Conflict => CreateError::Refused(
-            Error::new(ErrorCode::Conflict, "Another credential in this Barndoor organization already has this name; pick another.")
-                .on_field("name"),
+            Error::new(ErrorCode::Conflict, "Another credential in this Barndoor organization already has this name; pick another.").on_field("name"),
         ),
         other => other.into(),
     }
@@ -392,7 +390,8 @@ mod tests {
     #[test]
     fn credentials_show_last4_only() {
         let c = credential(json!({"id": "c1", "name": "OpenAI", "model_provider": "openai", "key_last4": "9xQz",
-            "secret_path": "kv/x", "settings": {}, "stores_key_material": true})).unwrap();
+            "secret_path": "kv/x", "settings": {}, "stores_key_material": true}))
+        .unwrap();
         assert_eq!(c.preview.as_deref(), Some("…9xQz"));
         assert_eq!(c.owner.as_deref(), Some("openai"));
     }

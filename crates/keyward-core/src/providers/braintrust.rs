@@ -8,9 +8,9 @@ use serde_json::json;
 
 use super::http::{Api, PostError};
 use super::{CreateError, Created, Listing, PageProgress, Provider};
-use crate::new_key::{proxy_name, NewKey, PROXY_TTL_DEFAULT};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, KeyLimits, RemoteKey};
+use crate::new_key::{proxy_name, NewKey, PROXY_TTL_DEFAULT};
 use crate::secret::MintedSecret;
 use crate::time::parse_timestamp;
 
@@ -53,22 +53,13 @@ struct ApiKey {
 
 impl ApiKey {
     fn owner(&self) -> Option<String> {
-        let full_name = [&self.user_given_name, &self.user_family_name]
-            .iter()
-            .filter_map(|p| p.as_deref())
-            .collect::<Vec<_>>()
-            .join(" ");
-        self.user_email
-            .clone()
-            .or_else(|| (!full_name.is_empty()).then_some(full_name))
-            .or_else(|| self.user_id.clone())
+        let full_name = [&self.user_given_name, &self.user_family_name].iter().filter_map(|p| p.as_deref()).collect::<Vec<_>>().join(" ");
+        self.user_email.clone().or_else(|| (!full_name.is_empty()).then_some(full_name)).or_else(|| self.user_id.clone())
     }
 }
 
 pub(crate) fn to_remote(raw: serde_json::Value) -> Result<RemoteKey> {
-    let key: ApiKey = serde_json::from_value(raw.clone()).map_err(|e| {
-        super::unreadable(crate::model::Service::Braintrust, "an API key", &e)
-    })?;
+    let key: ApiKey = serde_json::from_value(raw.clone()).map_err(|e| super::unreadable(crate::model::Service::Braintrust, "an API key", &e))?;
     Ok(RemoteKey {
         kind: KeyKind::BraintrustApiKey,
         name: key.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),
@@ -98,8 +89,8 @@ struct ServiceToken {
 }
 
 pub(crate) fn service_token(raw: serde_json::Value) -> Result<RemoteKey> {
-    let t: ServiceToken = serde_json::from_value(raw.clone())
-        .map_err(|e| super::unreadable(crate::model::Service::Braintrust, "a service token", &e))?;
+    let t: ServiceToken =
+        serde_json::from_value(raw.clone()).map_err(|e| super::unreadable(crate::model::Service::Braintrust, "a service token", &e))?;
     Ok(RemoteKey {
         kind: KeyKind::BraintrustServiceToken,
         name: t.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),
@@ -128,8 +119,7 @@ struct AiSecret {
 
 /// An AI secret's value is write-only; `preview_secret` is already redacted by Braintrust.
 pub(crate) fn ai_secret(raw: serde_json::Value) -> Result<RemoteKey> {
-    let a: AiSecret = serde_json::from_value(raw.clone())
-        .map_err(|e| super::unreadable(crate::model::Service::Braintrust, "an AI secret", &e))?;
+    let a: AiSecret = serde_json::from_value(raw.clone()).map_err(|e| super::unreadable(crate::model::Service::Braintrust, "an AI secret", &e))?;
     Ok(RemoteKey {
         kind: KeyKind::BraintrustAiSecret,
         name: a.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),
@@ -240,12 +230,7 @@ impl Braintrust {
     }
 
     /// Proxy credentials cannot be listed or revoked: Keyward keeps their metadata itself.
-    async fn create_proxy_credential(
-        &self,
-        model: Option<&str>,
-        ttl: Option<u32>,
-        project: Option<&str>,
-    ) -> Result<Created, CreateError> {
+    async fn create_proxy_credential(&self, model: Option<&str>, ttl: Option<u32>, project: Option<&str>) -> Result<Created, CreateError> {
         let ttl = ttl.unwrap_or(PROXY_TTL_DEFAULT);
         let model = model.map(str::trim).filter(|m| !m.is_empty());
         let mut body = json!({ "model": model, "ttl_seconds": ttl });
@@ -276,12 +261,7 @@ impl Braintrust {
 impl Provider for Braintrust {
     async fn verify(&self) -> Result<Option<String>> {
         let orgs: Objects = self.api.get_json("/v1/organization", &[("limit", "1".into())]).await?;
-        Ok(orgs
-            .objects
-            .first()
-            .and_then(|o| o.get("name"))
-            .and_then(|n| n.as_str())
-            .map(|n| format!("organization {n}")))
+        Ok(orgs.objects.first().and_then(|o| o.get("name")).and_then(|n| n.as_str()).map(|n| format!("organization {n}")))
     }
 
     async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing> {
@@ -394,10 +374,7 @@ impl Provider for Braintrust {
             KeyKind::BraintrustApiKey => self.api.delete(&super::http::with_id("/v1/api_key/", provider_id, "")?).await,
             KeyKind::BraintrustServiceToken => self.api.delete(&super::http::with_id("/v1/service_token/", provider_id, "")?).await,
             KeyKind::BraintrustAiSecret => self.api.delete(&super::http::with_id("/v1/ai_secret/", provider_id, "")?).await,
-            _ => Err(Error::invalid(
-                "kind",
-                format!("Braintrust cannot revoke a {}: it stops working when it expires.", kind.label()),
-            )),
+            _ => Err(Error::invalid("kind", format!("Braintrust cannot revoke a {}: it stops working when it expires.", kind.label()))),
         }
     }
 }

@@ -41,18 +41,8 @@ const BRAINTRUST_API_KEY: &[&str] =
     &["id", "created", "name", "preview_name", "user_id", "user_email", "user_given_name", "user_family_name", "org_id"];
 const BRAINTRUST_SERVICE_TOKEN: &[&str] =
     &["id", "created", "name", "preview_name", "service_account_id", "service_account_email", "service_account_name", "org_id"];
-const BRAINTRUST_AI_SECRET: &[&str] = &[
-    "id",
-    "created",
-    "updated_at",
-    "secret_updated_at",
-    "org_id",
-    "name",
-    "type",
-    "metadata",
-    "secret_updated_by_user_id",
-    "preview_secret",
-];
+const BRAINTRUST_AI_SECRET: &[&str] =
+    &["id", "created", "updated_at", "secret_updated_at", "org_id", "name", "type", "metadata", "secret_updated_by_user_id", "preview_secret"];
 /// Never listed: Keyward writes these itself from the request it sent.
 const BRAINTRUST_PROXY_CREDENTIAL: &[&str] = &["model", "ttl_seconds", "logging"];
 const RESPAN_TEMP_KEY: &[&str] = &[
@@ -302,10 +292,7 @@ mod tests {
         let cached = as_cached(KeyKind::RespanProvider, raw);
         assert!(!cached.to_string().contains("0123456789"), "{cached}");
         assert!(cached["extra_kwargs"].get("headers").is_none(), "a header map is dropped whole: {cached}");
-        assert_eq!(
-            cached["extra_kwargs"],
-            json!({"base_url": "https://api.example.com/v1", "timeout": 30, "aws": {"region": "us-east-1"}})
-        );
+        assert_eq!(cached["extra_kwargs"], json!({"base_url": "https://api.example.com/v1", "timeout": 30, "aws": {"region": "us-east-1"}}));
     }
 
     #[test]
@@ -356,8 +343,20 @@ mod tests {
 
     #[test]
     fn names_that_look_secret() {
-        for name in ["key", "apiKey", "X-Api-Key", "access_token", "Authorization", "proxy_auth", "passwd", "set-cookie",
-            "extra_headers", "client_credentials", "BEARER", "api\u{200b}key"] {
+        for name in [
+            "key",
+            "apiKey",
+            "X-Api-Key",
+            "access_token",
+            "Authorization",
+            "proxy_auth",
+            "passwd",
+            "set-cookie",
+            "extra_headers",
+            "client_credentials",
+            "BEARER",
+            "api\u{200b}key",
+        ] {
             assert!(looks_secret(name), "{name}");
         }
         for name in ["id", "name", "base_url", "timeout", "organization", "region", "scopes", "team"] {

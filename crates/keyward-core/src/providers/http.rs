@@ -96,15 +96,12 @@ pub struct Api {
 impl Api {
     pub fn new(conn: Connection, config: &HttpConfig) -> Result<Api> {
         let base = crate::host::normalize(&conn.host)?;
-        let host_name = url::Url::parse(&base)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_else(|| base.clone());
+        let host_name = url::Url::parse(&base).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| base.clone());
         let mut headers = HeaderMap::new();
         if let Some(org) = &conn.org_name {
             if conn.service == Service::Braintrust {
-                let value = HeaderValue::from_str(org)
-                    .map_err(|_| Error::invalid("org_name", "The organization name cannot be sent in a header."))?;
+                let value =
+                    HeaderValue::from_str(org).map_err(|_| Error::invalid("org_name", "The organization name cannot be sent in a header."))?;
                 headers.insert("x-bt-org-name", value);
             }
         }
@@ -139,12 +136,7 @@ impl Api {
     }
 
     /// A write that is never retried: a create retried blindly could mint twice.
-    pub async fn send_json<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: &serde_json::Value,
-    ) -> Result<T, PostError> {
+    pub async fn send_json<T: DeserializeOwned>(&self, method: Method, path: &str, body: &serde_json::Value) -> Result<T, PostError> {
         match self.send(method, path, &[], Some(body)).await {
             Ok(text) => self.parse(path, &text).map_err(PostError::Ambiguous),
             Err(f) if f.ambiguous() => Err(PostError::Ambiguous(self.to_error(f))),
@@ -183,13 +175,7 @@ impl Api {
             .map_err(|f| self.to_error(f))
     }
 
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&serde_json::Value>,
-    ) -> Result<String, Failure> {
+    async fn send(&self, method: Method, path: &str, query: &[(&str, String)], body: Option<&serde_json::Value>) -> Result<String, Failure> {
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.token.expose_secret())).map_err(|_| Failure {
             status: Some(StatusCode::UNAUTHORIZED),
             detail: "the token cannot be sent in a header".into(),
@@ -256,9 +242,7 @@ impl Api {
             .on_field("host");
         }
         match status {
-            StatusCode::UNAUTHORIZED => {
-                Error::new(ErrorCode::Unauthorized, format!("This key was refused by {name} (401).")).on_field("token")
-            }
+            StatusCode::UNAUTHORIZED => Error::new(ErrorCode::Unauthorized, format!("This key was refused by {name} (401).")).on_field("token"),
             StatusCode::FORBIDDEN => Error::new(ErrorCode::Forbidden, format!("{name} refused the request (403){detail}")),
             StatusCode::NOT_FOUND => Error::new(ErrorCode::NotFound, format!("{name} has no such object (404){detail}")),
             StatusCode::CONFLICT => Error::new(ErrorCode::Conflict, format!("{name} reported a conflict (409){detail}")),
@@ -394,9 +378,7 @@ fn json_message(v: &serde_json::Value) -> Option<String> {
     use serde_json::Value;
     match v {
         Value::String(s) => Some(s.clone()),
-        Value::Object(map) => ["message", "error", "detail", "msg"]
-            .iter()
-            .find_map(|k| map.get(*k).and_then(json_message)),
+        Value::Object(map) => ["message", "error", "detail", "msg"].iter().find_map(|k| map.get(*k).and_then(json_message)),
         Value::Array(items) => {
             let parts: Vec<String> = items.iter().filter_map(json_message).collect();
             (!parts.is_empty()).then(|| parts.join("; "))

@@ -13,9 +13,9 @@ use secrecy::SecretString;
 
 use chrono::{DateTime, Utc};
 
-use crate::new_key::NewKey;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, RemoteKey, Service};
+use crate::new_key::NewKey;
 use crate::secret::MintedSecret;
 
 pub use http::HttpConfig;

@@ -24,8 +24,7 @@ pub const LISTED: [KeyKind; 8] = [
 /// One listed object, from the bytes of its JSON. `Ok(None)`: an object that is not inventory
 /// (a Barndoor gateway key reported revoked).
 pub fn item(kind: KeyKind, bytes: &[u8]) -> Result<Option<RemoteKey>> {
-    let raw: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| super::unreadable(kind.service(), "an object", &e))?;
+    let raw: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| super::unreadable(kind.service(), "an object", &e))?;
     match kind {
         KeyKind::BraintrustApiKey => super::braintrust::to_remote(raw).map(Some),
         KeyKind::BraintrustServiceToken => super::braintrust::service_token(raw).map(Some),
@@ -41,8 +40,7 @@ pub fn item(kind: KeyKind, bytes: &[u8]) -> Result<Option<RemoteKey>> {
 
 /// A Barndoor list answer: an array, or a named error.
 pub fn barndoor_list(bytes: &[u8]) -> Result<Vec<serde_json::Value>> {
-    let raw: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| super::unreadable(Service::Barndoor, "a list", &e))?;
+    let raw: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| super::unreadable(Service::Barndoor, "a list", &e))?;
     super::barndoor::array(raw, "key")
 }
 

@@ -9,9 +9,9 @@ use serde_json::{json, Value};
 
 use super::http::Api;
 use super::{CreateError, Created, Listing, PageProgress, Provider};
-use crate::new_key::{expiry, NewKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, KeyLimits, RemoteKey};
+use crate::new_key::{expiry, NewKey};
 use crate::secret::MintedSecret;
 use crate::time::parse_timestamp;
 
@@ -111,8 +111,7 @@ struct TempKey {
 }
 
 pub(crate) fn to_remote(raw: Value) -> Result<RemoteKey> {
-    let k: TempKey = serde_json::from_value(raw.clone())
-        .map_err(|e| super::unreadable(crate::model::Service::Respan, "a temporary key", &e))?;
+    let k: TempKey = serde_json::from_value(raw.clone()).map_err(|e| super::unreadable(crate::model::Service::Respan, "a temporary key", &e))?;
     let ts = |v: &Option<String>| v.as_deref().and_then(parse_timestamp);
     // Respan reports "never used" as the Unix epoch.
     let last_used = ts(&k.last_used).filter(|t| t.timestamp() > 0);
@@ -150,8 +149,8 @@ struct CustomProvider {
 
 /// A custom provider's key is write-only: only its id, name and settings are listed.
 pub(crate) fn provider(raw: Value) -> Result<RemoteKey> {
-    let p: CustomProvider = serde_json::from_value(raw.clone())
-        .map_err(|e| super::unreadable(crate::model::Service::Respan, "a custom provider", &e))?;
+    let p: CustomProvider =
+        serde_json::from_value(raw.clone()).map_err(|e| super::unreadable(crate::model::Service::Respan, "a custom provider", &e))?;
     let base_url = p.extra_kwargs.as_ref().and_then(|k| k.get("base_url")).and_then(Value::as_str).map(str::to_string);
     Ok(RemoteKey {
         kind: KeyKind::RespanProvider,
@@ -215,10 +214,7 @@ impl Provider for Respan {
         }
         body["is_test"] = json!(is_test.unwrap_or(false));
         let mut raw: Value = self.api.send_json(Method::POST, KEYS, &body).await?;
-        let secret = raw
-            .as_object_mut()
-            .and_then(|m| m.remove("api_key"))
-            .and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
+        let secret = raw.as_object_mut().and_then(|m| m.remove("api_key")).and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
         Ok(Created { key: to_remote(raw).map_err(CreateError::Ambiguous)?, secret })
     }
 

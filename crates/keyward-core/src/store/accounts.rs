@@ -36,11 +36,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
 }
 
 pub(super) fn bad_value(col: usize, name: &str, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        col,
-        rusqlite::types::Type::Text,
-        format!("unknown {name} '{value}'").into(),
-    )
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, format!("unknown {name} '{value}'").into())
 }
 
 impl Store {

@@ -139,11 +139,8 @@ pub fn checked_search(raw: Option<&str>) -> Result<&str> {
 /// Turns what a person typed into an FTS5 trigram query: each word must appear somewhere,
 /// quoted so that FTS syntax characters are matched literally.
 fn fts_query(search: &str) -> Option<String> {
-    let words: Vec<String> = search
-        .split_whitespace()
-        .filter(|w| w.chars().count() >= 3)
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect();
+    let words: Vec<String> =
+        search.split_whitespace().filter(|w| w.chars().count() >= 3).map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
@@ -210,9 +207,7 @@ impl Store {
         for like in short_words(search) {
             args.push(Box::new(like));
             let n = args.len();
-            sql.push_str(&format!(
-                " AND (k.name LIKE ?{n} ESCAPE '\\' OR k.preview LIKE ?{n} ESCAPE '\\' OR k.owner LIKE ?{n} ESCAPE '\\')"
-            ));
+            sql.push_str(&format!(" AND (k.name LIKE ?{n} ESCAPE '\\' OR k.preview LIKE ?{n} ESCAPE '\\' OR k.owner LIKE ?{n} ESCAPE '\\')"));
         }
         let direction = if query.descending.unwrap_or(false) { "DESC" } else { "ASC" };
         match query.sort {
@@ -253,10 +248,7 @@ impl Store {
 
     /// Marks a key revoked at once; the next sync reconciles with the service.
     pub fn mark_revoked(&self, id: &str, now: DateTime<Utc>) -> Result<()> {
-        self.conn().execute(
-            "UPDATE keys SET status = 'revoked', revoked_at = ?2 WHERE id = ?1",
-            params![id, now],
-        )?;
+        self.conn().execute("UPDATE keys SET status = 'revoked', revoked_at = ?2 WHERE id = ?1", params![id, now])?;
         Ok(())
     }
 
@@ -275,13 +267,7 @@ impl Store {
 
     /// Replaces an account's view of `kinds` with what the service listed, in one transaction:
     /// listed keys are upserted, cached keys it no longer lists are marked gone, never deleted.
-    pub fn apply_sync(
-        &self,
-        account_id: &str,
-        kinds: &[KeyKind],
-        listed: &[RemoteKey],
-        now: DateTime<Utc>,
-    ) -> Result<SyncCounts> {
+    pub fn apply_sync(&self, account_id: &str, kinds: &[KeyKind], listed: &[RemoteKey], now: DateTime<Utc>) -> Result<SyncCounts> {
         let mut conn = self.conn();
         let tx = super::write_transaction(&mut conn)?;
         let mut counts = SyncCounts::default();
@@ -371,9 +357,7 @@ mod tests {
     #[test]
     fn sync_adds_updates_and_marks_gone() {
         let store = store_with(&[remote("1", "alpha"), remote("2", "beta")]);
-        let counts = store
-            .apply_sync("acc", &[KeyKind::BraintrustApiKey], &[remote("2", "beta2"), remote("3", "gamma")], Utc::now())
-            .unwrap();
+        let counts = store.apply_sync("acc", &[KeyKind::BraintrustApiKey], &[remote("2", "beta2"), remote("3", "gamma")], Utc::now()).unwrap();
         assert_eq!(counts, SyncCounts { added: 1, updated: 1, gone: 1 });
         assert_eq!(store.list_keys(&KeyQuery::default()).unwrap().len(), 2);
         let all = store.list_keys(&KeyQuery { include_gone: Some(true), ..Default::default() }).unwrap();

@@ -76,9 +76,7 @@ impl Store {
         let mut conn = self.conn();
         let tx = super::write_transaction(&mut conn)?;
         {
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO notices (key_id, stage, expires_at, sent_at) VALUES (?1, ?2, ?3, ?4)",
-            )?;
+            let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO notices (key_id, stage, expires_at, sent_at) VALUES (?1, ?2, ?3, ?4)")?;
             for (key_id, stage, expires_at) in sent {
                 insert.execute(params![key_id, stage, expires_at, now])?;
             }

@@ -11,10 +11,7 @@ const NAME: &str = "app";
 
 impl Store {
     pub(super) fn read_settings(conn: &rusqlite::Connection) -> Settings {
-        let text: Option<String> = conn
-            .query_row("SELECT value FROM settings WHERE name = ?1", [NAME], |r| r.get(0))
-            .optional()
-            .unwrap_or(None);
+        let text: Option<String> = conn.query_row("SELECT value FROM settings WHERE name = ?1", [NAME], |r| r.get(0)).optional().unwrap_or(None);
         text.map(|t| Settings::from_stored(&t)).unwrap_or_default()
     }
 

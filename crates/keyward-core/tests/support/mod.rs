@@ -26,7 +26,13 @@ pub async fn rig(config: SandboxConfig) -> Rig {
 
 /// An account of `service` on the sandbox, labelled by the service; its id.
 pub async fn account(r: &Rig, service: Service) -> String {
-    let input = NewAccount { service, label: format!("{service:?}"), host: r.sandbox.base_url.clone(), org_name: None, token: DEFAULT_TOKEN.to_string().into() };
+    let input = NewAccount {
+        service,
+        label: format!("{service:?}"),
+        host: r.sandbox.base_url.clone(),
+        org_name: None,
+        token: DEFAULT_TOKEN.to_string().into(),
+    };
     r.core.add_account(input).await.unwrap().id
 }
 

@@ -12,8 +12,5 @@ fn ready(app: tauri::AppHandle) {
 }
 
 fn main() {
-    tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![ready])
-        .run(tauri::generate_context!())
-        .expect("the hello window");
+    tauri::Builder::default().invoke_handler(tauri::generate_handler![ready]).run(tauri::generate_context!()).expect("the hello window");
 }
