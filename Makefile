@@ -13,7 +13,7 @@ SANDBOX_BIN := target/debug/keyward-sandbox
 VENV := tests/e2e/.venv
 CARGO_BIN := $(HOME)/.cargo/bin
 
-.PHONY: contracts check-contracts check-layers help fuzz bench deps deps-apt deps-npm deps-driver deps-py ui app run demo test test-inner \
+.PHONY: contracts check-contracts check-layers test-lint help fuzz bench deps deps-apt deps-npm deps-driver deps-py ui app run demo test test-inner \
 	test-bindings test-rust test-ui test-e2e bindings clean
 
 help:
@@ -68,7 +68,14 @@ bindings:
 test: deps deps-driver deps-py ui
 	tests/with-keychain.sh $(MAKE) --no-print-directory test-inner
 
-test-inner: check-contracts check-layers test-bindings test-rust test-ui test-e2e
+test-inner: check-contracts check-layers test-lint test-bindings test-rust test-ui test-e2e
+
+# The house style (rustfmt.toml) and clippy with every warning an error.
+test-lint:
+	@cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1 || \
+		{ echo "rustfmt or clippy is not part of this toolchain (rustup component add rustfmt clippy)"; exit 1; }
+	cargo fmt --all --check
+	cargo clippy -q --workspace --all-targets --features keyward-app/custom-protocol -- -D warnings
 
 # The core's modules import one way (DESIGN.md): a cycle among them fails here.
 check-layers:
