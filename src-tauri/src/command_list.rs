@@ -39,7 +39,7 @@ macro_rules! keyward_commands {
             save_settings,
             expiry_centre,
             dismiss_expired,
-            validate_hand_off,
+            validate_install,
             install_secret,
             rotation_plan,
             rotate_assisted

@@ -2,7 +2,7 @@
 
 use keyward_core::expiry::ExpiryCentre;
 use keyward_core::export::{ExportFormat, ExportReport};
-use keyward_core::handoff::{HandOff, Installed};
+use keyward_core::install::{InstallTarget, Installed};
 use keyward_core::key_change::KeyUpdate;
 use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
 use keyward_core::new_key::NewKey;
@@ -263,14 +263,14 @@ pub fn dismiss_expired(state: State<'_, AppState>, key_id: String) -> Result<Key
 }
 
 #[tauri::command]
-pub fn validate_hand_off(state: State<'_, AppState>, target: HandOff) -> Result<Vec<FieldError>, Error> {
-    state.core()?.validate_hand_off(&target)
+pub fn validate_install(state: State<'_, AppState>, target: InstallTarget) -> Result<Vec<FieldError>, Error> {
+    state.core()?.validate_install(&target)
 }
 
 /// "Install into…": the secret goes from its reveal slot to the target; the page never has it.
 #[tauri::command]
-pub async fn install_secret(state: State<'_, AppState>, reveal_id: String, target: HandOff) -> Result<Installed, Error> {
-    let (secret, source) = state.reveal.for_hand_off(&reveal_id)?;
+pub async fn install_secret(state: State<'_, AppState>, reveal_id: String, target: InstallTarget) -> Result<Installed, Error> {
+    let (secret, source) = state.reveal.for_install(&reveal_id)?;
     state.core()?.install_secret(&secret, target, &source).await
 }
 
@@ -286,7 +286,7 @@ pub async fn rotate_assisted<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     key_id: String,
-    targets: Vec<HandOff>,
+    targets: Vec<InstallTarget>,
 ) -> Result<RotationOutcome, Error> {
     let emit = move |r: &RotationReport| {
         let _ = app.emit(ROTATION_PROGRESS_EVENT, r);

@@ -24,7 +24,7 @@ pub const PRUNE_EVERY: Duration = Duration::from_secs(30);
 struct Slot {
     secret: MintedSecret,
     env_var: &'static str,
-    /// The key the secret belongs to, by name, for the audit line of a hand-off.
+    /// The key the secret belongs to, by name, for the audit line of an install.
     source: String,
     revealed: bool,
     born: Instant,
@@ -90,9 +90,9 @@ impl RevealSlots {
         id
     }
 
-    /// A copy of the secret for a hand-off, which sends it on without it leaving Rust, and the
+    /// A copy of the secret for an install, which sends it on without it leaving Rust, and the
     /// name of its key. The copy zeroizes itself when dropped.
-    pub fn for_hand_off(&self, id: &str) -> Result<(SecretString, String), Error> {
+    pub fn for_install(&self, id: &str) -> Result<(SecretString, String), Error> {
         let slots = self.slots();
         let slot = slots.get(id).ok_or_else(gone)?;
         Ok((slot.secret.for_install(), slot.source.clone()))
@@ -184,14 +184,14 @@ mod tests {
     fn a_secret_is_shown_once_and_gone_after_close() {
         let slots = RevealSlots::default();
         let id = slots.hold(MintedSecret::new("sk-live-1".into()), "BRAINTRUST_API_KEY", "ci-bot");
-        let (copy, source) = slots.for_hand_off(&id).unwrap();
+        let (copy, source) = slots.for_install(&id).unwrap();
         assert_eq!((secrecy::ExposeSecret::expose_secret(&copy), source.as_str()), ("sk-live-1", "ci-bot"));
         assert_eq!(slots.reveal_once(&id).unwrap().expose(), "sk-live-1");
         assert_eq!(slots.reveal_once(&id).unwrap_err().code, ErrorCode::Conflict);
         assert_eq!(slots.with_secret(&id, true, |s| s.to_string()).unwrap(), "BRAINTRUST_API_KEY=sk-live-1");
         slots.close(&id);
         assert_eq!(slots.with_secret(&id, false, |_| ()).unwrap_err().code, ErrorCode::NotFound);
-        assert_eq!(slots.for_hand_off(&id).unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(slots.for_install(&id).unwrap_err().code, ErrorCode::NotFound);
         assert_eq!(slots.len(), 0);
         assert!(slots.reveal_once("made-up").is_err());
     }
@@ -243,6 +243,6 @@ mod tests {
         let id = slots.hold(MintedSecret::new("sk-2".into()), "RESPAN_API_KEY", "ci");
         std::thread::sleep(Duration::from_millis(30));
         assert_eq!(slots.prune(), 1);
-        assert!(slots.for_hand_off(&id).is_err());
+        assert!(slots.for_install(&id).is_err());
     }
 }

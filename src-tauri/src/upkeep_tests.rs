@@ -1,5 +1,5 @@
 //! Keeping keys up, through IPC under the mock runtime, against the sandbox: settings, the expiry
-//! centre and its notices, installing a secret into other keys (hand-off) and the rotation
+//! centre and its notices, installing a secret into other keys and the rotation
 //! assistant.
 
 use std::sync::{Arc, Mutex};
@@ -43,7 +43,7 @@ fn install_into_sends_the_slots_secret_and_the_page_never_gets_it() {
     let created = respan_key(&s, &respan);
     let reveal_id = created["reveal"]["id"].clone();
     let target = json!({"to": "create", "account_id": barndoor["id"], "request": credential("Respan gateway")});
-    let problems = invoke(&s, "validate_hand_off", json!({ "target": target })).unwrap();
+    let problems = invoke(&s, "validate_install", json!({ "target": target })).unwrap();
     assert_eq!(problems, json!([]), "the missing api_key is the minted secret's place, not a problem");
 
     let installed = invoke(&s, "install_secret", json!({"revealId": reveal_id, "target": target})).unwrap();

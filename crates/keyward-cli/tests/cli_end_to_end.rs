@@ -505,7 +505,7 @@ fn respan_named(sb: &keyward_sandbox::SandboxHandle, name: &str) -> Vec<String> 
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn hand_off_replace_and_expiring_from_the_command_line() {
+async fn install_replace_and_expiring_from_the_command_line() {
     if !real_keychain() {
         return;
     }

@@ -216,7 +216,7 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
     assert!(!elsewhere.world().log.is_empty(), "verified at the new host");
     rig.run(&["accounts", "edit", "braintrust", "--host", &sb.base_url, "--new-token"], &format!("{}\n", tokens[0]));
 
-    // Hand-off and the rotation assistant: minted secrets that go from memory to a credential.
+    // Installing and the rotation assistant: minted secrets that go from memory to a credential.
     let held = |sb: &keyward_sandbox::SandboxHandle| {
         let w = sb.world();
         let id = w.barndoor.connections.iter().find(|c| c["name"] == "OpenAI Production").unwrap()["id"].as_str().unwrap().to_string();

@@ -25,7 +25,7 @@ fn payloads_are_serialize() {
     serialize::<crate::settings::Settings>();
     serialize::<crate::expiry::ExpiryCentre>();
     serialize::<crate::expiry::ExpiryNotice>();
-    serialize::<crate::handoff::Installed>();
+    serialize::<crate::install::Installed>();
     serialize::<crate::rotation::RotationPlan>();
     serialize::<crate::rotation::RotationReport>();
     serialize::<crate::rotation::RotationOutcome>();

@@ -185,7 +185,7 @@ fn kind_info(kind: KeyKind) -> KindInfo {
         label: kind.label(),
         env_var: kind.env_var(),
         mints_secret,
-        takes_secret: crate::handoff::TARGET_KINDS.contains(&kind),
+        takes_secret: crate::install::TARGET_KINDS.contains(&kind),
         revocable: revocable(kind),
         // A successor can be minted only where the service mints, and the old key retired only
         // where it can be revoked: `rotation::replacement_for` refuses the rest.
@@ -373,7 +373,7 @@ mod tests {
         let c = catalog();
         let info = |kind| c.kinds.iter().find(|k| k.kind == kind).unwrap();
         let takes: Vec<KeyKind> = c.kinds.iter().filter(|k| k.takes_secret).map(|k| k.kind).collect();
-        assert_eq!(takes.len(), crate::handoff::TARGET_KINDS.len());
+        assert_eq!(takes.len(), crate::install::TARGET_KINDS.len());
         assert!(!info(KeyKind::BraintrustProxyCredential).revocable && !info(KeyKind::BraintrustProxyCredential).refreshable);
         assert!(!info(KeyKind::BarndoorProvider).revocable);
         let replaceable: Vec<KeyKind> = c.kinds.iter().filter(|k| k.replaceable).map(|k| k.kind).collect();

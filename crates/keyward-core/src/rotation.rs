@@ -7,7 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::handoff::{HandOff, TARGET_KINDS};
+use crate::install::{InstallTarget, TARGET_KINDS};
 use crate::model::{KeyKind, KeyQuery, KeyRow, KeyStatus};
 use crate::new_key::NewKey;
 use crate::secret::MintedSecret;
@@ -164,10 +164,10 @@ fn shown_tail(preview: Option<&str>) -> Option<String> {
     (masked && tail.len() >= 4 && !p.ends_with('…')).then(|| tail[tail.len() - 4..].to_string())
 }
 
-fn target_name(keyward: &Keyward, target: &HandOff) -> String {
+fn target_name(keyward: &Keyward, target: &InstallTarget) -> String {
     match target {
-        HandOff::Create { request, .. } => format!("a new {} “{}”", request.kind().label(), request.display_name()),
-        HandOff::Rotate { key_id } => keyward.store.get_key(key_id).map(|k| format!("“{}”", k.name)).unwrap_or_else(|_| "a removed key".into()),
+        InstallTarget::Create { request, .. } => format!("a new {} “{}”", request.kind().label(), request.display_name()),
+        InstallTarget::Rotate { key_id } => keyward.store.get_key(key_id).map(|k| format!("“{}”", k.name)).unwrap_or_else(|_| "a removed key".into()),
     }
 }
 
@@ -195,12 +195,17 @@ impl Keyward {
     /// Runs the assistant. `progress` sees every step as it changes. Errors only for what stops it
     /// before anything is sent (a bad target, a key that cannot be replaced); what fails later is
     /// in the report, with the old key left active.
-    pub async fn rotate_assisted(&self, key_id: &str, targets: Vec<HandOff>, progress: &(dyn Fn(&RotationReport) + Send + Sync)) -> Result<Rotation> {
+    pub async fn rotate_assisted(
+        &self,
+        key_id: &str,
+        targets: Vec<InstallTarget>,
+        progress: &(dyn Fn(&RotationReport) + Send + Sync),
+    ) -> Result<Rotation> {
         let old = self.store.get_key(key_id)?;
         check_live(&old)?;
         let request = replacement_for(&old, &self.store.key_details(key_id)?, Utc::now())?;
         for (i, t) in targets.iter().enumerate() {
-            if let Some(p) = self.validate_hand_off(t)?.into_iter().next() {
+            if let Some(p) = self.validate_install(t)?.into_iter().next() {
                 return Err(Error::invalid(&p.field, format!("Target {}: {}", i + 1, p.message)));
             }
         }

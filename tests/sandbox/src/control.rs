@@ -25,7 +25,7 @@ pub fn routes() -> Router<Shared> {
         .route("/respan/temporary_keys", post(add_respan_key))
 }
 
-/// The upstream key a Barndoor credential holds: lets a journey prove a hand-off installed the
+/// The upstream key a Barndoor credential holds: lets a journey prove an install put the
 /// minted secret, and then search the window and the disk for its bytes.
 async fn held_key(State(shared): State<Shared>, Path(id): Path<String>) -> impl IntoResponse {
     match shared.lock().barndoor.held_keys.get(&id) {

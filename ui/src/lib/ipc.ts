@@ -26,7 +26,7 @@ import type { ValidationOutcome } from './bindings/ValidationOutcome';
 import type { Settings } from './bindings/Settings';
 import type { ExpiryCentre } from './bindings/ExpiryCentre';
 import type { ExpiryNotice } from './bindings/ExpiryNotice';
-import type { HandOff } from './bindings/HandOff';
+import type { InstallTarget } from './bindings/InstallTarget';
 import type { Installed } from './bindings/Installed';
 import type { RotationPlan } from './bindings/RotationPlan';
 import type { RotationOutcome } from './bindings/RotationOutcome';
@@ -98,11 +98,11 @@ export const expiryCentre = () => call<ExpiryCentre>('expiry_centre');
 /** An expired key leaves the expiry centre (it stays in the inventory). */
 export const dismissExpired = (keyId: string) => call<KeyRow>('dismiss_expired', { keyId });
 
-export const validateHandOff = (target: HandOff) => call<FieldError[]>('validate_hand_off', { target });
+export const validateInstall = (target: InstallTarget) => call<FieldError[]>('validate_install', { target });
 /** Sends the reveal slot's secret to the target from Rust; the page never holds it. */
-export const installSecret = (revealId: string, target: HandOff) => call<Installed>('install_secret', { revealId, target });
+export const installSecret = (revealId: string, target: InstallTarget) => call<Installed>('install_secret', { revealId, target });
 export const rotationPlan = (keyId: string) => call<RotationPlan>('rotation_plan', { keyId });
-export const rotateAssisted = (keyId: string, targets: HandOff[]) => call<RotationOutcome>('rotate_assisted', { keyId, targets });
+export const rotateAssisted = (keyId: string, targets: InstallTarget[]) => call<RotationOutcome>('rotate_assisted', { keyId, targets });
 
 /** A damaged store: moved aside and rebuilt with the exported accounts. */
 export const recoverStore = () => call<RecoveryReport>('recover_store');

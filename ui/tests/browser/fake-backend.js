@@ -291,7 +291,7 @@
       state.dismissed[keyId] = true;
       return state.keys.find((k) => k.id === keyId);
     },
-    validate_hand_off: ({ target }) =>
+    validate_install: ({ target }) =>
       target.to === 'create' && 'name' in target.request && !String(target.request.name).trim() ? [{ field: 'name', message: 'This cannot be empty.' }] : [],
     install_secret: ({ revealId, target }) => {
       const secret = state.secrets[revealId];

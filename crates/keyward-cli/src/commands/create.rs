@@ -2,7 +2,7 @@
 //! straight from memory into the places named with --install-into. The subcommands per kind and
 //! their flags are in `create_args`.
 
-use keyward_core::handoff::HandOff;
+use keyward_core::install::InstallTarget;
 use keyward_core::model::KeyRow;
 use keyward_core::secret::MintedSecret;
 use keyward_core::{Error, Keyward, Result};
@@ -16,7 +16,7 @@ pub async fn run(core: &Keyward, what: CreateCommand, install_into: &[String]) -
     // Every place is found, and known to take a secret, before anything is minted.
     let targets = install_into.iter().map(|t| find_key(core, t, None)).collect::<Result<Vec<_>>>()?;
     for t in &targets {
-        if let Some(p) = core.validate_hand_off(&HandOff::Rotate { key_id: t.id.clone() })?.into_iter().next() {
+        if let Some(p) = core.validate_install(&InstallTarget::Rotate { key_id: t.id.clone() })?.into_iter().next() {
             return Err(Error::invalid("install-into", format!("“{}”: {}", t.name, p.message)));
         }
     }
@@ -26,7 +26,7 @@ pub async fn run(core: &Keyward, what: CreateCommand, install_into: &[String]) -
     match &minted.secret {
         Some(secret) if !targets.is_empty() => {
             eprintln!("Created {} “{}” on '{}'{expires}.", k.kind.label(), k.name, account.label);
-            hand_off(core, secret, k, &targets).await
+            install(core, secret, k, &targets).await
         }
         Some(secret) => {
             eprintln!("Created {} “{}” on '{}'{expires}. This is the only time its secret is shown:", k.kind.label(), k.name, account.label);
@@ -42,10 +42,10 @@ pub async fn run(core: &Keyward, what: CreateCommand, install_into: &[String]) -
 
 /// The minted secret goes to each place from memory; if one fails, the secret is printed once
 /// so it is not lost (its key exists already).
-async fn hand_off(core: &Keyward, secret: &MintedSecret, key: &KeyRow, targets: &[KeyRow]) -> Result<()> {
+async fn install(core: &Keyward, secret: &MintedSecret, key: &KeyRow, targets: &[KeyRow]) -> Result<()> {
     let given = secret.for_install();
     for t in targets {
-        match core.install_secret(&given, HandOff::Rotate { key_id: t.id.clone() }, &key.name).await {
+        match core.install_secret(&given, InstallTarget::Rotate { key_id: t.id.clone() }, &key.name).await {
             Ok(done) if done.verified != Some(false) => eprintln!("Installed into {} “{}”: {}", done.key.kind.label(), done.key.name, done.check),
             outcome => {
                 let why = match outcome {

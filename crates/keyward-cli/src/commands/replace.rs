@@ -1,7 +1,7 @@
 //! `keyward replace`: the rotation assistant, step by step on stderr as the core reports them.
 //! A stop before the revocation is exit code 1, with the old key still active.
 
-use keyward_core::handoff::HandOff;
+use keyward_core::install::InstallTarget;
 use keyward_core::rotation::RotationReport;
 use keyward_core::{Error, Keyward, Result};
 
@@ -10,7 +10,7 @@ use crate::output;
 
 pub async fn run(core: &Keyward, key: &str, account: Option<&str>, install_into: &[String], print_secret: bool) -> Result<()> {
     let old = find_key(core, key, account)?;
-    let targets = install_into.iter().map(|t| find_key(core, t, None).map(|k| HandOff::Rotate { key_id: k.id })).collect::<Result<Vec<_>>>()?;
+    let targets = install_into.iter().map(|t| find_key(core, t, None).map(|k| InstallTarget::Rotate { key_id: k.id })).collect::<Result<Vec<_>>>()?;
     let shown = std::sync::Mutex::new(0usize);
     let progress = |r: &RotationReport| output::rotation_steps(r, &mut shown.lock().unwrap_or_else(|p| p.into_inner()));
     let rotation = core.rotate_assisted(&old.id, targets, &progress).await?;

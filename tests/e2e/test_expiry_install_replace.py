@@ -104,7 +104,7 @@ def respan_key_installed_in_barndoor(driver, sandbox, key: str, credential: str)
     install_into_new_credential(driver, credential)
 
 
-def test_hand_off_into_a_new_barndoor_credential_never_shows_the_secret(driver_host, data_dir):
+def test_install_into_a_new_barndoor_credential_never_shows_the_secret(driver_host, data_dir):
     sandbox = Sandbox(0)
     driver = driver_host.session()
     try:

@@ -1,4 +1,4 @@
-//! Hand-off: a minted secret installed where it is used (a Barndoor credential, a Braintrust AI
+//! Install: a minted secret installed where it is used (a Barndoor credential, a Braintrust AI
 //! secret, a Respan custom provider) straight from Rust, never shown. Each install is read back
 //! from the service and checked where the service shows the secret's last characters.
 
@@ -19,7 +19,7 @@ pub const TARGET_KINDS: [KeyKind; 3] = [KeyKind::BarndoorCredential, KeyKind::Br
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "to", rename_all = "snake_case")]
 #[ts(export)]
-pub enum HandOff {
+pub enum InstallTarget {
     /// A new credential, AI secret or custom provider made with the minted secret. The request's
     /// own secret field is ignored (send an empty string): the minted secret takes its place.
     Create { account_id: String, request: NewKey },
@@ -119,10 +119,10 @@ fn verification(row: &KeyRow, secret: &SecretString) -> (Option<bool>, String) {
 }
 
 impl Keyward {
-    /// What is wrong with a hand-off target, field by field, without sending anything.
-    pub fn validate_hand_off(&self, target: &HandOff) -> Result<Vec<FieldError>> {
+    /// What is wrong with an install target, field by field, without sending anything.
+    pub fn validate_install(&self, target: &InstallTarget) -> Result<Vec<FieldError>> {
         match target {
-            HandOff::Create { account_id, request } => {
+            InstallTarget::Create { account_id, request } => {
                 let placeholder = SecretString::from("placeholder-0000".to_string());
                 let request = match with_secret(request.clone(), &placeholder) {
                     Ok(r) => r,
@@ -132,7 +132,7 @@ impl Keyward {
                 problems.retain(|p| !SECRET_FIELDS.contains(&p.field.as_str()));
                 Ok(problems)
             }
-            HandOff::Rotate { key_id } => {
+            InstallTarget::Rotate { key_id } => {
                 let key = self.store.get_key(key_id)?;
                 if !TARGET_KINDS.contains(&key.kind) {
                     return Ok(vec![FieldError { field: "key".into(), message: not_a_target(key.kind).message }]);
@@ -144,13 +144,13 @@ impl Keyward {
 
     /// Installs `secret` at the target, reads the target back from its service and checks it.
     /// `source` names where the secret came from, for the audit log.
-    pub async fn install_secret(&self, secret: &SecretString, target: HandOff, source: &str) -> Result<Installed> {
+    pub async fn install_secret(&self, secret: &SecretString, target: InstallTarget, source: &str) -> Result<Installed> {
         let row = match target {
-            HandOff::Create { account_id, request } => {
+            InstallTarget::Create { account_id, request } => {
                 let request = with_secret(request, secret)?;
                 self.create_key(&account_id, request).await?.key
             }
-            HandOff::Rotate { key_id } => {
+            InstallTarget::Rotate { key_id } => {
                 let key = self.store.get_key(&key_id)?;
                 let update = rotation_to(key.kind, secret)?;
                 self.update_key(&key_id, update).await?

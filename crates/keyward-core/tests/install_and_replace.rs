@@ -1,10 +1,10 @@
-//! Hand-off and the rotation assistant against the sandbox over HTTP: a minted secret installed
+//! Installing and the rotation assistant against the sandbox over HTTP: a minted secret installed
 //! and checked where it is used, a rotation that completes, and rotations that stop part-way
 //! leaving the old key active.
 
 use std::sync::{Arc, Mutex};
 
-use keyward_core::handoff::HandOff;
+use keyward_core::install::InstallTarget;
 use keyward_core::model::{KeyKind, KeyQuery, KeyRow, KeyStatus, Service, SyncProgress};
 use keyward_core::new_key::NewKey;
 use keyward_core::rotation::{RotationReport, StepState};
@@ -57,7 +57,7 @@ async fn a_minted_secret_is_installed_checked_and_never_stored() {
     let given = SecretString::from(secret.clone());
 
     // A new Barndoor custom credential whose upstream key is the Respan key.
-    let target = HandOff::Create { account_id: barndoor.clone(), request: credential("Respan gateway") };
+    let target = InstallTarget::Create { account_id: barndoor.clone(), request: credential("Respan gateway") };
     let installed = r.core.install_secret(&given, target, "gateway-upstream").await.unwrap();
     assert_eq!(installed.verified, Some(true), "{}", installed.check);
     assert_eq!(installed.key.kind, KeyKind::BarndoorCredential);
@@ -72,7 +72,7 @@ async fn a_minted_secret_is_installed_checked_and_never_stored() {
         replace_existing: None,
     };
     let ai = r.core.create_key(&braintrust, ai).await.unwrap().key;
-    let installed = r.core.install_secret(&given, HandOff::Rotate { key_id: ai.id.clone() }, "gateway-upstream").await.unwrap();
+    let installed = r.core.install_secret(&given, InstallTarget::Rotate { key_id: ai.id.clone() }, "gateway-upstream").await.unwrap();
     assert_eq!(installed.verified, Some(true), "{}", installed.check);
     assert!(installed.key.preview.unwrap().ends_with(&secret[secret.len() - 4..]));
 
@@ -84,7 +84,7 @@ async fn a_minted_secret_is_installed_checked_and_never_stored() {
         extra_kwargs: None,
     };
     let installed =
-        r.core.install_secret(&given, HandOff::Create { account_id: respan.clone(), request: provider }, "gateway-upstream").await.unwrap();
+        r.core.install_secret(&given, InstallTarget::Create { account_id: respan.clone(), request: provider }, "gateway-upstream").await.unwrap();
     assert_eq!(installed.verified, None);
     assert!(installed.check.contains("read back present"));
 
@@ -102,14 +102,14 @@ async fn a_target_that_cannot_take_a_minted_secret_is_refused_before_anything_is
     let key = r.core.create_key(&respan, temp_key("k")).await.unwrap().key;
     let before = r.sandbox.world().requests.values().sum::<u64>();
     let given = SecretString::from("rs.secret-value".to_string());
-    let e = r.core.install_secret(&given, HandOff::Rotate { key_id: key.id.clone() }, "x").await.unwrap_err();
+    let e = r.core.install_secret(&given, InstallTarget::Rotate { key_id: key.id.clone() }, "x").await.unwrap_err();
     assert_eq!(e.field.as_deref(), Some("kind"));
-    let e = r.core.install_secret(&given, HandOff::Create { account_id: barndoor.clone(), request: temp_key("y") }, "x").await.unwrap_err();
+    let e = r.core.install_secret(&given, InstallTarget::Create { account_id: barndoor.clone(), request: temp_key("y") }, "x").await.unwrap_err();
     assert_eq!(e.field.as_deref(), Some("kind"));
     assert_eq!(r.sandbox.world().requests.values().sum::<u64>(), before, "nothing was sent");
     // The form's own problems are named, the secret fields are not (the minted secret fills them).
     let bad = credential(" ");
-    let problems = r.core.validate_hand_off(&HandOff::Create { account_id: barndoor, request: bad }).unwrap();
+    let problems = r.core.validate_install(&InstallTarget::Create { account_id: barndoor, request: bad }).unwrap();
     assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["name"]);
 }
 
@@ -127,9 +127,13 @@ async fn installed_everywhere(r: &Rig) -> (KeyRow, KeyRow, KeyRow) {
         metadata: None,
         replace_existing: None,
     };
-    let ai = r.core.install_secret(&secret, HandOff::Create { account_id: braintrust, request: ai }, "upstream").await.unwrap().key;
-    let cred =
-        r.core.install_secret(&secret, HandOff::Create { account_id: barndoor, request: credential("Upstream") }, "upstream").await.unwrap().key;
+    let ai = r.core.install_secret(&secret, InstallTarget::Create { account_id: braintrust, request: ai }, "upstream").await.unwrap().key;
+    let cred = r
+        .core
+        .install_secret(&secret, InstallTarget::Create { account_id: barndoor, request: credential("Upstream") }, "upstream")
+        .await
+        .unwrap()
+        .key;
     (minted.key, ai, cred)
 }
 
@@ -151,7 +155,7 @@ async fn a_rotation_mints_the_same_key_installs_checks_then_revokes() {
     assert!(plan.targets.iter().any(|t| t.key.id == cred.id));
 
     let (seen, progress) = recorder();
-    let targets = vec![HandOff::Rotate { key_id: ai.id.clone() }, HandOff::Rotate { key_id: cred.id.clone() }];
+    let targets = vec![InstallTarget::Rotate { key_id: ai.id.clone() }, InstallTarget::Rotate { key_id: cred.id.clone() }];
     let rotation = r.core.rotate_assisted(&old.id, targets, &progress).await.unwrap();
     let report = &rotation.report;
     assert!(report.completed, "{}", report.summary);
@@ -180,7 +184,7 @@ async fn a_rotation_that_fails_half_way_leaves_the_old_key_active_and_says_where
     let old_secret = held_key(&r, &cred).unwrap();
     r.sandbox.world().faults = Faults { refuse_prefix: "PUT /api/llm-gateway/admin/connections/".into(), refuse_status: 500, ..Default::default() };
     let (_, progress) = recorder();
-    let targets = vec![HandOff::Rotate { key_id: ai.id.clone() }, HandOff::Rotate { key_id: cred.id.clone() }];
+    let targets = vec![InstallTarget::Rotate { key_id: ai.id.clone() }, InstallTarget::Rotate { key_id: cred.id.clone() }];
     let report = r.core.rotate_assisted(&old.id, targets, &progress).await.unwrap().report;
     assert!(!report.completed);
     let states: Vec<StepState> = report.steps.iter().map(|s| s.state).collect();
@@ -204,7 +208,7 @@ async fn a_replacement_installed_nowhere_can_be_revoked_and_all_is_as_before() {
     let old_secret = held_key(&r, &cred).unwrap();
     r.sandbox.world().faults = Faults { refuse_prefix: "PUT /api/llm-gateway/admin/connections/".into(), refuse_status: 500, ..Default::default() };
     let (_, progress) = recorder();
-    let report = r.core.rotate_assisted(&old.id, vec![HandOff::Rotate { key_id: cred.id.clone() }], &progress).await.unwrap().report;
+    let report = r.core.rotate_assisted(&old.id, vec![InstallTarget::Rotate { key_id: cred.id.clone() }], &progress).await.unwrap().report;
     assert!(report.summary.contains("installed nowhere yet"), "{}", report.summary);
     assert!(report.replacement_unused);
     r.sandbox.world().faults = Faults::default();
@@ -222,7 +226,7 @@ async fn a_replacement_that_cannot_be_minted_changes_nothing() {
     let (old, _, cred) = installed_everywhere(&r).await;
     r.sandbox.world().faults = Faults { refuse_prefix: "POST /api/temporary-keys/".into(), refuse_status: 403, ..Default::default() };
     let (_, progress) = recorder();
-    let report = r.core.rotate_assisted(&old.id, vec![HandOff::Rotate { key_id: cred.id.clone() }], &progress).await.unwrap().report;
+    let report = r.core.rotate_assisted(&old.id, vec![InstallTarget::Rotate { key_id: cred.id.clone() }], &progress).await.unwrap().report;
     let states: Vec<StepState> = report.steps.iter().map(|s| s.state).collect();
     assert_eq!(states, [StepState::Failed, StepState::Pending, StepState::Pending]);
     assert!(report.summary.starts_with("Nothing changed"), "{}", report.summary);
