@@ -166,17 +166,6 @@ audit_actions! {
     AuditExport = "audit.export", "Audit log exported";
 }
 
-/// The kinds whose service lets Keyward revoke or delete them: a proxy credential only expires,
-/// and a Barndoor provider is removed in Barndoor. (What each provider's `delete_key` accepts.)
-fn revocable(kind: KeyKind) -> bool {
-    !matches!(kind, KeyKind::BraintrustProxyCredential | KeyKind::BarndoorProvider)
-}
-
-/// Only Barndoor reissues a key's secret (what its `rotate_key` accepts).
-fn reissuable(kind: KeyKind) -> bool {
-    kind == KeyKind::BarndoorGatewayKey
-}
-
 fn kind_info(kind: KeyKind) -> KindInfo {
     let mints_secret = kind.mints_secret();
     KindInfo {
@@ -185,13 +174,13 @@ fn kind_info(kind: KeyKind) -> KindInfo {
         label: kind.label(),
         env_var: kind.env_var(),
         mints_secret,
-        takes_secret: crate::install::TARGET_KINDS.contains(&kind),
-        revocable: revocable(kind),
+        takes_secret: KeyKind::INSTALL_TARGETS.contains(&kind),
+        revocable: kind.revocable(),
         // A successor can be minted only where the service mints, and the old key retired only
         // where it can be revoked: `rotation::replacement_for` refuses the rest.
-        replaceable: mints_secret && revocable(kind),
-        reissuable: reissuable(kind),
-        refreshable: crate::providers::parse::LISTED.contains(&kind),
+        replaceable: mints_secret && kind.revocable(),
+        reissuable: kind.reissuable(),
+        refreshable: KeyKind::LISTED.contains(&kind),
     }
 }
 
@@ -373,7 +362,7 @@ mod tests {
         let c = catalog();
         let info = |kind| c.kinds.iter().find(|k| k.kind == kind).unwrap();
         let takes: Vec<KeyKind> = c.kinds.iter().filter(|k| k.takes_secret).map(|k| k.kind).collect();
-        assert_eq!(takes.len(), crate::install::TARGET_KINDS.len());
+        assert_eq!(takes.len(), KeyKind::INSTALL_TARGETS.len());
         assert!(!info(KeyKind::BraintrustProxyCredential).revocable && !info(KeyKind::BraintrustProxyCredential).refreshable);
         assert!(!info(KeyKind::BarndoorProvider).revocable);
         let replaceable: Vec<KeyKind> = c.kinds.iter().filter(|k| k.replaceable).map(|k| k.kind).collect();

@@ -12,9 +12,6 @@ use crate::model::{FieldError, KeyKind, KeyRow};
 use crate::new_key::NewKey;
 use crate::Keyward;
 
-/// The kinds a secret can be installed into: the ones whose secret a person gives.
-pub const TARGET_KINDS: [KeyKind; 3] = [KeyKind::BarndoorCredential, KeyKind::BraintrustAiSecret, KeyKind::RespanProvider];
-
 /// Where a minted secret goes.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "to", rename_all = "snake_case")]
@@ -134,7 +131,7 @@ impl Keyward {
             }
             InstallTarget::Rotate { key_id } => {
                 let key = self.store.get_key(key_id)?;
-                if !TARGET_KINDS.contains(&key.kind) {
+                if !KeyKind::INSTALL_TARGETS.contains(&key.kind) {
                     return Ok(vec![FieldError { field: "key".into(), message: not_a_target(key.kind).message }]);
                 }
                 Ok(Vec::new())

@@ -25,23 +25,17 @@ fn secret_never_arrived(key: &KeyRow, did: &str) -> Error {
     let service = key.kind.service().display_name();
     let what = key.kind.label();
     let name = crate::rules::clip(&key.name);
-    let (code, message) = if key.kind == KeyKind::BraintrustProxyCredential {
-        (
+    if !key.kind.revocable() {
+        return Error::new(
             ErrorCode::Provider,
             format!("{service} {did} the {what} “{name}” but sent no secret back. It cannot be revoked; it expires by itself. Create another."),
-        )
-    } else {
-        (
-            ErrorCode::Conflict,
-            format!("{service} {did} the {what} “{name}” but sent no secret back, so the key is live and nobody can use it. It is in your inventory: revoke it, then create another."),
-        )
-    };
-    let error = Error::new(code, message);
-    if key.kind == KeyKind::BraintrustProxyCredential {
-        error
-    } else {
-        error.leaving(&key.id)
+        );
     }
+    Error::new(
+        ErrorCode::Conflict,
+        format!("{service} {did} the {what} “{name}” but sent no secret back, so the key is live and nobody can use it. It is in your inventory: revoke it, then create another."),
+    )
+    .leaving(&key.id)
 }
 
 /// How many revocations run at once in a bulk revoke: quick, yet gentle on rate limits.
@@ -115,7 +109,7 @@ impl Keyward {
                     ),
                 );
                 match row {
-                    Ok(row) if kind != KeyKind::BraintrustProxyCredential => error.leaving(&row.id),
+                    Ok(row) if kind.revocable() => error.leaving(&row.id),
                     _ => error,
                 }
             }

@@ -184,6 +184,32 @@ impl KeyKind {
         KeyKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// The kinds services list (a proxy credential is never listed: Braintrust keeps no record).
+    pub const LISTED: [KeyKind; 8] = [
+        KeyKind::BraintrustApiKey,
+        KeyKind::BraintrustServiceToken,
+        KeyKind::BraintrustAiSecret,
+        KeyKind::RespanTempKey,
+        KeyKind::RespanProvider,
+        KeyKind::BarndoorGatewayKey,
+        KeyKind::BarndoorCredential,
+        KeyKind::BarndoorProvider,
+    ];
+
+    /// The kinds a secret can be installed into: the ones whose secret a person gives.
+    pub const INSTALL_TARGETS: [KeyKind; 3] = [KeyKind::BarndoorCredential, KeyKind::BraintrustAiSecret, KeyKind::RespanProvider];
+
+    /// Whether its service lets Keyward revoke or delete it: a proxy credential only expires,
+    /// and a Barndoor provider is removed in Barndoor. (What each provider's `delete_key` accepts.)
+    pub fn revocable(self) -> bool {
+        !matches!(self, KeyKind::BraintrustProxyCredential | KeyKind::BarndoorProvider)
+    }
+
+    /// Only Barndoor reissues a key's secret (what its `rotate_key` accepts).
+    pub fn reissuable(self) -> bool {
+        self == KeyKind::BarndoorGatewayKey
+    }
+
     /// Whether the service mints this kind's secret (shown once); the others' secret is given
     /// by the person.
     pub fn mints_secret(self) -> bool {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::install::{InstallTarget, TARGET_KINDS};
+use crate::install::InstallTarget;
 use crate::model::{KeyKind, KeyQuery, KeyRow, KeyStatus};
 use crate::new_key::NewKey;
 use crate::secret::MintedSecret;
@@ -130,7 +130,7 @@ pub fn replacement_for(key: &KeyRow, details: &serde_json::Value, now: DateTime<
         KeyKind::BraintrustProxyCredential => {
             Err(Error::invalid("key", "A proxy credential expires by itself and cannot be revoked: mint a new one instead."))
         }
-        kind if TARGET_KINDS.contains(&kind) => {
+        kind if KeyKind::INSTALL_TARGETS.contains(&kind) => {
             Err(Error::invalid("key", format!("A {}'s secret is one you give: rotate it with a new secret from its detail panel.", kind.label())))
         }
         kind => Err(Error::invalid("key", format!("A {} has no secret to rotate.", kind.label()))),
@@ -178,7 +178,7 @@ impl Keyward {
         check_live(&key)?;
         let request = replacement_for(&key, &self.store.key_details(key_id)?, Utc::now())?;
         let tail = shown_tail(key.preview.as_deref());
-        let query = KeyQuery { kinds: Some(TARGET_KINDS.to_vec()), ..Default::default() };
+        let query = KeyQuery { kinds: Some(KeyKind::INSTALL_TARGETS.to_vec()), ..Default::default() };
         let targets = self
             .store
             .list_keys(&query)?

@@ -248,18 +248,6 @@ mod tests {
         crate::providers::parse::item(kind, raw.to_string().as_bytes()).unwrap().unwrap().details
     }
 
-    const ALL: [KeyKind; 9] = [
-        KeyKind::BraintrustApiKey,
-        KeyKind::BraintrustProxyCredential,
-        KeyKind::BraintrustServiceToken,
-        KeyKind::BraintrustAiSecret,
-        KeyKind::RespanTempKey,
-        KeyKind::RespanProvider,
-        KeyKind::BarndoorGatewayKey,
-        KeyKind::BarndoorCredential,
-        KeyKind::BarndoorProvider,
-    ];
-
     #[test]
     fn secrets_spelled_any_way_are_not_cached() {
         for (name, kind) in [
@@ -367,14 +355,14 @@ mod tests {
     #[test]
     fn every_allowed_field_survives_the_rule() {
         // A listed name the rule drops would be dead, and would hide a gap between the two lists.
-        for kind in ALL {
+        for kind in KeyKind::ALL {
             for name in allowed(kind) {
                 assert!(!secret_field(name, true), "{kind:?} allows {name}, which the rule drops: vouch for it or remove it");
             }
         }
         for name in NOT_SECRET {
             assert!(looks_secret(name), "{name} needs no vouching");
-            assert!(ALL.iter().any(|k| allowed(*k).contains(&name)), "{name} is vouched for but cached for no kind");
+            assert!(KeyKind::ALL.iter().any(|k| allowed(*k).contains(&name)), "{name} is vouched for but cached for no kind");
         }
     }
 
