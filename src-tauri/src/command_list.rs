@@ -17,7 +17,7 @@ macro_rules! keyward_commands {
             validate_update,
             check_credential,
             create_key,
-            rotate_key,
+            reissue_key,
             reveal_secret,
             copy_secret,
             close_reveal,
@@ -26,7 +26,7 @@ macro_rules! keyward_commands {
             update_key,
             refresh_key,
             key_details,
-            validate_setup,
+            check_setup,
             audit_query,
             audit_actions,
             export_audit,
@@ -41,8 +41,8 @@ macro_rules! keyward_commands {
             dismiss_expired,
             validate_install,
             install_secret,
-            rotation_plan,
-            rotate_assisted
+            replace_plan,
+            replace_key
         )
     };
 }

@@ -4,11 +4,11 @@ use keyward_core::expiry::ExpiryCentre;
 use keyward_core::export::{ExportFormat, ExportReport};
 use keyward_core::install::{InstallTarget, Installed};
 use keyward_core::key_change::KeyUpdate;
-use keyward_core::model::{Account, CreatedKey, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
+use keyward_core::model::{Account, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
 use keyward_core::new_key::NewKey;
-use keyward_core::rotation::{RotationOutcome, RotationPlan, RotationReport};
+use keyward_core::replace::{ReplacePlan, ReplaceReport};
 use keyward_core::settings::Settings;
-use keyward_core::setup_check::{Validation, ValidationOutcome};
+use keyward_core::setup_check::{CheckOutcome, SetupCheck};
 use keyward_core::store::{AuditEntry, AuditQuery};
 use std::sync::Arc;
 
@@ -17,11 +17,10 @@ use keyward_core::vault::KeyringVault;
 use keyward_core::{Error, ErrorCode, HttpConfig, Keyward, Recovery, RevokeOutcome};
 use tauri::{AppHandle, Emitter, Runtime, State, Window};
 
+use crate::events::{REPLACE_PROGRESS_EVENT, SYNC_PROGRESS_EVENT};
 use crate::export_dialog::{self, SaveAsk};
+use crate::tickets::{MintedKey, ReplaceOutcome};
 use crate::AppState;
-
-pub const SYNC_PROGRESS_EVENT: &str = "sync-progress";
-pub const ROTATION_PROGRESS_EVENT: &str = "rotation-progress";
 
 #[tauri::command]
 pub fn host_presets(state: State<'_, AppState>) -> Result<Vec<HostPreset>, Error> {
@@ -83,20 +82,20 @@ pub fn validate_update(state: State<'_, AppState>, key_id: String, update: KeyUp
 
 /// Barndoor tries a credential's AWS role or Vertex setup before it is created.
 #[tauri::command]
-pub async fn check_credential(state: State<'_, AppState>, account_id: String, request: NewKey) -> Result<ValidationOutcome, Error> {
+pub async fn check_credential(state: State<'_, AppState>, account_id: String, request: NewKey) -> Result<CheckOutcome, Error> {
     state.core()?.check_credential(&account_id, &request).await
 }
 
 /// The secret goes to a reveal slot; the window gets the row and a ticket.
 #[tauri::command]
-pub async fn create_key(state: State<'_, AppState>, account_id: String, request: NewKey) -> Result<CreatedKey, Error> {
+pub async fn create_key(state: State<'_, AppState>, account_id: String, request: NewKey) -> Result<MintedKey, Error> {
     let minted = state.core()?.create_key(&account_id, request).await?;
     Ok(state.ticket(minted))
 }
 
 #[tauri::command]
-pub async fn rotate_key(state: State<'_, AppState>, key_id: String) -> Result<CreatedKey, Error> {
-    let minted = state.core()?.rotate_key(&key_id).await?;
+pub async fn reissue_key(state: State<'_, AppState>, key_id: String) -> Result<MintedKey, Error> {
+    let minted = state.core()?.reissue_key(&key_id).await?;
     Ok(state.ticket(minted))
 }
 
@@ -145,15 +144,17 @@ pub fn key_details(state: State<'_, AppState>, key_id: String) -> Result<serde_j
 }
 
 #[tauri::command]
-pub async fn validate_setup(state: State<'_, AppState>, account_id: String, check: Validation) -> Result<ValidationOutcome, Error> {
-    state.core()?.validate_setup(&account_id, check).await
+pub async fn check_setup(state: State<'_, AppState>, account_id: String, check: SetupCheck) -> Result<CheckOutcome, Error> {
+    state.core()?.check_setup(&account_id, check).await
 }
 
+/// Newest first; a bad date or limit is refused with its field named.
 #[tauri::command]
 pub fn audit_query(state: State<'_, AppState>, query: AuditQuery) -> Result<Vec<AuditEntry>, Error> {
     state.core()?.audit(&query)
 }
 
+/// Every action the log holds, for the filter.
 #[tauri::command]
 pub fn audit_actions(state: State<'_, AppState>) -> Result<Vec<String>, Error> {
     state.core()?.audit_actions()
@@ -257,6 +258,7 @@ pub fn expiry_centre(state: State<'_, AppState>) -> Result<ExpiryCentre, Error> 
     state.core()?.expiry_centre()
 }
 
+/// An expired key leaves the expiry centre (it stays in the inventory).
 #[tauri::command]
 pub fn dismiss_expired(state: State<'_, AppState>, key_id: String) -> Result<KeyRow, Error> {
     state.core()?.dismiss_expired(&key_id)
@@ -275,26 +277,26 @@ pub async fn install_secret(state: State<'_, AppState>, reveal_id: String, targe
 }
 
 #[tauri::command]
-pub fn rotation_plan(state: State<'_, AppState>, key_id: String) -> Result<RotationPlan, Error> {
-    state.core()?.rotation_plan(&key_id)
+pub fn replace_plan(state: State<'_, AppState>, key_id: String) -> Result<ReplacePlan, Error> {
+    state.core()?.replace_plan(&key_id)
 }
 
-/// The rotation assistant; each step is emitted as it changes. The replacement's secret waits in
+/// The replace assistant; each step is emitted as it changes. The replacement's secret waits in
 /// a reveal slot, should the person want to see it once.
 #[tauri::command]
-pub async fn rotate_assisted<R: Runtime>(
+pub async fn replace_key<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     key_id: String,
     targets: Vec<InstallTarget>,
-) -> Result<RotationOutcome, Error> {
-    let emit = move |r: &RotationReport| {
-        let _ = app.emit(ROTATION_PROGRESS_EVENT, r);
+) -> Result<ReplaceOutcome, Error> {
+    let emit = move |r: &ReplaceReport| {
+        let _ = app.emit(REPLACE_PROGRESS_EVENT, r);
     };
-    let rotation = state.core()?.rotate_assisted(&key_id, targets, &emit).await?;
-    let reveal = match (rotation.secret, &rotation.report.new_key) {
+    let replacement = state.core()?.replace_key(&key_id, targets, &emit).await?;
+    let reveal = match (replacement.secret, &replacement.report.new_key) {
         (Some(secret), Some(key)) => Some(state.hold(secret, key)),
         _ => None,
     };
-    Ok(RotationOutcome { report: rotation.report, reveal })
+    Ok(ReplaceOutcome { report: replacement.report, reveal })
 }

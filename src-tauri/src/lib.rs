@@ -4,7 +4,10 @@
 #[macro_use]
 mod command_list;
 mod clipboard;
+#[cfg(test)]
+mod command_bindings;
 mod commands;
+mod events;
 mod export_dialog;
 mod notices;
 mod reveal;
@@ -13,6 +16,7 @@ mod security_tests;
 mod state;
 #[cfg(test)]
 mod tests;
+mod tickets;
 #[cfg(test)]
 mod upkeep_tests;
 

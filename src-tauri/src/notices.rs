@@ -9,9 +9,9 @@ use keyward_core::expiry::ExpiryNotice;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
+use crate::events::EXPIRY_NOTICE_EVENT;
 use crate::AppState;
 
-pub const EXPIRY_NOTICE_EVENT: &str = "expiry-notice";
 const EVERY: Duration = Duration::from_secs(60);
 
 /// Raises every notice owed now; returns them (the shell tests read them).

@@ -11,6 +11,7 @@ use keyward_core::{Error, HttpConfig, Keyward};
 
 use crate::clipboard::{ClipboardBackend, SecretClipboard, SystemClipboard, DEFAULT_CLEAR_AFTER};
 use crate::reveal::RevealSlots;
+use crate::tickets::{MintedKey, RevealTicket};
 
 pub struct AppState {
     /// Replaced when a damaged store is rebuilt or a locked one is opened again.
@@ -87,15 +88,15 @@ impl AppState {
     }
 
     /// Puts a minted secret in a reveal slot and describes the ticket for the window.
-    pub fn ticket(&self, minted: keyward_core::Minted) -> keyward_core::model::CreatedKey {
+    pub fn ticket(&self, minted: keyward_core::Minted) -> MintedKey {
         let reveal = minted.secret.map(|secret| self.hold(secret, &minted.key));
-        keyward_core::model::CreatedKey { key: minted.key, reveal }
+        MintedKey { key: minted.key, reveal }
     }
 
     /// Puts a minted secret of `key` in a reveal slot; the window gets only the ticket.
-    pub fn hold(&self, secret: keyward_core::secret::MintedSecret, key: &keyward_core::model::KeyRow) -> keyward_core::model::RevealTicket {
+    pub fn hold(&self, secret: keyward_core::secret::MintedSecret, key: &keyward_core::model::KeyRow) -> RevealTicket {
         let env_var = key.kind.env_var();
-        keyward_core::model::RevealTicket {
+        RevealTicket {
             id: self.reveal.hold(secret, env_var, &key.name),
             env_var: env_var.to_string(),
             clear_after_secs: self.clipboard.clear_after().as_secs() as u32,

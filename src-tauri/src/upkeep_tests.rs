@@ -1,5 +1,5 @@
 //! Keeping keys up, through IPC under the mock runtime, against the sandbox: settings, the expiry
-//! centre and its notices, installing a secret into other keys and the rotation
+//! centre and its notices, installing a secret into other keys and the replace
 //! assistant.
 
 use std::sync::{Arc, Mutex};
@@ -73,11 +73,11 @@ fn the_assistant_reports_each_step_and_holds_the_new_secret_for_one_reveal() {
 
     let seen = Arc::new(Mutex::new(0));
     let counter = seen.clone();
-    s.app.listen_any(crate::commands::ROTATION_PROGRESS_EVENT, move |_| *counter.lock().unwrap() += 1);
-    let plan = invoke(&s, "rotation_plan", json!({"keyId": created["key"]["id"]})).unwrap();
+    s.app.listen_any(crate::events::REPLACE_PROGRESS_EVENT, move |_| *counter.lock().unwrap() += 1);
+    let plan = invoke(&s, "replace_plan", json!({"keyId": created["key"]["id"]})).unwrap();
     assert!(plan["targets"].as_array().unwrap().iter().any(|t| t["key"]["id"] == cred["key"]["id"]));
-    let targets = json!([{"to": "rotate", "key_id": cred["key"]["id"]}]);
-    let outcome = invoke(&s, "rotate_assisted", json!({"keyId": created["key"]["id"], "targets": targets})).unwrap();
+    let targets = json!([{"to": "existing", "key_id": cred["key"]["id"]}]);
+    let outcome = invoke(&s, "replace_key", json!({"keyId": created["key"]["id"], "targets": targets})).unwrap();
     assert_eq!(outcome["report"]["completed"], true, "{outcome}");
     assert_eq!(*seen.lock().unwrap(), 6, "running and done for each of three steps");
     let new_secret = invoke(&s, "reveal_secret", json!({"revealId": outcome["reveal"]["id"]})).unwrap();
@@ -85,7 +85,7 @@ fn the_assistant_reports_each_step_and_holds_the_new_secret_for_one_reveal() {
     assert_eq!(new_secret.as_str().unwrap(), held, "the credential holds the replacement");
     assert!(!outcome.to_string().contains(&held));
 
-    let refused = invoke(&s, "rotate_assisted", json!({"keyId": cred["key"]["id"], "targets": []})).unwrap_err();
+    let refused = invoke(&s, "replace_key", json!({"keyId": cred["key"]["id"], "targets": []})).unwrap_err();
     assert_eq!(refused["code"], "invalid_input");
 }
 
@@ -116,7 +116,7 @@ fn listening_with_a_key_expiring_in(name: &str, days: i64) -> (World, Shell, Arc
     let s = shell();
     let heard = Arc::new(Mutex::new(Vec::<String>::new()));
     let h = heard.clone();
-    s.app.listen_any(crate::notices::EXPIRY_NOTICE_EVENT, move |e| h.lock().unwrap().push(e.payload().to_string()));
+    s.app.listen_any(crate::events::EXPIRY_NOTICE_EVENT, move |e| h.lock().unwrap().push(e.payload().to_string()));
     (w, s, heard)
 }
 

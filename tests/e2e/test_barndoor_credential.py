@@ -1,5 +1,5 @@
 """Issue 4 journey (c): a Barndoor credential made in the real window with a secret the person
-gives, rotated with a new one, refused deletion while a provider uses it (409), then deleted. The
+gives, reissued with a new one, refused deletion while a provider uses it (409), then deleted. The
 given secrets reach Barndoor and never the page after submit, nor the data dir."""
 
 import base64
@@ -12,7 +12,7 @@ FIRST = "sk-upstream-journey-given-0042"
 ROTATED = "sk-upstream-journey-rotated-0043"
 
 
-def test_barndoor_credential_given_rotated_refused_deleted(driver_host, data_dir):
+def test_barndoor_credential_given_reissued_refused_deleted(driver_host, data_dir):
     sandbox = Sandbox(0)
     driver = driver_host.session()
     try:
@@ -34,11 +34,11 @@ def test_barndoor_credential_given_rotated_refused_deleted(driver_host, data_dir
 
         row_with(driver, "OpenAI Production").click()
         find(driver, "key-detail")
-        click(driver, "rotate-secret")
+        click(driver, "reissue-secret")
         find(driver, "edit-key-form")
         type_into(driver, "field-api_key", ROTATED)
         type_into(driver, "field-change_note", "journey rotation")
-        driver.save_screenshot(str(ARTIFACTS / "21-rotate-credential.png"))
+        driver.save_screenshot(str(ARTIFACTS / "21-reissue-credential.png"))
         click(driver, "save-key")
         gone(driver, "edit-key-form")
         wait_text(driver, "detail-fields", lambda t: "0043" in t)

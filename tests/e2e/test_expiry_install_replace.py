@@ -1,7 +1,7 @@
 """Issue 7 journeys through the real app: an OS notification for a key that expires soon (once,
 not again after a restart, and the expiry centre opening at launch); a minted Respan key handed
 off into a new Barndoor credential without its bytes reaching the page or the disk; and the
-rotation assistant failing half-way (the old key left active) and then completing."""
+replace assistant failing half-way (the old key left active) and then completing."""
 
 import base64
 import time
@@ -42,12 +42,12 @@ def install_into_new_credential(driver, name: str):
     wait_text(driver, "installs", lambda t: name in t and "last 4 characters" in t)
 
 
-def start_rotation(driver, place: str):
+def start_replacing(driver, place: str):
     """From the open key's detail panel: the assistant, installing into `place`, started."""
-    click(driver, "assist-rotate")
-    find(driver, "rotation-targets")
-    click(driver, "rotation-target", f'[data-name="{place}"]')
-    click(driver, "rotation-start")
+    click(driver, "replace-key")
+    find(driver, "replace-targets")
+    click(driver, "replace-target", f'[data-name="{place}"]')
+    click(driver, "replace-start")
 
 
 def everything_the_page_holds(driver) -> str:
@@ -129,7 +129,7 @@ def test_install_into_a_new_barndoor_credential_never_shows_the_secret(driver_ho
     assert files_holding(ARTIFACTS, needles) == [], "the secret reached a log"
 
 
-def test_a_rotation_that_fails_half_way_leaves_the_old_key_active_then_completes(driver_host, data_dir):
+def test_a_replacement_that_fails_half_way_leaves_the_old_key_active_then_completes(driver_host, data_dir):
     sandbox = Sandbox(0)
     driver = driver_host.session()
     try:
@@ -142,35 +142,35 @@ def test_a_rotation_that_fails_half_way_leaves_the_old_key_active_then_completes
         # Barndoor refuses the install: the assistant stops before revoking anything.
         faults(sandbox, refuse_prefix="PUT /api/llm-gateway/admin/connections/", refuse_status=500)
         row_with(driver, "rotate-me").click()
-        start_rotation(driver, "Upstream")
-        summary = wait_text(driver, "rotation-summary", lambda t: "Stopped before revoking anything" in t)
+        start_replacing(driver, "Upstream")
+        summary = wait_text(driver, "replace-summary", lambda t: "Stopped before revoking anything" in t)
         assert "“rotate-me” is still active" in summary, summary
-        states = [s.get_attribute("data-state") for s in all_of(driver, "rotation-step")]
+        states = [s.get_attribute("data-state") for s in all_of(driver, "replace-step")]
         assert states == ["done", "failed", "skipped"], states
-        driver.save_screenshot(str(ARTIFACTS / "22-rotation-stopped.png"))
+        driver.save_screenshot(str(ARTIFACTS / "22-replace-stopped.png"))
         # Installed nowhere, the replacement is offered for revoking: Respan is back to the old key alone.
         assert len([k for k in respan_keys(sandbox) if k["name"] == "rotate-me"]) == 2
-        click(driver, "rotation-undo")
-        wait_text(driver, "rotation-summary", lambda t: "is revoked; the old key “rotate-me” is still active" in t)
+        click(driver, "replace-undo")
+        wait_text(driver, "replace-summary", lambda t: "is revoked; the old key “rotate-me” is still active" in t)
         assert [k["id"] for k in respan_keys(sandbox) if k["name"] == "rotate-me"] == [old["id"]]
-        click(driver, "rotation-close")
-        gone(driver, "rotation-dialog")
+        click(driver, "replace-close")
+        gone(driver, "replace-dialog")
         assert old["id"] in [k["id"] for k in respan_keys(sandbox)], "the old key is still at Respan"
         assert held_key(sandbox, "Upstream") == old_secret, "the credential still holds the old key"
         wait_text(driver, "detail-status", lambda t: t.strip() == "Active")
 
-        # The fault gone, the same rotation completes and the old key is revoked last.
+        # The fault gone, the same replacement completes and the old key is revoked last.
         faults(sandbox)
-        start_rotation(driver, "Upstream")
-        wait_text(driver, "rotation-summary", lambda t: "was replaced" in t and "old key is revoked" in t)
-        states = [s.get_attribute("data-state") for s in all_of(driver, "rotation-step")]
+        start_replacing(driver, "Upstream")
+        wait_text(driver, "replace-summary", lambda t: "was replaced" in t and "old key is revoked" in t)
+        states = [s.get_attribute("data-state") for s in all_of(driver, "replace-step")]
         assert states == ["done", "done", "done"], states
         new_secret = held_key(sandbox, "Upstream")
         assert new_secret != old_secret
         assert old["id"] not in [k["id"] for k in respan_keys(sandbox)], "the old key is revoked at Respan"
         assert new_secret not in everything_the_page_holds(driver)
-        click(driver, "rotation-close")
-        gone(driver, "rotation-dialog")
+        click(driver, "replace-close")
+        gone(driver, "replace-dialog")
         wait_text(driver, "detail-status", lambda t: t.strip() == "Revoked")
     finally:
         driver.quit()

@@ -256,10 +256,10 @@ describe('detail and revoke', () => {
   });
 });
 
-describe('edit, rotate and bulk revoke', () => {
+describe('edit, reissue and bulk revoke', () => {
   const barndoor = { label: 'Platform', service: 'barndoor', host: 'https://platform.barndoor.ai', keys: 2, names: ['gw-ci', 'OpenAI Production'] };
 
-  test('a Barndoor credential: edit sends only the change, rotate takes a masked secret, delete in use is kept', async () => {
+  test('a Barndoor credential: edit sends only the change, reissue takes a masked secret, delete in use is kept', async () => {
     const { page, context, errors } = await h.open({ accounts: [barndoor], inUse: ['OpenAI Production'] });
     const toastText = async () => (await page.locator(tid('toast')).allTextContents()).join(' | ');
     await expect.poll(() => page.textContent(tid('key-count'))).toBe('2');
@@ -276,13 +276,13 @@ describe('edit, rotate and bulk revoke', () => {
     await page.waitForSelector(tid('edit-key-form'), { state: 'detached' });
     await expect.poll(toastText).toContain('OpenAI Production saved.');
 
-    await page.click(tid('rotate-secret'));
+    await page.click(tid('reissue-secret'));
     await page.waitForSelector(tid('edit-key-form'));
     expect(await page.getAttribute(tid('field-api_key'), 'type')).toBe('password');
     expect(await page.locator(tid('field-base_url')).count()).toBe(0);
     await page.fill(tid('field-api_key'), 'sk-rotated-upstream-0043');
     await page.fill(tid('field-change_note'), 'quarterly rotation');
-    await shot(page, 'rotate-credential');
+    await shot(page, 'reissue-credential');
     await page.click(tid('save-key'));
     await page.waitForSelector(tid('edit-key-form'), { state: 'detached' });
     await expect.poll(toastText).toContain('now uses the new secret');

@@ -1,6 +1,6 @@
 // Issue 7's screens in headless Chromium with mocked IPC: the expiry centre (at launch, its
 // timeline, setting keys aside), settings checked as you type, "Install into…" from the reveal
-// dialog without the secret ever in the page, and the rotation assistant, failing and completing.
+// dialog without the secret ever in the page, and the replace assistant, failing and completing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Harness, shot } from './browser/harness';
@@ -28,7 +28,7 @@ describe('expiry centre', () => {
     expect(await page.locator(`${tid('expiry-group-later')} ${tid('expiry-item')}`).count()).toBe(3);
     expect(await page.locator(tid('timeline-dot')).count()).toBe(5);
     expect(await page.locator(`${tid('expiry-group-expiring')} [role=meter]`).count()).toBe(2);
-    expect(await page.locator(`${tid('expiry-group-expired')} ${tid('expiry-rotate')}`).count(), 'an expired key can be replaced').toBe(1);
+    expect(await page.locator(`${tid('expiry-group-expired')} ${tid('expiry-replace')}`).count(), 'an expired key can be replaced').toBe(1);
     await shot(page, 'expiry-centre');
 
     await page.click(`${tid('expiry-group-expired')} ${tid('expiry-dismiss')}`);
@@ -137,7 +137,7 @@ describe('install into', () => {
     await context.close();
   });
 
-  test('an existing credential is rotated to it', async () => {
+  test('an existing credential is given it', async () => {
     const { page, context } = await h.open({ accounts, keysPerAccount: 0 });
     await expect.poll(() => page.textContent(tid('key-count'))).toBe('3');
     await mint(page);
@@ -149,12 +149,12 @@ describe('install into', () => {
     await page.click(tid('submit-install'));
     await expect.poll(() => page.textContent(tid('installs'))).toContain(chosen!.split(' — ')[0]);
     const f = await fake(page);
-    expect(f.installs[0].target).toMatchObject({ to: 'rotate' });
+    expect(f.installs[0].target).toMatchObject({ to: 'existing' });
     await context.close();
   });
 });
 
-describe('rotation assistant', () => {
+describe('replace assistant', () => {
   const accounts = [
     { label: 'Gateway', service: 'respan', host: 'https://api.respan.ai', keys: 4, kinds: ['respan_temp_key'] },
     { label: 'Barndoor', service: 'barndoor', host: 'https://platform.barndoor.ai', keys: 2, kinds: ['barndoor_credential'], names: ['OpenAI Production', 'Broken route'] },
@@ -165,30 +165,30 @@ describe('rotation assistant', () => {
     await page.click(tid('nav-keys'));
     await page.fill(tid('search-input'), 'key-0004');
     await page.locator(tid('key-row')).first().click();
-    await page.click(tid('assist-rotate'));
-    await page.waitForSelector(tid('rotation-targets'));
+    await page.click(tid('replace-key'));
+    await page.waitForSelector(tid('replace-targets'));
   }
 
   test('a failing step stops it before the old key is revoked, and says where things stand', async () => {
     const { page, context, errors } = await h.open({ accounts, failInstall: 'Broken route' });
     await openAssistant(page);
-    await shot(page, 'rotation-plan');
-    for (const name of ['OpenAI Production', 'Broken route']) await page.check(`${tid('rotation-target')}[data-name="${name}"]`);
-    await page.click(tid('rotation-start'));
-    await expect.poll(() => page.textContent(tid('rotation-summary'))).toContain('Stopped before revoking anything');
+    await shot(page, 'replace-plan');
+    for (const name of ['OpenAI Production', 'Broken route']) await page.check(`${tid('replace-target')}[data-name="${name}"]`);
+    await page.click(tid('replace-start'));
+    await expect.poll(() => page.textContent(tid('replace-summary'))).toContain('Stopped before revoking anything');
     // Steps follow the plan's order of places: whatever came before the broken one was done, the rest skipped.
-    const states = await page.locator(tid('rotation-step')).evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
-    const labels = await page.locator(tid('rotation-step')).allTextContents();
+    const states = await page.locator(tid('replace-step')).evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+    const labels = await page.locator(tid('replace-step')).allTextContents();
     const broken = labels.findIndex((l) => l.includes('Broken route'));
     expect(broken).toBeGreaterThan(0);
     expect(states).toEqual(labels.map((_, i) => (i < broken ? 'done' : i === broken ? 'failed' : 'skipped')));
-    expect(await page.textContent(tid('rotation-summary'))).toContain('“key-0004” is still active');
-    await shot(page, 'rotation-failed');
+    expect(await page.textContent(tid('replace-summary'))).toContain('“key-0004” is still active');
+    await shot(page, 'replace-failed');
     const old = (await fake(page)).keys.find((k) => k.name === 'key-0004' && k.preview !== 'rp0999…');
     expect(old?.status).toBe('expiring'); // still live, as it was: not revoked
     // The replacement is offered for revoking only if no place took it before the broken one.
-    expect(await page.locator(tid('rotation-undo')).count()).toBe(broken === 1 ? 1 : 0);
-    await page.click(tid('rotation-close'));
+    expect(await page.locator(tid('replace-undo')).count()).toBe(broken === 1 ? 1 : 0);
+    await page.click(tid('replace-close'));
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -196,11 +196,11 @@ describe('rotation assistant', () => {
   test('a replacement some place already took is not offered for revoking', async () => {
     const { page, context, errors } = await h.open({ accounts, failInstall: 'OpenAI Production' });
     await openAssistant(page);
-    for (const name of ['OpenAI Production', 'Broken route']) await page.check(`${tid('rotation-target')}[data-name="${name}"]`);
-    await page.click(tid('rotation-start'));
-    await expect.poll(() => page.textContent(tid('rotation-summary'))).toContain('Stopped before revoking anything');
-    expect(await page.locator(`${tid('rotation-step')}[data-state="done"]`).count()).toBe(2); // the mint and "Broken route"
-    expect(await page.locator(tid('rotation-undo')).count()).toBe(0);
+    for (const name of ['OpenAI Production', 'Broken route']) await page.check(`${tid('replace-target')}[data-name="${name}"]`);
+    await page.click(tid('replace-start'));
+    await expect.poll(() => page.textContent(tid('replace-summary'))).toContain('Stopped before revoking anything');
+    expect(await page.locator(`${tid('replace-step')}[data-state="done"]`).count()).toBe(2); // the mint and "Broken route"
+    expect(await page.locator(tid('replace-undo')).count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -208,20 +208,20 @@ describe('rotation assistant', () => {
   test('a replacement installed nowhere can be revoked from the summary, and all is as before', async () => {
     const { page, context, errors } = await h.open({ accounts, failInstall: 'Broken route' });
     await openAssistant(page);
-    await page.check(`${tid('rotation-target')}[data-name="Broken route"]`);
-    await page.click(tid('rotation-start'));
-    await expect.poll(() => page.textContent(tid('rotation-summary'))).toContain('Stopped before revoking anything');
-    await page.waitForSelector(tid('rotation-undo'));
-    await page.click(tid('rotation-undo'));
-    await expect.poll(() => page.textContent(tid('rotation-summary'))).toContain('The replacement (rp0999…) is revoked; the old key “key-0004” is still active');
-    await shot(page, 'rotation-undone');
-    expect(await page.locator(tid('rotation-undo')).count()).toBe(0);
-    expect(await page.locator(tid('rotation-reveal')).count()).toBe(0);
+    await page.check(`${tid('replace-target')}[data-name="Broken route"]`);
+    await page.click(tid('replace-start'));
+    await expect.poll(() => page.textContent(tid('replace-summary'))).toContain('Stopped before revoking anything');
+    await page.waitForSelector(tid('replace-undo'));
+    await page.click(tid('replace-undo'));
+    await expect.poll(() => page.textContent(tid('replace-summary'))).toContain('The replacement (rp0999…) is revoked; the old key “key-0004” is still active');
+    await shot(page, 'replace-undone');
+    expect(await page.locator(tid('replace-undo')).count()).toBe(0);
+    expect(await page.locator(tid('replace-reveal')).count()).toBe(0);
     const f = await fake(page);
     const named = f.keys.filter((k) => k.name === 'key-0004');
     expect(named.find((k) => k.preview === 'rp0999…')?.status).toBe('revoked');
     expect(named.find((k) => k.preview !== 'rp0999…')?.status).toBe('expiring');
-    await page.click(tid('rotation-close'));
+    await page.click(tid('replace-close'));
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -229,11 +229,11 @@ describe('rotation assistant', () => {
   test('a complete run revokes the old key and offers the new secret once', async () => {
     const { page, context, errors } = await h.open({ accounts });
     await openAssistant(page);
-    await page.check(`${tid('rotation-target')}[data-name="OpenAI Production"]`);
-    await page.click(tid('rotation-start'));
-    await expect.poll(() => page.textContent(tid('rotation-summary'))).toContain('was replaced, and the old key is revoked');
-    await shot(page, 'rotation-done');
-    await page.click(tid('rotation-reveal'));
+    await page.check(`${tid('replace-target')}[data-name="OpenAI Production"]`);
+    await page.click(tid('replace-start'));
+    await expect.poll(() => page.textContent(tid('replace-summary'))).toContain('was replaced, and the old key is revoked');
+    await shot(page, 'replace-done');
+    await page.click(tid('replace-reveal'));
     await page.waitForSelector(tid('reveal-dialog'));
     await page.click(tid('reveal-button'));
     await expect.poll(() => page.textContent(tid('reveal-secret'))).toContain('fake-rotated-secret');
@@ -244,9 +244,9 @@ describe('rotation assistant', () => {
   test('closing without revealing drops the new secret in Rust', async () => {
     const { page, context } = await h.open({ accounts });
     await openAssistant(page);
-    await page.click(tid('rotation-start'));
-    await page.waitForSelector(tid('rotation-summary'));
-    await page.click(tid('rotation-close'));
+    await page.click(tid('replace-start'));
+    await page.waitForSelector(tid('replace-summary'));
+    await page.click(tid('replace-close'));
     await expect.poll(async () => (await fake(page)).calls.some((c) => c.cmd === 'close_reveal')).toBe(true);
     await context.close();
   });

@@ -44,11 +44,11 @@ enum Command {
         #[command(subcommand)]
         what: CreateCommand,
         /// An existing Barndoor credential, Braintrust AI secret or Respan custom provider (id or
-        /// name) to rotate to the new secret, straight from Keyward's memory. Repeat for several.
+        /// name) to give the new secret, straight from Keyward's memory. Repeat for several.
         #[arg(long = "install-into", global = true, value_name = "KEY")]
         install_into: Vec<String>,
     },
-    /// The rotation assistant: mint a replacement with the same settings, install it where it is
+    /// The replace assistant: mint a replacement with the same settings, install it where it is
     /// used, check each, then revoke the old key. A failed step stops it before the revocation.
     Replace {
         /// Key id, the service's id, or its name.
@@ -81,7 +81,9 @@ enum Command {
     /// A new secret for a key: a Barndoor gateway key gets a new one, shown once on stdout; a
     /// Barndoor credential, Braintrust AI secret or Respan custom provider takes yours from stdin
     /// or a prompt (--credentials-json for a Barndoor JSON object).
-    Rotate {
+    // The services call this "rotate", and so did Keyward before; scripts keep working.
+    #[command(alias = "rotate")]
+    Reissue {
         /// Key id, the service's id, or its name.
         key: String,
         #[arg(long)]
@@ -92,7 +94,8 @@ enum Command {
     /// Change a key where its service allows it.
     Update(UpdateArgs),
     /// Ask Barndoor whether it can assume an AWS role, before saving a Bedrock credential.
-    ValidateAwsRole {
+    #[command(alias = "validate-aws-role")]
+    CheckAwsRole {
         #[arg(long)]
         account: String,
         #[arg(long)]
@@ -104,7 +107,8 @@ enum Command {
     },
     /// Ask Barndoor whether it can reach Vertex AI. With --credentials-json, a service-account key
     /// (a JSON object) is read from stdin.
-    ValidateVertex {
+    #[command(alias = "validate-vertex")]
+    CheckVertex {
         #[arg(long)]
         account: String,
         #[arg(long)]
@@ -301,13 +305,13 @@ pub async fn run(args: Args) -> Result<()> {
         }
         Command::Expiring { json } => commands::expiring::run(core, json),
         Command::Revoke { keys, account } => commands::revoke::run(core, &keys, account.as_deref()).await,
-        Command::Rotate { key, account, credentials_json } => commands::rotate::run(core, &key, account.as_deref(), credentials_json).await,
+        Command::Reissue { key, account, credentials_json } => commands::reissue::run(core, &key, account.as_deref(), credentials_json).await,
         Command::Update(update) => commands::update::run(core, update).await,
-        Command::ValidateAwsRole { account, region, role_arn, external_id } => {
-            commands::validate::aws_role(core, &account, region, role_arn, external_id).await
+        Command::CheckAwsRole { account, region, role_arn, external_id } => {
+            commands::check::aws_role(core, &account, region, role_arn, external_id).await
         }
-        Command::ValidateVertex { account, project_id, location, auth_type, credentials_json } => {
-            commands::validate::vertex(core, &account, project_id, location, auth_type, credentials_json).await
+        Command::CheckVertex { account, project_id, location, auth_type, credentials_json } => {
+            commands::check::vertex(core, &account, project_id, location, auth_type, credentials_json).await
         }
         Command::Recover => unreachable!("handled before the store is opened"),
         Command::Audit(audit) => commands::audit::run(core, audit),

@@ -65,7 +65,7 @@ async fn braintrust_proxy_credential_and_the_refused_api_key() {
 
     let ai = keyward(data, &["create", "braintrust-ai-secret", "--account", "BT", "--name", "OPENAI", "--type", "openai"], "sk-ai-first-1111\n");
     assert!(ai.status.success(), "{}", text(&ai.stderr));
-    let rotated = keyward(data, &["rotate", "OPENAI"], "sk-ai-second-2222\n");
+    let rotated = keyward(data, &["reissue", "OPENAI"], "sk-ai-second-2222\n");
     assert!(rotated.status.success(), "{}", text(&rotated.stderr));
     assert_eq!(sb.world().braintrust.ai_secrets[0]["preview_secret"], "********2222");
 
@@ -194,15 +194,21 @@ async fn barndoor_credential_from_stdin_and_gateway_key() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         assert!(!bytes.windows(upstream.len()).any(|w| w == upstream.as_bytes()));
     }
-    let rotated = keyward(data, &["rotate", "OpenAI Production"], "sk-upstream-rotated-9911\n");
+    let rotated = keyward(data, &["reissue", "OpenAI Production"], "sk-upstream-rotated-9911\n");
     assert!(rotated.status.success(), "{}", text(&rotated.stderr));
     assert!(rotated.stdout.is_empty());
     assert_eq!(sb.world().barndoor.connections[0]["key_last4"], "9911");
 
-    let gw = keyward(data, &["rotate", "svc"], "");
+    let gw = keyward(data, &["reissue", "svc"], "");
     assert!(gw.status.success(), "{}", text(&gw.stderr));
     let new_secret = text(&gw.stdout).trim().to_string();
     assert!(new_secret.starts_with("bdai_") && new_secret != text(&key.stdout).trim());
+    // The name the services use, and Keyward used before, still works.
+    let again = keyward(data, &["rotate", "svc"], "");
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(text(&again.stderr).contains("Reissued"));
+    let third = text(&again.stdout).trim().to_string();
+    assert!(third.starts_with("bdai_") && third != new_secret);
     let off = keyward(data, &["update", "svc", "--disabled", "true", "--expiry", "2099-01-01"], "");
     assert!(off.status.success(), "{}", text(&off.stderr));
     assert!(!sb.world().barndoor.api_keys[0]["disabled_at"].is_null());

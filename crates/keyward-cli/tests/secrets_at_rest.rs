@@ -105,7 +105,7 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
     minted(&mut rig, &["create", "braintrust-service-token", "--account", "braintrust", "--name", "at-rest-token", "--service-account-id", "sa-1"]);
     minted(&mut rig, &["create", "respan-temp", "--account", "respan", "--name", "at-rest-temp", "--max-usage", "5"]);
     minted(&mut rig, &["create", "barndoor-gateway-key", "--account", "barndoor", "--name", "at-rest-gw"]);
-    minted(&mut rig, &["rotate", "at-rest-gw"]);
+    minted(&mut rig, &["reissue", "at-rest-gw"]);
 
     // Every kind whose secret the person gives, created and then given a new one.
     let given = |what: &str| format!("given-{what}-{salt}");
@@ -150,9 +150,9 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
         &format!("{aws}\n"),
     );
     let rotated: Vec<String> = ["ai-rotated", "provider-rotated", "credential-rotated"].iter().map(|w| given(w)).collect();
-    rig.run(&["rotate", "OPENAI_API_KEY"], &format!("{}\n", rotated[0]));
-    rig.run(&["rotate", "My OpenAI"], &format!("{}\n", rotated[1]));
-    rig.run(&["rotate", "OpenAI Production"], &format!("{}\n", rotated[2]));
+    rig.run(&["reissue", "OPENAI_API_KEY"], &format!("{}\n", rotated[0]));
+    rig.run(&["reissue", "My OpenAI"], &format!("{}\n", rotated[1]));
+    rig.run(&["reissue", "OpenAI Production"], &format!("{}\n", rotated[2]));
     secrets.extend([ai, provider, credential, given("aws-external-id")]);
     secrets.extend(rotated);
 

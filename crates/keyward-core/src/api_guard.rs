@@ -10,8 +10,6 @@ fn payloads_are_serialize() {
     fn serialize<T: serde::Serialize>() {}
     serialize::<crate::model::Account>();
     serialize::<crate::model::KeyRow>();
-    serialize::<crate::model::CreatedKey>();
-    serialize::<crate::model::RevealTicket>();
     serialize::<crate::model::SyncProgress>();
     serialize::<crate::model::SyncReport>();
     serialize::<crate::model::FieldError>();
@@ -20,13 +18,12 @@ fn payloads_are_serialize() {
     serialize::<crate::export::ExportReport>();
     serialize::<crate::model::RemoteKey>();
     serialize::<crate::keys_ops::RevokeOutcome>();
-    serialize::<crate::setup_check::ValidationOutcome>();
+    serialize::<crate::setup_check::CheckOutcome>();
     serialize::<crate::error::Error>();
     serialize::<crate::settings::Settings>();
     serialize::<crate::expiry::ExpiryCentre>();
     serialize::<crate::expiry::ExpiryNotice>();
     serialize::<crate::install::Installed>();
-    serialize::<crate::rotation::RotationPlan>();
-    serialize::<crate::rotation::RotationReport>();
-    serialize::<crate::rotation::RotationOutcome>();
+    serialize::<crate::replace::ReplacePlan>();
+    serialize::<crate::replace::ReplaceReport>();
 }

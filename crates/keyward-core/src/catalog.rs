@@ -12,6 +12,7 @@ use ts_rs::TS;
 use crate::error::ErrorCode;
 use crate::model::{KeyKind, KeyStatus, Service};
 use crate::new_key::{auth_needs_credentials, auth_takes_key, default_auth_type, AUTH_TYPES, MODEL_PROVIDERS, PROXY_TTL_DEFAULT, PROXY_TTL_MAX};
+use crate::settings::{self, Settings};
 
 /// What a kind is and what can be done with it.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -112,6 +113,18 @@ pub struct CoreCatalog {
     pub proxy_ttl: ProxyTtl,
     pub audit_actions: Vec<AuditActionInfo>,
     pub outcomes: Vec<OutcomeInfo>,
+    /// The settings' numbers: what the settings form may accept, and the defaults.
+    pub setting_limits: Vec<SettingLimit>,
+    pub default_settings: Settings,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SettingLimit {
+    pub field: &'static str,
+    pub min: u32,
+    pub max: u32,
+    pub unit: &'static str,
 }
 
 /// One line per action: the enum, its string in the log, and its words are written once.
@@ -154,12 +167,12 @@ audit_actions! {
     AccountRemove = "account.remove", "Account removed";
     KeyCreate = "key.create", "Key created";
     KeyUpdate = "key.update", "Key edited";
-    KeyRotate = "key.rotate", "Key rotated";
+    KeyReissue = "key.reissue", "Key reissued";
     KeyRevoke = "key.revoke", "Key revoked";
     KeyInstall = "key.install", "Secret installed";
     KeyDismiss = "key.dismiss", "Expired key set aside";
-    KeyRotateAssisted = "key.rotate_assisted", "Key replaced";
-    SetupValidate = "setup.validate", "Setup checked";
+    KeyReplace = "key.replace", "Key replaced";
+    SetupCheck = "setup.check", "Setup checked";
     SettingsUpdate = "settings.update", "Settings changed";
     StoreRecover = "store.recover", "Inventory rebuilt";
     InventoryExport = "inventory.export", "Inventory exported";
@@ -177,7 +190,7 @@ fn kind_info(kind: KeyKind) -> KindInfo {
         takes_secret: KeyKind::INSTALL_TARGETS.contains(&kind),
         revocable: kind.revocable(),
         // A successor can be minted only where the service mints, and the old key retired only
-        // where it can be revoked: `rotation::replacement_for` refuses the rest.
+        // where it can be revoked: `replace::replacement_for` refuses the rest.
         replaceable: mints_secret && kind.revocable(),
         reissuable: kind.reissuable(),
         refreshable: KeyKind::LISTED.contains(&kind),
@@ -221,7 +234,7 @@ fn auth_checkable(auth: &str) -> bool {
         settings: None,
         change_note: None,
     };
-    matches!(crate::setup_check::Validation::for_credential(&probe), Ok(Some(_)))
+    matches!(crate::setup_check::SetupCheck::for_credential(&probe), Ok(Some(_)))
 }
 
 /// `(label, conventional base URL)`.
@@ -308,6 +321,11 @@ pub fn catalog() -> CoreCatalog {
         outcomes: std::iter::once(OutcomeInfo { outcome: "ok", words: "OK" })
             .chain(error_codes().into_iter().map(|c| OutcomeInfo { outcome: c.as_str(), words: outcome_words(c) }))
             .collect(),
+        setting_limits: settings::LIMITS
+            .iter()
+            .map(|(field, range, unit)| SettingLimit { field, min: *range.start(), max: *range.end(), unit })
+            .collect(),
+        default_settings: Settings::default(),
     }
 }
 
@@ -367,29 +385,6 @@ mod tests {
         assert!(!info(KeyKind::BarndoorProvider).revocable);
         let replaceable: Vec<KeyKind> = c.kinds.iter().filter(|k| k.replaceable).map(|k| k.kind).collect();
         assert_eq!(replaceable, [KeyKind::BraintrustApiKey, KeyKind::BraintrustServiceToken, KeyKind::RespanTempKey, KeyKind::BarndoorGatewayKey]);
-        // The assistant's own rule, asked with a row of each kind.
-        let now = chrono::Utc::now();
-        for k in &c.kinds {
-            let row = crate::model::KeyRow {
-                id: "k".into(),
-                account_id: "a".into(),
-                account_label: "A".into(),
-                service: k.service,
-                kind: k.kind,
-                provider_id: "p".into(),
-                name: "n".into(),
-                preview: None,
-                owner: None,
-                created_at: None,
-                expires_at: None,
-                status: KeyStatus::Active,
-                last_seen_at: now,
-                limits: Default::default(),
-                rotate_due: false,
-            };
-            let details = serde_json::json!({ "service_account_id": "sa" });
-            assert_eq!(crate::rotation::replacement_for(&row, &details, now).is_ok(), k.replaceable, "{:?}", k.kind);
-        }
         let auth = |id| c.auth_types.iter().find(|a| a.id == id).unwrap();
         assert!(auth("aws_role").checkable && auth("google_adc").checkable && !auth("api_key").checkable);
         assert!(auth("api_key").takes_key && auth("bedrock_api_key").takes_key && !auth("oauth_passthrough").takes_key);
@@ -406,42 +401,28 @@ mod tests {
         }
     }
 
-    /// Every action string the core's code (not its tests) names, e.g. `"key.create"`.
-    fn recorded_actions() -> Vec<String> {
-        let mut prefixes: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str().split('.').next().unwrap()).collect();
-        prefixes.dedup();
+    /// Every `AuditAction::Variant` the core's code (not its tests) records with.
+    fn recorded_actions() -> Vec<AuditAction> {
         let mut files = Vec::new();
         sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
-        let mut found = Vec::new();
-        for file in files.iter().filter(|f| !f.ends_with("catalog.rs")) {
-            let text = std::fs::read_to_string(file).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap();
-            for prefix in &prefixes {
-                for (at, _) in code.match_indices(&format!("\"{prefix}.")) {
-                    let rest = &code[at + prefix.len() + 2..];
-                    let Some(end) = rest.find('"') else { continue };
-                    let tail = &rest[..end];
-                    if !tail.is_empty() && tail.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                        found.push(format!("{prefix}.{tail}"));
-                    }
-                }
-            }
-        }
-        found.sort();
-        found.dedup();
-        found
+        let code: String = files
+            .iter()
+            .filter(|f| !f.ends_with("catalog.rs"))
+            .map(|f| std::fs::read_to_string(f).unwrap().split("#[cfg(test)]").next().unwrap().to_string())
+            .collect();
+        AuditAction::ALL.iter().copied().filter(|a| code.contains(&format!("AuditAction::{a:?}"))).collect()
     }
 
     #[test]
     fn catalog_covers_every_recorded_audit_action() {
+        // `record` takes an `AuditAction`, so nothing is recorded without words; and nothing in
+        // the catalog is there for an action nobody records.
         let recorded = recorded_actions();
-        for action in &recorded {
-            assert!(AuditAction::parse(action).is_some(), "{action} is recorded but has no entry in AuditAction");
-        }
         for action in AuditAction::ALL {
-            assert!(recorded.iter().any(|r| r == action.as_str()), "{} is in the catalog but nothing records it", action.as_str());
+            assert!(recorded.contains(action), "{} is in the catalog but nothing records it", action.as_str());
         }
-        let json = serde_json::to_value(AuditAction::KeyRotateAssisted).unwrap();
-        assert_eq!(json, "key.rotate_assisted", "the log's string is the serialized form");
+        assert_eq!(AuditAction::parse("key.replace"), Some(AuditAction::KeyReplace));
+        let json = serde_json::to_value(AuditAction::KeyReplace).unwrap();
+        assert_eq!(json, "key.replace", "the log's string is the serialized form");
     }
 }

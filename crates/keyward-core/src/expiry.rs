@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::catalog::AuditAction;
 use crate::error::{Error, Result};
 use crate::model::{KeyKind, KeyRow, KeyStatus};
 use crate::store::NoticeCandidate;
@@ -106,7 +107,7 @@ fn notice_for(c: &NoticeCandidate, stage: NoticeStage, now: DateTime<Utc>) -> Ex
         expires_at: c.expires_at,
         title: format!("{} “{}” expires {}", c.kind.label(), c.name, time_left(c.expires_at - now)),
         body: format!(
-            "{service} · {}. It expires {}. Open Keyward to rotate or replace it.",
+            "{service} · {}. It expires {}. Open Keyward to reissue or replace it.",
             c.account_label,
             c.expires_at.format("%-d %b %Y, %H:%M UTC")
         ),
@@ -130,7 +131,7 @@ impl Keyward {
             return Err(Error::invalid("key", format!("Only an expired key can be set aside; “{}” is {}.", key.name, key.status.as_str())));
         }
         self.store.dismiss(key_id, Utc::now())?;
-        self.record(Some(&key.account_id), "key.dismiss", &key.name, None, Some(key.kind.label()));
+        self.record(Some(&key.account_id), AuditAction::KeyDismiss, &key.name, None, Some(key.kind.label()));
         self.store.get_key(key_id)
     }
 

@@ -9,6 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::catalog::AuditAction;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyQuery, KeyRow};
 use crate::store::{AuditEntry, AuditQuery};
@@ -222,7 +223,7 @@ impl Keyward {
         let path = export_path(path, format);
         write_export(&path, &keys(&rows, format)?)?;
         let detail = format!("{} as {}", count(rows.len(), "key", "keys"), format.as_str().to_uppercase());
-        self.recorded_export("inventory.export", &path, rows.len(), &detail)
+        self.recorded_export(AuditAction::InventoryExport, &path, rows.len(), &detail)
     }
 
     /// The audit entries `query` lists, as CSV, into a file (and the export itself is recorded).
@@ -230,11 +231,11 @@ impl Keyward {
         let entries = self.audit(query)?;
         let path = export_path(path, ExportFormat::Csv);
         write_export(&path, &audit_csv(&entries)?)?;
-        self.recorded_export("audit.export", &path, entries.len(), &format!("{} as CSV", count(entries.len(), "entry", "entries")))
+        self.recorded_export(AuditAction::AuditExport, &path, entries.len(), &format!("{} as CSV", count(entries.len(), "entry", "entries")))
     }
 
     /// Only a written file is recorded: a refused path wrote nothing.
-    fn recorded_export(&self, action: &str, path: &Path, rows: usize, detail: &str) -> Result<ExportReport> {
+    fn recorded_export(&self, action: AuditAction, path: &Path, rows: usize, detail: &str) -> Result<ExportReport> {
         self.record(None, action, &path.display().to_string(), None, Some(detail));
         Ok(ExportReport { path: path.display().to_string(), rows: rows as u32 })
     }

@@ -6,6 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::catalog::AuditAction;
 use crate::error::{Error, ErrorCode, Result};
 use crate::key_change::KeyUpdate;
 use crate::model::{FieldError, KeyKind, KeyRow};
@@ -20,8 +21,8 @@ pub enum InstallTarget {
     /// A new credential, AI secret or custom provider made with the minted secret. The request's
     /// own secret field is ignored (send an empty string): the minted secret takes its place.
     Create { account_id: String, request: NewKey },
-    /// An existing one, rotated to the minted secret.
-    Rotate { key_id: String },
+    /// An existing one, given the minted secret in place of its own.
+    Existing { key_id: String },
 }
 
 /// A finished install: the target as its service now describes it, and how it was checked.
@@ -75,8 +76,8 @@ fn with_secret(request: NewKey, secret: &SecretString) -> Result<NewKey> {
     }
 }
 
-/// The change that rotates an existing target to the minted secret, and nothing else.
-fn rotation_to(kind: KeyKind, secret: &SecretString) -> Result<KeyUpdate> {
+/// The change that gives an existing target the minted secret, and nothing else.
+fn reissue_to(kind: KeyKind, secret: &SecretString) -> Result<KeyUpdate> {
     let s = Some(secret.clone());
     match kind {
         KeyKind::BarndoorCredential => Ok(KeyUpdate::BarndoorCredential {
@@ -86,7 +87,7 @@ fn rotation_to(kind: KeyKind, secret: &SecretString) -> Result<KeyUpdate> {
             api_key: s,
             credentials: None,
             settings: None,
-            change_note: Some("Rotated by Keyward".into()),
+            change_note: Some("Secret installed by Keyward".into()),
         }),
         KeyKind::BraintrustAiSecret => Ok(KeyUpdate::BraintrustAiSecret { name: None, secret_type: None, secret: s, metadata: None }),
         KeyKind::RespanProvider => Ok(KeyUpdate::RespanProvider { provider_name: None, api_key: s, extra_kwargs: None }),
@@ -129,7 +130,7 @@ impl Keyward {
                 problems.retain(|p| !SECRET_FIELDS.contains(&p.field.as_str()));
                 Ok(problems)
             }
-            InstallTarget::Rotate { key_id } => {
+            InstallTarget::Existing { key_id } => {
                 let key = self.store.get_key(key_id)?;
                 if !KeyKind::INSTALL_TARGETS.contains(&key.kind) {
                     return Ok(vec![FieldError { field: "key".into(), message: not_a_target(key.kind).message }]);
@@ -147,9 +148,9 @@ impl Keyward {
                 let request = with_secret(request, secret)?;
                 self.create_key(&account_id, request).await?.key
             }
-            InstallTarget::Rotate { key_id } => {
+            InstallTarget::Existing { key_id } => {
                 let key = self.store.get_key(&key_id)?;
-                let update = rotation_to(key.kind, secret)?;
+                let update = reissue_to(key.kind, secret)?;
                 self.update_key(&key_id, update).await?
             }
         };
@@ -165,7 +166,7 @@ impl Keyward {
             }
         };
         let failed = (verified == Some(false)).then(|| Error::new(ErrorCode::Provider, check.clone()));
-        self.record(Some(&row.account_id), "key.install", &row.name, failed.as_ref(), Some(&format!("from {source}")));
+        self.record(Some(&row.account_id), AuditAction::KeyInstall, &row.name, failed.as_ref(), Some(&format!("from {source}")));
         Ok(Installed { key: row, verified, check })
     }
 }
@@ -179,7 +180,7 @@ mod tests {
         let s = SecretString::from("sk-new-1234".to_string());
         let req = NewKey::BraintrustApiKey { name: "x".into() };
         assert_eq!(with_secret(req, &s).unwrap_err().field.as_deref(), Some("kind"));
-        assert!(rotation_to(KeyKind::RespanTempKey, &s).is_err());
+        assert!(reissue_to(KeyKind::RespanTempKey, &s).is_err());
         let aws = NewKey::BarndoorCredential {
             name: "Bedrock".into(),
             model_provider: "bedrock".into(),

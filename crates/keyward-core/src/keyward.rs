@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use secrecy::SecretString;
 
+use crate::catalog::AuditAction;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{Account, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
 use crate::providers::{self, Connection, HttpConfig, Provider};
@@ -47,7 +48,7 @@ impl Keyward {
         let (store, report) = crate::store::recovery::rebuild(data_dir)?;
         let core = Keyward { store, vault, http, data_dir: data_dir.to_path_buf() };
         let detail = format!("{} accounts restored", report.accounts_restored);
-        core.record(None, "store.recover", &report.moved_to, None, Some(&detail));
+        core.record(None, AuditAction::StoreRecover, &report.moved_to, None, Some(&detail));
         tracing::warn!(moved_to = %report.moved_to, restored = report.accounts_restored, "damaged store moved aside and rebuilt");
         Ok((core, report))
     }
@@ -114,7 +115,7 @@ impl Keyward {
             return Err(e);
         }
         tracing::info!(account = %account.id, service = account.service.as_str(), "account added");
-        self.record(Some(&account.id), "account.add", &account.label, None, Some(account.service.display_name()));
+        self.record(Some(&account.id), AuditAction::AccountAdd, &account.label, None, Some(account.service.display_name()));
         Ok(account)
     }
 
@@ -166,7 +167,7 @@ impl Keyward {
             self.vault.store(id, &BoundToken::seal(&account.host, t))?;
         }
         self.store.update_account(&account)?;
-        let what = if new_token.is_some() { "account.token" } else { "account.update" };
+        let what = if new_token.is_some() { AuditAction::AccountToken } else { AuditAction::AccountUpdate };
         self.record(Some(id), what, &account.label, None, Some(account.service.display_name()));
         self.store.get_account(id)
     }
@@ -186,7 +187,7 @@ impl Keyward {
         self.vault.delete(id)?;
         self.store.delete_account(id)?;
         tracing::info!(account = %id, "account removed");
-        self.record(Some(id), "account.remove", &account.label, None, Some(account.service.display_name()));
+        self.record(Some(id), AuditAction::AccountRemove, &account.label, None, Some(account.service.display_name()));
         Ok(())
     }
 

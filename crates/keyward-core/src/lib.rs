@@ -17,7 +17,7 @@ pub mod new_key;
 pub mod paths;
 pub mod process;
 pub mod providers;
-pub mod rotation;
+pub mod replace;
 mod rules;
 pub mod secret;
 pub mod settings;
@@ -28,6 +28,7 @@ mod time;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};
-pub use keys_ops::{Minted, RevokeOutcome};
+pub use keys_ops::RevokeOutcome;
 pub use keyward::{Keyward, Recovery};
+pub use model::Minted;
 pub use providers::HttpConfig;

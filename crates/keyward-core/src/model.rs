@@ -205,7 +205,7 @@ impl KeyKind {
         !matches!(self, KeyKind::BraintrustProxyCredential | KeyKind::BarndoorProvider)
     }
 
-    /// Only Barndoor reissues a key's secret (what its `rotate_key` accepts).
+    /// Only Barndoor reissues a key's secret (what its `reissue_key` accepts).
     pub fn reissuable(self) -> bool {
         self == KeyKind::BarndoorGatewayKey
     }
@@ -462,22 +462,10 @@ pub struct SyncReport {
     pub finished_at: DateTime<Utc>,
 }
 
-/// What the window gets after a mint: the new row, and a ticket to the secret, which stays in
-/// Rust. The ticket is only an id; the plaintext is never part of this payload.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct CreatedKey {
-    pub key: KeyRow,
-    /// `None` when the user gave the secret (nothing to reveal).
-    pub reveal: Option<RevealTicket>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct RevealTicket {
-    pub id: String,
-    /// For "Copy as .env line".
-    pub env_var: String,
-    /// How long a copy stays on the clipboard.
-    pub clear_after_secs: u32,
+/// A key just minted: how it is described (`RemoteKey` as its service answered, `KeyRow` once
+/// cached) and the secret to show once, `None` when the user gave the secret. Not `Serialize`:
+/// the secret stays in Rust until the reveal dialog (or the CLI's stdout) takes it.
+pub struct Minted<K = KeyRow> {
+    pub key: K,
+    pub secret: Option<crate::secret::MintedSecret>,
 }

@@ -11,6 +11,14 @@ pub const EXPIRY_WINDOW_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
 pub const ROTATE_AFTER_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
 pub const CLIPBOARD_CLEAR_SECS: std::ops::RangeInclusive<u32> = 5..=600;
 
+/// Each number's field, range and unit: checked here, and shown by the settings form (through
+/// the catalog), so the form's hints are the rule itself.
+pub const LIMITS: [(&str, std::ops::RangeInclusive<u32>, &str); 3] = [
+    ("expiry_window_days", EXPIRY_WINDOW_DAYS, "days"),
+    ("rotate_after_days", ROTATE_AFTER_DAYS, "days"),
+    ("clipboard_clear_secs", CLIPBOARD_CLEAR_SECS, "seconds"),
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
@@ -33,16 +41,16 @@ impl Default for Settings {
 
 impl Settings {
     pub fn problems(&self) -> Vec<FieldError> {
-        let mut out = Vec::new();
-        let mut within = |field: &str, value: u32, range: std::ops::RangeInclusive<u32>, unit: &str| {
-            if !range.contains(&value) {
-                out.push(FieldError { field: field.into(), message: format!("From {} to {} {unit}.", range.start(), range.end()) });
-            }
-        };
-        within("expiry_window_days", self.expiry_window_days, EXPIRY_WINDOW_DAYS, "days");
-        within("rotate_after_days", self.rotate_after_days, ROTATE_AFTER_DAYS, "days");
-        within("clipboard_clear_secs", self.clipboard_clear_secs, CLIPBOARD_CLEAR_SECS, "seconds");
-        out
+        let values = [self.expiry_window_days, self.rotate_after_days, self.clipboard_clear_secs];
+        LIMITS
+            .iter()
+            .zip(values)
+            .filter(|((_, range, _), value)| !range.contains(value))
+            .map(|((field, range, unit), _)| FieldError {
+                field: (*field).into(),
+                message: format!("From {} to {} {unit}.", range.start(), range.end()),
+            })
+            .collect()
     }
 
     /// What a stored document says, with anything unreadable or out of range back at its default:

@@ -1,6 +1,7 @@
 //! Reading and saving the person's preferences. Not in `settings.rs`: the store reads that
 //! module, so it must stay plain data and rules that know nothing of `Keyward`.
 
+use crate::catalog::AuditAction;
 use crate::error::{Error, Result};
 use crate::model::FieldError;
 use crate::settings::Settings;
@@ -21,7 +22,7 @@ impl Keyward {
             return Err(Error::invalid(&p.field, p.message));
         }
         self.store.save_settings(&settings)?;
-        self.record(None, "settings.update", "Settings", None, None);
+        self.record(None, AuditAction::SettingsUpdate, "Settings", None, None);
         Ok(settings)
     }
 }

@@ -12,7 +12,7 @@ use crate::new_key::{default_auth_type, json_object, NewKey};
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[ts(export)]
-pub enum Validation {
+pub enum SetupCheck {
     BarndoorAwsRole {
         region: String,
         iam_role_arn: String,
@@ -43,12 +43,12 @@ pub enum Validation {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
-pub struct ValidationOutcome {
+pub struct CheckOutcome {
     pub ok: bool,
     pub message: String,
 }
 
-impl Validation {
+impl SetupCheck {
     pub fn service(&self) -> Service {
         Service::Barndoor
     }
@@ -61,7 +61,7 @@ impl Validation {
             }
         };
         match self {
-            Validation::BarndoorAwsRole { region, iam_role_arn, external_id } => {
+            SetupCheck::BarndoorAwsRole { region, iam_role_arn, external_id } => {
                 need("region", region);
                 need("iam_role_arn", iam_role_arn);
                 need("external_id", external_id);
@@ -72,7 +72,7 @@ impl Validation {
                     });
                 }
             }
-            Validation::BarndoorGoogleVertex { project_id, location, model_api_family, credentials, .. } => {
+            SetupCheck::BarndoorGoogleVertex { project_id, location, model_api_family, credentials, .. } => {
                 need("project_id", project_id);
                 need("location", location);
                 if let Some(f) = model_api_family.as_deref().filter(|f| !["vertex_gemini", "anthropic_messages"].contains(f)) {
@@ -100,7 +100,7 @@ impl Validation {
     /// The check Barndoor can make for a credential about to be created: assume its AWS role, or
     /// reach Vertex AI with it. `Ok(None)` when its authentication has no such check (an API key is
     /// proven by its first use). Values come from the credential's settings and credentials JSON.
-    pub fn for_credential(request: &NewKey) -> Result<Option<Validation>> {
+    pub fn for_credential(request: &NewKey) -> Result<Option<SetupCheck>> {
         let NewKey::BarndoorCredential { model_provider, auth_type, credentials, settings, .. } = request else {
             return Ok(None);
         };
@@ -115,9 +115,9 @@ impl Validation {
         let auth = auth_type.as_deref().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| default_auth_type(model_provider));
         Ok(match auth {
             "aws_role" => {
-                Some(Validation::BarndoorAwsRole { region: pick("region"), iam_role_arn: pick("iam_role_arn"), external_id: pick("external_id") })
+                Some(SetupCheck::BarndoorAwsRole { region: pick("region"), iam_role_arn: pick("iam_role_arn"), external_id: pick("external_id") })
             }
-            "google_adc" | "google_service_account" | "google_impersonation" => Some(Validation::BarndoorGoogleVertex {
+            "google_adc" | "google_service_account" | "google_impersonation" => Some(SetupCheck::BarndoorGoogleVertex {
                 project_id: pick("project_id"),
                 location: Some(pick("location")).filter(|l| !l.is_empty()).unwrap_or_else(|| pick("region")),
                 auth_type: Some(auth.to_string()),

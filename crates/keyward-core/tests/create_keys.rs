@@ -341,7 +341,7 @@ async fn barndoor_credential_rotation_and_gateway_key_changes() {
     let rotated = r.core.update_key(&cred.id, rotate).await.unwrap();
     assert_eq!(rotated.preview.as_deref(), Some("…2222"));
     assert!(!on_disk(&r, "sk-second-2222"));
-    assert_eq!(r.core.audit_log(1).unwrap()[0].action, "key.rotate");
+    assert_eq!(r.core.audit_log(1).unwrap()[0].action, "key.reissue");
     let bad_url = KeyUpdate::BarndoorCredential {
         name: None,
         base_url: Some("ftp://x".into()),
@@ -355,7 +355,7 @@ async fn barndoor_credential_rotation_and_gateway_key_changes() {
 
     let key = r.core.create_key(&id, NewKey::BarndoorGatewayKey { name: "svc".into(), expires_at: None }).await.unwrap();
     let old_secret = key.secret.unwrap().expose().to_string();
-    let new = r.core.rotate_key(&key.key.id).await.unwrap();
+    let new = r.core.reissue_key(&key.key.id).await.unwrap();
     let new_secret = new.secret.as_ref().unwrap().expose().to_string();
     assert_ne!(old_secret, new_secret);
     assert_eq!(new.key.preview.as_deref(), Some(&format!("{}…", &new_secret[..12])[..]));
@@ -442,7 +442,7 @@ async fn respan_custom_provider_lifecycle() {
 
 #[tokio::test]
 async fn barndoor_providers_show_health_and_setups_validate() {
-    use keyward_core::setup_check::Validation;
+    use keyward_core::setup_check::SetupCheck;
     let r = rig(SandboxConfig::default()).await;
     let id = account(&r, Service::Barndoor).await;
     let cred = r.core.create_key(&id, openai_credential("OpenAI", "sk-1")).await.unwrap().key;
@@ -456,13 +456,13 @@ async fn barndoor_providers_show_health_and_setups_validate() {
     assert!(health.iter().all(|(_, h)| matches!(h.as_deref(), Some("healthy" | "unhealthy" | "unverified"))), "{health:?}");
     assert!(rows.iter().all(|k| k.kind == KeyKind::BarndoorProvider));
 
-    let role = |arn: &str| Validation::BarndoorAwsRole { region: "us-east-1".into(), iam_role_arn: arn.into(), external_id: "ext".into() };
-    assert!(r.core.validate_setup(&id, role("arn:aws:iam::123:role/gw")).await.unwrap().ok);
-    let refused = r.core.validate_setup(&id, role("arn:aws:s3:::bucket")).await.unwrap();
+    let role = |arn: &str| SetupCheck::BarndoorAwsRole { region: "us-east-1".into(), iam_role_arn: arn.into(), external_id: "ext".into() };
+    assert!(r.core.check_setup(&id, role("arn:aws:iam::123:role/gw")).await.unwrap().ok);
+    let refused = r.core.check_setup(&id, role("arn:aws:s3:::bucket")).await.unwrap();
     assert!(!refused.ok && refused.message.contains("could not assume"), "{}", refused.message);
-    assert_eq!(r.core.validate_setup(&id, role("not-an-arn")).await.unwrap_err().field.as_deref(), Some("iam_role_arn"));
+    assert_eq!(r.core.check_setup(&id, role("not-an-arn")).await.unwrap_err().field.as_deref(), Some("iam_role_arn"));
 
-    let vertex = |creds: Option<&str>| Validation::BarndoorGoogleVertex {
+    let vertex = |creds: Option<&str>| SetupCheck::BarndoorGoogleVertex {
         project_id: "proj".into(),
         location: "us-central1".into(),
         auth_type: Some("google_service_account".into()),
@@ -471,9 +471,9 @@ async fn barndoor_providers_show_health_and_setups_validate() {
         credentials: creds.map(|c| c.to_string().into()),
         model: None,
     };
-    assert!(r.core.validate_setup(&id, vertex(Some(r#"{"private_key": "-----BEGIN"}"#))).await.unwrap().ok);
-    assert!(!r.core.validate_setup(&id, vertex(None)).await.unwrap().ok);
-    let err = r.core.validate_setup(&id, vertex(Some("{\"private_key\": \"SECRETPEM"))).await.unwrap_err();
+    assert!(r.core.check_setup(&id, vertex(Some(r#"{"private_key": "-----BEGIN"}"#))).await.unwrap().ok);
+    assert!(!r.core.check_setup(&id, vertex(None)).await.unwrap().ok);
+    let err = r.core.check_setup(&id, vertex(Some("{\"private_key\": \"SECRETPEM"))).await.unwrap_err();
     assert!(err.field.as_deref() == Some("credentials") && !err.message.contains("SECRETPEM"));
     assert!(!on_disk(&r, "-----BEGIN"));
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use keyward_core::install::InstallTarget;
 use keyward_core::model::{KeyKind, KeyQuery, KeyRow, KeyStatus, Service, SyncProgress};
 use keyward_core::new_key::NewKey;
-use keyward_core::rotation::{RotationReport, StepState};
+use keyward_core::replace::{ReplaceReport, StepState};
 use keyward_sandbox::{Faults, SandboxConfig};
 
 mod support;
@@ -72,7 +72,7 @@ async fn a_minted_secret_is_installed_checked_and_never_stored() {
         replace_existing: None,
     };
     let ai = r.core.create_key(&braintrust, ai).await.unwrap().key;
-    let installed = r.core.install_secret(&given, InstallTarget::Rotate { key_id: ai.id.clone() }, "gateway-upstream").await.unwrap();
+    let installed = r.core.install_secret(&given, InstallTarget::Existing { key_id: ai.id.clone() }, "gateway-upstream").await.unwrap();
     assert_eq!(installed.verified, Some(true), "{}", installed.check);
     assert!(installed.key.preview.unwrap().ends_with(&secret[secret.len() - 4..]));
 
@@ -102,7 +102,7 @@ async fn a_target_that_cannot_take_a_minted_secret_is_refused_before_anything_is
     let key = r.core.create_key(&respan, temp_key("k")).await.unwrap().key;
     let before = r.sandbox.world().requests.values().sum::<u64>();
     let given = SecretString::from("rs.secret-value".to_string());
-    let e = r.core.install_secret(&given, InstallTarget::Rotate { key_id: key.id.clone() }, "x").await.unwrap_err();
+    let e = r.core.install_secret(&given, InstallTarget::Existing { key_id: key.id.clone() }, "x").await.unwrap_err();
     assert_eq!(e.field.as_deref(), Some("kind"));
     let e = r.core.install_secret(&given, InstallTarget::Create { account_id: barndoor.clone(), request: temp_key("y") }, "x").await.unwrap_err();
     assert_eq!(e.field.as_deref(), Some("kind"));
@@ -140,23 +140,23 @@ async fn installed_everywhere(r: &Rig) -> (KeyRow, KeyRow, KeyRow) {
 /// Every report's step states, in the order the assistant sent them.
 type Seen = Arc<Mutex<Vec<Vec<StepState>>>>;
 
-fn recorder() -> (Seen, impl Fn(&RotationReport) + Send + Sync) {
+fn recorder() -> (Seen, impl Fn(&ReplaceReport) + Send + Sync) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
-    (seen, move |r: &RotationReport| s.lock().unwrap().push(r.steps.iter().map(|s| s.state).collect()))
+    (seen, move |r: &ReplaceReport| s.lock().unwrap().push(r.steps.iter().map(|s| s.state).collect()))
 }
 
 #[tokio::test]
 async fn a_rotation_mints_the_same_key_installs_checks_then_revokes() {
     let r = rig(SandboxConfig::default()).await;
     let (old, ai, cred) = installed_everywhere(&r).await;
-    let plan = r.core.rotation_plan(&old.id).unwrap();
+    let plan = r.core.replace_plan(&old.id).unwrap();
     assert!(plan.replacement.iter().any(|s| s.label == "Spend" && s.value == "at most $12.50"));
     assert!(plan.targets.iter().any(|t| t.key.id == cred.id));
 
     let (seen, progress) = recorder();
-    let targets = vec![InstallTarget::Rotate { key_id: ai.id.clone() }, InstallTarget::Rotate { key_id: cred.id.clone() }];
-    let rotation = r.core.rotate_assisted(&old.id, targets, &progress).await.unwrap();
+    let targets = vec![InstallTarget::Existing { key_id: ai.id.clone() }, InstallTarget::Existing { key_id: cred.id.clone() }];
+    let rotation = r.core.replace_key(&old.id, targets, &progress).await.unwrap();
     let report = &rotation.report;
     assert!(report.completed, "{}", report.summary);
     assert!(report.steps.iter().all(|s| s.state == StepState::Done), "{:?}", report.steps);
@@ -184,8 +184,8 @@ async fn a_rotation_that_fails_half_way_leaves_the_old_key_active_and_says_where
     let old_secret = held_key(&r, &cred).unwrap();
     r.sandbox.world().faults = Faults { refuse_prefix: "PUT /api/llm-gateway/admin/connections/".into(), refuse_status: 500, ..Default::default() };
     let (_, progress) = recorder();
-    let targets = vec![InstallTarget::Rotate { key_id: ai.id.clone() }, InstallTarget::Rotate { key_id: cred.id.clone() }];
-    let report = r.core.rotate_assisted(&old.id, targets, &progress).await.unwrap().report;
+    let targets = vec![InstallTarget::Existing { key_id: ai.id.clone() }, InstallTarget::Existing { key_id: cred.id.clone() }];
+    let report = r.core.replace_key(&old.id, targets, &progress).await.unwrap().report;
     assert!(!report.completed);
     let states: Vec<StepState> = report.steps.iter().map(|s| s.state).collect();
     assert_eq!(states, [StepState::Done, StepState::Done, StepState::Failed, StepState::Skipped]);
@@ -198,7 +198,7 @@ async fn a_rotation_that_fails_half_way_leaves_the_old_key_active_and_says_where
     assert_eq!(respan_names(&r), ["upstream", "upstream"], "old and new both exist at Respan");
     assert_eq!(held_key(&r, &cred).unwrap(), old_secret);
     let log = r.core.audit_log(10).unwrap();
-    assert!(log.iter().any(|e| e.action == "key.rotate_assisted" && e.outcome == "conflict"));
+    assert!(log.iter().any(|e| e.action == "key.replace" && e.outcome == "conflict"));
 }
 
 #[tokio::test]
@@ -208,7 +208,7 @@ async fn a_replacement_installed_nowhere_can_be_revoked_and_all_is_as_before() {
     let old_secret = held_key(&r, &cred).unwrap();
     r.sandbox.world().faults = Faults { refuse_prefix: "PUT /api/llm-gateway/admin/connections/".into(), refuse_status: 500, ..Default::default() };
     let (_, progress) = recorder();
-    let report = r.core.rotate_assisted(&old.id, vec![InstallTarget::Rotate { key_id: cred.id.clone() }], &progress).await.unwrap().report;
+    let report = r.core.replace_key(&old.id, vec![InstallTarget::Existing { key_id: cred.id.clone() }], &progress).await.unwrap().report;
     assert!(report.summary.contains("installed nowhere yet"), "{}", report.summary);
     assert!(report.replacement_unused);
     r.sandbox.world().faults = Faults::default();
@@ -226,14 +226,14 @@ async fn a_replacement_that_cannot_be_minted_changes_nothing() {
     let (old, _, cred) = installed_everywhere(&r).await;
     r.sandbox.world().faults = Faults { refuse_prefix: "POST /api/temporary-keys/".into(), refuse_status: 403, ..Default::default() };
     let (_, progress) = recorder();
-    let report = r.core.rotate_assisted(&old.id, vec![InstallTarget::Rotate { key_id: cred.id.clone() }], &progress).await.unwrap().report;
+    let report = r.core.replace_key(&old.id, vec![InstallTarget::Existing { key_id: cred.id.clone() }], &progress).await.unwrap().report;
     let states: Vec<StepState> = report.steps.iter().map(|s| s.state).collect();
     assert_eq!(states, [StepState::Failed, StepState::Pending, StepState::Pending]);
     assert!(report.summary.starts_with("Nothing changed"), "{}", report.summary);
     assert!(!report.replacement_unused, "there is no replacement to revoke");
     assert_eq!(respan_names(&r), ["upstream"]);
     // A kind with nothing to mint is refused up front.
-    let e = r.core.rotate_assisted(&cred.id, vec![], &progress).await.err().unwrap();
+    let e = r.core.replace_key(&cred.id, vec![], &progress).await.err().unwrap();
     assert!(e.message.contains("secret is one you give"));
 }
 
@@ -248,7 +248,7 @@ async fn a_key_whose_tail_matches_is_suggested_as_a_target() {
         let ai = NewKey::BraintrustAiSecret { name: name.into(), secret_type: None, secret: secret.into(), metadata: None, replace_existing: None };
         r.core.create_key(&braintrust, ai).await.unwrap();
     }
-    let plan = r.core.rotation_plan(&key.id).unwrap();
+    let plan = r.core.replace_plan(&key.id).unwrap();
     let suggested: Vec<&str> = plan.targets.iter().filter(|t| t.suggested).map(|t| t.key.name.as_str()).collect();
     assert_eq!(suggested, ["USES-IT"]);
 }

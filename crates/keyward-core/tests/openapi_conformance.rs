@@ -242,7 +242,7 @@ async fn every_request_conforms_to_the_specs() {
     };
     core.update_key(&cred.id, rotate).await.unwrap();
     let gw = core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "g".into(), expires_at: Some("2099-01-01".into()) }).await.unwrap().key;
-    core.rotate_key(&gw.id).await.unwrap();
+    core.reissue_key(&gw.id).await.unwrap();
     core.update_key(&gw.id, KeyUpdate::BarndoorGatewayKey { disabled: Some(true), expires_at: Some("2099-03-01".into()), clear_expiry: None })
         .await
         .unwrap();
@@ -251,10 +251,10 @@ async fn every_request_conforms_to_the_specs() {
     for key in core.list_keys(&keyward_core::model::KeyQuery { account_id: Some(bd.clone()), ..Default::default() }).unwrap() {
         core.refresh_key(&key.id).await.unwrap();
     }
-    use keyward_core::setup_check::Validation;
-    let role = Validation::BarndoorAwsRole { region: "us-east-1".into(), iam_role_arn: "arn:aws:iam::1:role/r".into(), external_id: "e".into() };
-    core.validate_setup(&bd, role).await.unwrap();
-    let vertex = Validation::BarndoorGoogleVertex {
+    use keyward_core::setup_check::SetupCheck;
+    let role = SetupCheck::BarndoorAwsRole { region: "us-east-1".into(), iam_role_arn: "arn:aws:iam::1:role/r".into(), external_id: "e".into() };
+    core.check_setup(&bd, role).await.unwrap();
+    let vertex = SetupCheck::BarndoorGoogleVertex {
         project_id: "p".into(),
         location: "us-central1".into(),
         auth_type: Some("google_service_account".into()),
@@ -263,7 +263,7 @@ async fn every_request_conforms_to_the_specs() {
         credentials: Some(r#"{"private_key": "k"}"#.to_string().into()),
         model: Some("gemini-1.5-pro".into()),
     };
-    core.validate_setup(&bd, vertex).await.unwrap();
+    core.check_setup(&bd, vertex).await.unwrap();
     core.revoke_key(&gw.id).await.unwrap();
     core.revoke_key(&cred.id).await.unwrap();
     sb.world().faults = Faults { drop_create_next: 1, ..Default::default() };

@@ -231,7 +231,7 @@ async fn a_key_created_without_its_secret_is_named_cached_and_revocable() {
 
     let minted = r.core.create_key(&barndoor, NewKey::BarndoorGatewayKey { name: "reissued".into(), expires_at: None }).await.unwrap();
     r.sandbox.world().faults = Faults { strip_secret_next: 1, ..Default::default() };
-    let err = r.core.rotate_key(&minted.key.id).await.err().unwrap();
+    let err = r.core.reissue_key(&minted.key.id).await.err().unwrap();
     assert_eq!(err.key_id.as_deref(), Some(minted.key.id.as_str()), "{}", err.message);
     assert!(err.message.contains("reissued the Gateway key"), "{}", err.message);
 }

@@ -18,6 +18,6 @@ export const GIVEN_SECRET_KINDS: KeyKind[] = CATALOG.kinds.filter((k) => k.takes
 /** Proxy credentials only expire; Barndoor providers are removed in Barndoor; revoked and gone keys are done. */
 export const revocable = (k: Pick<KeyRow, 'kind' | 'status'>) => KINDS[k.kind].revocable && k.status !== 'revoked' && k.status !== 'gone';
 
-/** Kinds the rotation assistant can replace: the service mints their secret and they can be revoked. */
-export const ROTATABLE_KINDS: KeyKind[] = CATALOG.kinds.filter((k) => k.replaceable).map((k) => k.kind);
-export const assistable = (k: Pick<KeyRow, 'kind' | 'status'>) => ROTATABLE_KINDS.includes(k.kind) && (k.status === 'active' || k.status === 'expiring' || k.status === 'expired');
+/** Kinds the replace assistant can replace: the service mints their secret and they can be revoked. */
+export const REPLACEABLE_KINDS: KeyKind[] = CATALOG.kinds.filter((k) => k.replaceable).map((k) => k.kind);
+export const assistable = (k: Pick<KeyRow, 'kind' | 'status'>) => REPLACEABLE_KINDS.includes(k.kind) && (k.status === 'active' || k.status === 'expiring' || k.status === 'expired');

@@ -65,8 +65,8 @@
 
   // An audit log of `config.auditEntries` entries, every 37 minutes back from now: each account's
   // actions in turn (one in nine on an account since removed), some of them refused.
-  const AUDIT_ACTIONS = [['key.create', 'ok'], ['key.revoke', 'ok'], ['key.create', 'forbidden'], ['key.update', 'ok'], ['key.rotate', 'ok'],
-    ['account.add', 'ok'], ['key.revoke', 'conflict'], ['setup.validate', 'invalid_input'], ['key.create', 'ok']];
+  const AUDIT_ACTIONS = [['key.create', 'ok'], ['key.revoke', 'ok'], ['key.create', 'forbidden'], ['key.update', 'ok'], ['key.reissue', 'ok'],
+    ['account.add', 'ok'], ['key.revoke', 'conflict'], ['setup.check', 'invalid_input'], ['key.create', 'ok']];
   for (let i = 0; i < (config.auditEntries ?? 0); i++) {
     const account = i % 9 === 8 || state.accounts.length === 0 ? null : state.accounts[i % state.accounts.length];
     const [action, outcome] = AUDIT_ACTIONS[i % AUDIT_ACTIONS.length];
@@ -297,7 +297,7 @@
       const secret = state.secrets[revealId];
       if (!secret) throw err('not_found', 'This secret is no longer held.');
       let key;
-      if (target.to === 'rotate') {
+      if (target.to === 'existing') {
         key = state.keys.find((k) => k.id === target.key_id);
       } else {
         const account = state.accounts.find((a) => a.id === target.account_id);
@@ -313,7 +313,7 @@
       return { key: structuredClone(key), verified: shown ? true : null,
         check: shown ? `${key.service === 'barndoor' ? 'Barndoor' : 'Braintrust'} shows the new secret's last 4 characters.` : 'Respan shows nothing of a stored key.' };
     },
-    rotation_plan: ({ keyId }) => {
+    replace_plan: ({ keyId }) => {
       const key = state.keys.find((k) => k.id === keyId);
       const tail = (key.preview ?? '').slice(-4);
       const targets = state.keys
@@ -322,7 +322,7 @@
       return { key: structuredClone(key), replacement: [{ label: 'Kind', value: 'Temporary key' }, { label: 'Name', value: key.name },
         { label: 'Expires', value: '2027-01-10T00:00:00Z' }, { label: 'Spend', value: 'at most $5.00' }], targets };
     },
-    rotate_assisted: async ({ keyId, targets }) => {
+    replace_key: async ({ keyId, targets }) => {
       const old = state.keys.find((k) => k.id === keyId);
       const label = (t) => `Install into “${state.keys.find((k) => k.id === t.key_id)?.name}” and check it`;
       const report = { key_id: keyId, old_key: old, new_key: null, completed: false, replacement_unused: false, summary: '',
@@ -330,7 +330,7 @@
           .map((s) => ({ ...s, state: 'pending', message: null })) };
       const step = async (i, st, message = null) => {
         report.steps[i] = { ...report.steps[i], state: st, message };
-        emit('rotation-progress', structuredClone(report));
+        emit('replace-progress', structuredClone(report));
         await new Promise((r) => setTimeout(r, 60));
       };
       await step(0, 'running');

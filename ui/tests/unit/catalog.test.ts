@@ -7,13 +7,13 @@ import type { AuditAction } from '../../src/lib/bindings/AuditAction';
 import type { ErrorCode } from '../../src/lib/bindings/ErrorCode';
 import type { KeyKind } from '../../src/lib/bindings/KeyKind';
 import { AUTH_TYPE_OPTIONS, KIND_FORMS, initialValues } from '../../src/lib/forms/keyForms';
-import { GIVEN_SECRET_KINDS, KIND_LABEL, ROTATABLE_KINDS, STATUS_LABEL, revocable } from '../../src/lib/kinds';
+import { GIVEN_SECRET_KINDS, KIND_LABEL, REPLACEABLE_KINDS, STATUS_LABEL, revocable } from '../../src/lib/kinds';
 import { serviceName } from '../../src/lib/services';
 
 // Written out on purpose: a union member missing from the catalog fails to type-check here.
 const EVERY_ACTION: Record<AuditAction, true> = {
   'account.add': true, 'account.update': true, 'account.token': true, 'account.remove': true, 'key.create': true, 'key.update': true,
-  'key.rotate': true, 'key.revoke': true, 'key.install': true, 'key.dismiss': true, 'key.rotate_assisted': true, 'setup.validate': true,
+  'key.reissue': true, 'key.revoke': true, 'key.install': true, 'key.dismiss': true, 'key.replace': true, 'setup.check': true,
   'settings.update': true, 'store.recover': true, 'inventory.export': true, 'audit.export': true,
 };
 
@@ -48,7 +48,7 @@ test('every kind has a label, an env var and a service', () => {
 
 test('the kind rules read as before', () => {
   expect(GIVEN_SECRET_KINDS.sort()).toEqual(['barndoor_credential', 'braintrust_ai_secret', 'respan_provider']);
-  expect(ROTATABLE_KINDS).toEqual(['braintrust_api_key', 'braintrust_service_token', 'respan_temp_key', 'barndoor_gateway_key']);
+  expect(REPLACEABLE_KINDS).toEqual(['braintrust_api_key', 'braintrust_service_token', 'respan_temp_key', 'barndoor_gateway_key']);
   const can = (kind: KeyKind) => revocable({ kind, status: 'active' });
   expect(can('braintrust_proxy_credential') || can('barndoor_provider')).toBe(false);
   expect(can('barndoor_credential') && !revocable({ kind: 'barndoor_credential', status: 'gone' })).toBe(true);

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // Editing a stored key: the form starts from what the service holds, sends only what changed,
-// shows the core's message on the field it names, and in rotate mode asks only for the new secret.
+// shows the core's message on the field it names, and in reissue mode asks only for the new secret.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
@@ -65,7 +65,7 @@ describe('toUpdate', () => {
   });
 });
 
-function setup(kind: KeyKind, details: Record<string, unknown>, rotate = false, update: (u: unknown) => unknown = () => null) {
+function setup(kind: KeyKind, details: Record<string, unknown>, reissue = false, update: (u: unknown) => unknown = () => null) {
   const sent: unknown[] = [];
   mockIPC((cmd, args) => {
     const a = args as { update?: Record<string, unknown> };
@@ -82,7 +82,7 @@ function setup(kind: KeyKind, details: Record<string, unknown>, rotate = false, 
   });
   const onsaved = vi.fn();
   const onclose = vi.fn();
-  render(EditKeyDialog, { key: row(kind), rotate, onclose, onsaved });
+  render(EditKeyDialog, { key: row(kind), reissue, onclose, onsaved });
   return { sent, onsaved, onclose };
 }
 const field = (name: string) => screen.getByTestId(`field-${name}`) as HTMLInputElement;
@@ -111,14 +111,14 @@ test('a blanked name shows the core’s message on the name field and sends noth
   expect(sent).toEqual([]);
 });
 
-test('rotate mode asks only for the new secret (and why), and says Rotate', async () => {
+test('reissue mode asks only for the new secret (and why), and says Reissue', async () => {
   const { sent } = setup('barndoor_credential', CREDENTIAL, true);
   await waitFor(() => expect(screen.getByTestId('field-api_key')).toBeTruthy());
   expect(screen.queryByTestId('field-base_url')).toBeNull();
   expect(screen.queryByTestId('field-name')).toBeNull();
   await fireEvent.input(field('api_key'), { target: { value: 'sk-rotated-0043' } });
   const save = screen.getByTestId('save-key');
-  expect(save.textContent).toContain('Rotate');
+  expect(save.textContent).toContain('Reissue');
   await fireEvent.click(save);
   await waitFor(() => expect(sent).toEqual([{ kind: 'barndoor_credential', api_key: 'sk-rotated-0043' }]));
 });

@@ -7,7 +7,7 @@ import { afterEach, expect, test, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import RevealDialog from '../../src/lib/components/RevealDialog.svelte';
-import type { CreatedKey } from '../../src/lib/bindings/CreatedKey';
+import type { MintedKey } from '../../src/lib/bindings/MintedKey';
 import type { RevealTicket } from '../../src/lib/bindings/RevealTicket';
 
 const SECRET = 'rsp-temp-0123456789abcdef';
@@ -17,7 +17,7 @@ afterEach(() => {
   clearMocks();
 });
 
-function created(expires_at: string | null = null): CreatedKey & { reveal: RevealTicket } {
+function created(expires_at: string | null = null): MintedKey & { reveal: RevealTicket } {
   return {
     key: {
       id: 'k1', account_id: 'a1', account_label: 'Respan', service: 'respan', kind: 'respan_temp_key', provider_id: 'p1', name: 'ci-runner',
@@ -25,7 +25,7 @@ function created(expires_at: string | null = null): CreatedKey & { reveal: Revea
       is_test: null, usage_count: null, usage_limit: null, spend: null, spend_limit: null, rate_limit: null, last_used_at: null,
     },
     reveal: { id: 'r1', env_var: 'RESPAN_API_KEY', clear_after_secs: 30 },
-  } as CreatedKey & { reveal: RevealTicket };
+  } as MintedKey & { reveal: RevealTicket };
 }
 
 function setup(c = created()) {

@@ -16,7 +16,7 @@ pub async fn run(core: &Keyward, what: CreateCommand, install_into: &[String]) -
     // Every place is found, and known to take a secret, before anything is minted.
     let targets = install_into.iter().map(|t| find_key(core, t, None)).collect::<Result<Vec<_>>>()?;
     for t in &targets {
-        if let Some(p) = core.validate_install(&InstallTarget::Rotate { key_id: t.id.clone() })?.into_iter().next() {
+        if let Some(p) = core.validate_install(&InstallTarget::Existing { key_id: t.id.clone() })?.into_iter().next() {
             return Err(Error::invalid("install-into", format!("“{}”: {}", t.name, p.message)));
         }
     }
@@ -45,7 +45,7 @@ pub async fn run(core: &Keyward, what: CreateCommand, install_into: &[String]) -
 async fn install(core: &Keyward, secret: &MintedSecret, key: &KeyRow, targets: &[KeyRow]) -> Result<()> {
     let given = secret.for_install();
     for t in targets {
-        match core.install_secret(&given, InstallTarget::Rotate { key_id: t.id.clone() }, &key.name).await {
+        match core.install_secret(&given, InstallTarget::Existing { key_id: t.id.clone() }, &key.name).await {
             Ok(done) if done.verified != Some(false) => eprintln!("Installed into {} “{}”: {}", done.key.kind.label(), done.key.name, done.check),
             outcome => {
                 let why = match outcome {

@@ -4,17 +4,17 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod check;
 pub mod create;
 pub mod expiring;
 pub mod export;
 pub mod keys;
 pub mod recover;
+pub mod reissue;
 pub mod replace;
 pub mod revoke;
-pub mod rotate;
 pub mod sync;
 pub mod update;
-pub mod validate;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -10,9 +10,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::http::{Api, PostError};
-use super::{CreateError, Created, Listing, PageProgress, Provider};
+use super::{CreateError, Listing, PageProgress, Provider};
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{KeyKind, KeyLimits, RemoteKey};
+use crate::model::{KeyKind, KeyLimits, Minted, RemoteKey};
 use crate::new_key::{future, json_object, NewKey};
 use crate::secret::MintedSecret;
 use crate::time::parse_timestamp;
@@ -184,7 +184,7 @@ impl Provider for Barndoor {
         Ok(Listing { keys: out, kinds: vec![KeyKind::BarndoorGatewayKey, KeyKind::BarndoorCredential, KeyKind::BarndoorProvider], skipped })
     }
 
-    async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
+    async fn create_key(&self, request: &NewKey) -> Result<Minted<RemoteKey>, CreateError> {
         match request {
             NewKey::BarndoorGatewayKey { name, expires_at } => {
                 let mut body = json!({ "name": name.trim() });
@@ -196,7 +196,7 @@ impl Provider for Barndoor {
                 let key = gateway_key(raw).map_err(CreateError::Ambiguous)?.ok_or_else(|| {
                     CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Barndoor answered with a key that is already revoked."))
                 })?;
-                Ok(Created { key, secret })
+                Ok(Minted { key, secret })
             }
             NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, api_key, credentials, settings, change_note } => {
                 let mut body = json!({ "name": name.trim(), "model_provider": model_provider.trim(), "base_url": base_url.trim() });
@@ -218,7 +218,7 @@ impl Provider for Barndoor {
                     body["change_note"] = json!(n);
                 }
                 let raw: Value = self.api.send_json(Method::POST, CONNECTIONS, &body).await.map_err(explain_name_conflict)?;
-                Ok(Created { key: credential(raw).map_err(CreateError::Ambiguous)?, secret: None })
+                Ok(Minted { key: credential(raw).map_err(CreateError::Ambiguous)?, secret: None })
             }
             other => Err(CreateError::Refused(Error::invalid("kind", format!("Barndoor cannot create a {}.", other.kind().label())))),
         }
@@ -296,7 +296,7 @@ impl Provider for Barndoor {
         }
     }
 
-    async fn rotate_key(&self, kind: KeyKind, provider_id: &str) -> Result<Created, CreateError> {
+    async fn reissue_key(&self, kind: KeyKind, provider_id: &str) -> Result<Minted<RemoteKey>, CreateError> {
         if kind != KeyKind::BarndoorGatewayKey {
             return Err(CreateError::Refused(Error::invalid("kind", format!("Barndoor rotates gateway keys, not a {}.", kind.label()))));
         }
@@ -307,18 +307,18 @@ impl Provider for Barndoor {
         let key = gateway_key(raw)
             .map_err(CreateError::Ambiguous)?
             .ok_or_else(|| CreateError::Ambiguous(Error::new(ErrorCode::Provider, "Barndoor reports this key as revoked.")))?;
-        Ok(Created { key, secret })
+        Ok(Minted { key, secret })
     }
 
-    async fn validate(&self, check: &crate::setup_check::Validation) -> Result<crate::setup_check::ValidationOutcome> {
-        use crate::setup_check::{Validation, ValidationOutcome};
+    async fn validate(&self, check: &crate::setup_check::SetupCheck) -> Result<crate::setup_check::CheckOutcome> {
+        use crate::setup_check::{CheckOutcome, SetupCheck};
         let (path, body, what) = match check {
-            Validation::BarndoorAwsRole { region, iam_role_arn, external_id } => (
+            SetupCheck::BarndoorAwsRole { region, iam_role_arn, external_id } => (
                 "/api/llm-gateway/admin/connections/aws-role-validate",
                 json!({ "region": region.trim(), "iam_role_arn": iam_role_arn.trim(), "external_id": external_id.trim() }),
                 "assume the AWS role",
             ),
-            Validation::BarndoorGoogleVertex { project_id, location, auth_type, model_api_family, target_service_account, credentials, model } => {
+            SetupCheck::BarndoorGoogleVertex { project_id, location, auth_type, model_api_family, target_service_account, credentials, model } => {
                 let mut body = json!({ "project_id": project_id.trim(), "location": location.trim() });
                 for (field, value) in [
                     ("auth_type", auth_type),
@@ -341,7 +341,7 @@ impl Provider for Barndoor {
         let ok = answer.get("ok").and_then(Value::as_bool).unwrap_or(false);
         let detail = answer.get("message").or_else(|| answer.get("detail")).and_then(Value::as_str).map(|d| format!(" ({d})")).unwrap_or_default();
         let message = if ok { format!("Barndoor can {what}.") } else { format!("Barndoor could not {what}{detail}.") };
-        Ok(ValidationOutcome { ok, message })
+        Ok(CheckOutcome { ok, message })
     }
 
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {

@@ -7,9 +7,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::http::{Api, PostError};
-use super::{CreateError, Created, Listing, PageProgress, Provider};
+use super::{CreateError, Listing, PageProgress, Provider};
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{KeyKind, KeyLimits, RemoteKey};
+use crate::model::{KeyKind, KeyLimits, Minted, RemoteKey};
 use crate::new_key::{proxy_name, NewKey, PROXY_TTL_DEFAULT};
 use crate::secret::MintedSecret;
 use crate::time::parse_timestamp;
@@ -218,7 +218,7 @@ impl Braintrust {
         Err(Error::new(ErrorCode::Provider, "Braintrust kept returning the same page; the listing was stopped."))
     }
 
-    async fn create_api_key(&self, name: &str) -> Result<Created, CreateError> {
+    async fn create_api_key(&self, name: &str) -> Result<Minted<RemoteKey>, CreateError> {
         let raw: serde_json::Value =
             self.api.send_json(Method::POST, "/v1/api_key", &json!({ "name": name.trim() })).await.map_err(explain_api_key_refusal)?;
         let secret = raw.get("key").and_then(|k| k.as_str()).map(|k| MintedSecret::new(k.to_string()));
@@ -226,11 +226,11 @@ impl Braintrust {
         if let Some(map) = listed.as_object_mut() {
             map.remove("key"); // the secret never reaches the store's details
         }
-        Ok(Created { key: to_remote(listed).map_err(CreateError::Ambiguous)?, secret })
+        Ok(Minted { key: to_remote(listed).map_err(CreateError::Ambiguous)?, secret })
     }
 
     /// Proxy credentials cannot be listed or revoked: Keyward keeps their metadata itself.
-    async fn create_proxy_credential(&self, model: Option<&str>, ttl: Option<u32>, project: Option<&str>) -> Result<Created, CreateError> {
+    async fn create_proxy_credential(&self, model: Option<&str>, ttl: Option<u32>, project: Option<&str>) -> Result<Minted<RemoteKey>, CreateError> {
         let ttl = ttl.unwrap_or(PROXY_TTL_DEFAULT);
         let model = model.map(str::trim).filter(|m| !m.is_empty());
         let mut body = json!({ "model": model, "ttl_seconds": ttl });
@@ -240,7 +240,7 @@ impl Braintrust {
         let started = Utc::now();
         let answer: WithKey = self.api.send_json(Method::POST, "/v1/proxy/credentials", &body).await?;
         let details = json!({ "model": model, "ttl_seconds": ttl, "logging": body.get("logging") });
-        Ok(Created {
+        Ok(Minted {
             key: RemoteKey {
                 kind: KeyKind::BraintrustProxyCredential,
                 provider_id: uuid::Uuid::new_v4().to_string(),
@@ -286,7 +286,7 @@ impl Provider for Braintrust {
         Ok(listing)
     }
 
-    async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
+    async fn create_key(&self, request: &NewKey) -> Result<Minted<RemoteKey>, CreateError> {
         match request {
             NewKey::BraintrustApiKey { name } => self.create_api_key(name).await,
             NewKey::BraintrustProxyCredential { model, ttl_seconds, logging_project } => {
@@ -297,7 +297,7 @@ impl Provider for Braintrust {
                 let method = if replace_existing.unwrap_or(false) { Method::PUT } else { Method::POST };
                 let mut raw: serde_json::Value = self.api.send_json(method, "/v1/service_token", &body).await.map_err(explain_owner_only)?;
                 let secret = take_key(&mut raw);
-                Ok(Created { key: service_token(raw).map_err(CreateError::Ambiguous)?, secret })
+                Ok(Minted { key: service_token(raw).map_err(CreateError::Ambiguous)?, secret })
             }
             NewKey::BraintrustAiSecret { name, secret_type, secret, metadata, replace_existing } => {
                 let mut body = json!({ "name": name.trim(), "secret": secrecy::ExposeSecret::expose_secret(secret).trim() });
@@ -309,7 +309,7 @@ impl Provider for Braintrust {
                 }
                 let method = if replace_existing.unwrap_or(false) { Method::PUT } else { Method::POST };
                 let raw: serde_json::Value = self.api.send_json(method, "/v1/ai_secret", &body).await?;
-                Ok(Created { key: ai_secret(raw).map_err(CreateError::Ambiguous)?, secret: None })
+                Ok(Minted { key: ai_secret(raw).map_err(CreateError::Ambiguous)?, secret: None })
             }
             other => Err(CreateError::Refused(Error::invalid("kind", format!("Braintrust cannot create a {}.", other.kind().label())))),
         }

@@ -14,9 +14,8 @@ use secrecy::SecretString;
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{KeyKind, RemoteKey, Service};
+use crate::model::{KeyKind, Minted, RemoteKey, Service};
 use crate::new_key::NewKey;
-use crate::secret::MintedSecret;
 
 pub use http::HttpConfig;
 
@@ -32,7 +31,7 @@ pub trait Provider: Send + Sync {
     async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing>;
 
     /// Mints a key (already checked by `NewKey::check`). A create is sent once, never retried.
-    async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
+    async fn create_key(&self, request: &NewKey) -> Result<Minted<RemoteKey>, CreateError> {
         Err(CreateError::Refused(unsupported(request.kind())))
     }
 
@@ -55,13 +54,13 @@ pub trait Provider: Send + Sync {
     }
 
     /// Issues a new secret for the same key (Barndoor gateway keys).
-    async fn rotate_key(&self, kind: KeyKind, provider_id: &str) -> Result<Created, CreateError> {
+    async fn reissue_key(&self, kind: KeyKind, provider_id: &str) -> Result<Minted<RemoteKey>, CreateError> {
         let _ = provider_id;
         Err(CreateError::Refused(unsupported(kind)))
     }
 
     /// Asks the service whether a setup works before it is saved (Barndoor's AWS-role and Vertex checks).
-    async fn validate(&self, check: &crate::setup_check::Validation) -> Result<crate::setup_check::ValidationOutcome> {
+    async fn validate(&self, check: &crate::setup_check::SetupCheck) -> Result<crate::setup_check::CheckOutcome> {
         Err(Error::invalid("kind", format!("{} has no such check.", check.service().display_name())))
     }
 
@@ -81,14 +80,6 @@ pub struct Listing {
     /// Objects the service listed that could not be read at all: skipped, so one odd object
     /// does not blind the whole inventory. While any was skipped, nothing is marked gone.
     pub skipped: u32,
-}
-
-/// A created key: what to cache, and the secret to show once when the service minted one
-/// (`None` when the user gave the secret, as for a Barndoor credential, or when a service that
-/// mints one created the key and sent no secret back: `Keyward` tells the two apart).
-pub struct Created {
-    pub key: RemoteKey,
-    pub secret: Option<MintedSecret>,
 }
 
 /// `Ambiguous`: the request went out and no clear answer came back; the key may exist.

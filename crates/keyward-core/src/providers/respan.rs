@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::http::Api;
-use super::{CreateError, Created, Listing, PageProgress, Provider};
+use super::{CreateError, Listing, PageProgress, Provider};
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{KeyKind, KeyLimits, RemoteKey};
+use crate::model::{KeyKind, KeyLimits, Minted, RemoteKey};
 use crate::new_key::{expiry, NewKey};
 use crate::secret::MintedSecret;
 use crate::time::parse_timestamp;
@@ -181,7 +181,7 @@ impl Provider for Respan {
         Ok(Listing { keys, kinds: vec![KeyKind::RespanTempKey, KeyKind::RespanProvider], skipped })
     }
 
-    async fn create_key(&self, request: &NewKey) -> Result<Created, CreateError> {
+    async fn create_key(&self, request: &NewKey) -> Result<Minted<RemoteKey>, CreateError> {
         if let NewKey::RespanProvider { provider_id, provider_name, api_key, extra_kwargs } = request {
             let mut body = json!({
                 "provider_id": provider_id.trim(),
@@ -192,7 +192,7 @@ impl Provider for Respan {
                 body["extra_kwargs"] = k;
             }
             let raw: Value = self.api.send_json(Method::POST, PROVIDERS, &body).await?;
-            return Ok(Created { key: provider(raw).map_err(CreateError::Ambiguous)?, secret: None });
+            return Ok(Minted { key: provider(raw).map_err(CreateError::Ambiguous)?, secret: None });
         }
         let NewKey::RespanTempKey { name, expiry_date, max_usage, rate_limit, spending_limit, is_test } = request else {
             return Err(CreateError::Refused(Error::invalid("kind", format!("Respan cannot create a {}.", request.kind().label()))));
@@ -215,7 +215,7 @@ impl Provider for Respan {
         body["is_test"] = json!(is_test.unwrap_or(false));
         let mut raw: Value = self.api.send_json(Method::POST, KEYS, &body).await?;
         let secret = raw.as_object_mut().and_then(|m| m.remove("api_key")).and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
-        Ok(Created { key: to_remote(raw).map_err(CreateError::Ambiguous)?, secret })
+        Ok(Minted { key: to_remote(raw).map_err(CreateError::Ambiguous)?, secret })
     }
 
     async fn find_created(&self, request: &NewKey, since: DateTime<Utc>) -> Result<Option<RemoteKey>> {

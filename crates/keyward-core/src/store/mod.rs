@@ -31,6 +31,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0002_limits_and_audit.sql")),
         M::up(include_str!("migrations/0003_fts_only_on_change.sql")),
         M::up(include_str!("migrations/0004_expiry_and_settings.sql")),
+        M::up(include_str!("migrations/0005_audit_words.sql")),
     ])
 }
 
@@ -156,6 +157,24 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn an_older_log_reads_in_todays_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        {
+            let mut conn = Connection::open(data.join(DB_FILE)).unwrap();
+            migrations().to_version(&mut conn, 4).unwrap();
+            for action in ["key.rotate", "key.rotate_assisted", "setup.validate", "key.create"] {
+                conn.execute("INSERT INTO audit (at, action, target, outcome) VALUES ('2026-01-01T00:00:00Z', ?1, 'gw', 'ok')", [action]).unwrap();
+            }
+        }
+        let store = Store::open(&data).unwrap();
+        let mut actions = store.audit_actions().unwrap();
+        actions.sort();
+        assert_eq!(actions, ["key.create", "key.reissue", "key.replace", "setup.check"]);
     }
 
     #[test]

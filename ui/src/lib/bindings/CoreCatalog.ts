@@ -6,9 +6,15 @@ import type { ModelProviderInfo } from "./ModelProviderInfo";
 import type { OutcomeInfo } from "./OutcomeInfo";
 import type { ProxyTtl } from "./ProxyTtl";
 import type { ServiceInfo } from "./ServiceInfo";
+import type { SettingLimit } from "./SettingLimit";
+import type { Settings } from "./Settings";
 import type { StatusInfo } from "./StatusInfo";
 
 /**
  * Named apart from `catalog.ts` (the data), which a case-insensitive disk would confuse with `Catalog.ts`.
  */
-export type CoreCatalog = { kinds: Array<KindInfo>, services: Array<ServiceInfo>, statuses: Array<StatusInfo>, auth_types: Array<AuthTypeInfo>, model_providers: Array<ModelProviderInfo>, proxy_ttl: ProxyTtl, audit_actions: Array<AuditActionInfo>, outcomes: Array<OutcomeInfo>, };
+export type CoreCatalog = { kinds: Array<KindInfo>, services: Array<ServiceInfo>, statuses: Array<StatusInfo>, auth_types: Array<AuthTypeInfo>, model_providers: Array<ModelProviderInfo>, proxy_ttl: ProxyTtl, audit_actions: Array<AuditActionInfo>, outcomes: Array<OutcomeInfo>, 
+/**
+ * The settings' numbers: what the settings form may accept, and the defaults.
+ */
+setting_limits: Array<SettingLimit>, default_settings: Settings, };

@@ -4,4 +4,4 @@ import type { NewKey } from "./NewKey";
 /**
  * Where a minted secret goes.
  */
-export type InstallTarget = { "to": "create", account_id: string, request: NewKey, } | { "to": "rotate", key_id: string, };
+export type InstallTarget = { "to": "create", account_id: string, request: NewKey, } | { "to": "existing", key_id: string, };

@@ -350,8 +350,8 @@ export const CATALOG: CoreCatalog = {
       "words": "Key edited"
     },
     {
-      "action": "key.rotate",
-      "words": "Key rotated"
+      "action": "key.reissue",
+      "words": "Key reissued"
     },
     {
       "action": "key.revoke",
@@ -366,11 +366,11 @@ export const CATALOG: CoreCatalog = {
       "words": "Expired key set aside"
     },
     {
-      "action": "key.rotate_assisted",
+      "action": "key.replace",
       "words": "Key replaced"
     },
     {
-      "action": "setup.validate",
+      "action": "setup.check",
       "words": "Setup checked"
     },
     {
@@ -455,5 +455,31 @@ export const CATALOG: CoreCatalog = {
       "outcome": "internal",
       "words": "Internal error"
     }
-  ]
+  ],
+  "setting_limits": [
+    {
+      "field": "expiry_window_days",
+      "min": 1,
+      "max": 90,
+      "unit": "days"
+    },
+    {
+      "field": "rotate_after_days",
+      "min": 1,
+      "max": 3650,
+      "unit": "days"
+    },
+    {
+      "field": "clipboard_clear_secs",
+      "min": 5,
+      "max": 600,
+      "unit": "seconds"
+    }
+  ],
+  "default_settings": {
+    "expiry_window_days": 7,
+    "rotate_after_days": 90,
+    "notify_expiry": true,
+    "clipboard_clear_secs": 30
+  }
 };

@@ -10,8 +10,8 @@ export type Details = Record<string, unknown>;
 export type EditField = Field & {
   /** The value the form starts from: what the service said last. */
   current?: (key: KeyRow, details: Details) => string | boolean;
-  /** A new secret: empty keeps the stored one, a value replaces (rotates) it. */
-  rotates?: boolean;
+  /** A new secret: empty keeps the stored one, a value replaces (reissues) it. */
+  reissues?: boolean;
 };
 export type EditForm = { kind: KeyKind; title: string; fields: EditField[] };
 
@@ -36,23 +36,23 @@ export const EDIT_FORMS: EditForm[] = [
   ] },
   { kind: 'respan_provider', title: 'Edit custom provider', fields: [
     { name: 'provider_name', label: 'Name', type: 'text', current: (k, d) => text(d.provider_name ?? k.name) },
-    { name: 'api_key', label: 'New upstream API key', type: 'secret', rotates: true, help: keep },
+    { name: 'api_key', label: 'New upstream API key', type: 'secret', reissues: true, help: keep },
     { name: 'extra_kwargs', label: 'Settings (JSON)', type: 'json', current: (_, d) => text(d.extra_kwargs) },
   ] },
   { kind: 'braintrust_ai_secret', title: 'Edit AI secret', fields: [
     { name: 'name', label: 'Name', type: 'text', current: (k) => k.name },
     { name: 'type', label: 'Provider', type: 'text', current: (_, d) => text(d.type) },
-    { name: 'secret', label: 'New secret', type: 'secret', rotates: true, help: keep },
+    { name: 'secret', label: 'New secret', type: 'secret', reissues: true, help: keep },
     { name: 'metadata', label: 'Metadata (JSON)', type: 'json', current: (_, d) => text(d.metadata) },
   ] },
   { kind: 'barndoor_credential', title: 'Edit credential', fields: [
     { name: 'name', label: 'Name', type: 'text', current: (k) => k.name },
     { name: 'base_url', label: 'Base URL', type: 'text', current: (_, d) => text(d.base_url) },
     { name: 'auth_type', label: 'Authentication', type: 'select', options: AUTH_TYPE_OPTIONS, current: (_, d) => text(d.auth_type) },
-    { name: 'api_key', label: 'New upstream API key', type: 'secret', rotates: true, when: usesKey,
-      help: 'Rotates the credential for every provider that uses it. Leave empty to keep the current one.' },
-    { name: 'credentials', label: 'New credentials (JSON)', type: 'secret-json', rotates: true, when: (v) => !usesKey(v),
-      help: 'Rotates the credential for every provider that uses it. Leave empty to keep the current one.' },
+    { name: 'api_key', label: 'New upstream API key', type: 'secret', reissues: true, when: usesKey,
+      help: 'The new secret reaches every provider that uses the credential. Leave empty to keep the current one.' },
+    { name: 'credentials', label: 'New credentials (JSON)', type: 'secret-json', reissues: true, when: (v) => !usesKey(v),
+      help: 'The new secret reaches every provider that uses the credential. Leave empty to keep the current one.' },
     { name: 'settings', label: 'Settings (JSON)', type: 'json', current: (_, d) => text(d.settings) },
     { name: 'change_note', label: 'Why', type: 'text', help: 'A note for your team, kept by Barndoor (never a secret).' },
   ] },
@@ -80,7 +80,7 @@ export function toUpdate(form: EditForm, values: Values, start: Values): KeyUpda
   for (const f of form.fields) {
     if (f.when && !f.when(values)) continue;
     const v = values[f.name];
-    if (f.rotates) {
+    if (f.reissues) {
       if (typeof v === 'string' && v.trim() !== '') out[f.name] = v;
     } else if (f.type === 'checkbox') {
       if (Boolean(v) !== Boolean(start[f.name])) out[f.name] = Boolean(v);

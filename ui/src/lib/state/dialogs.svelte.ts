@@ -1,12 +1,12 @@
 // The one dialog the window shows, if any: a native modal makes the page behind it inert, so
 // there is never more than one. Each kind carries what its dialog is about.
 import type { Account } from '../bindings/Account';
-import type { CreatedKey } from '../bindings/CreatedKey';
+import type { MintedKey } from '../bindings/MintedKey';
 import type { KeyRow } from '../bindings/KeyRow';
 import type { RevealTicket } from '../bindings/RevealTicket';
 
 /** A minted key whose secret can be shown once. */
-export type RevealedKey = CreatedKey & { reveal: RevealTicket };
+export type RevealedKey = MintedKey & { reveal: RevealTicket };
 
 export type Dialog =
   | { kind: 'add-account' }
@@ -14,7 +14,7 @@ export type Dialog =
   | { kind: 'remove-account'; account: Account }
   | { kind: 'create' }
   | { kind: 'reveal'; created: RevealedKey }
-  | { kind: 'edit-key'; key: KeyRow; rotate: boolean }
+  | { kind: 'edit-key'; key: KeyRow; reissue: boolean }
   | { kind: 'revoke'; key: KeyRow }
   | { kind: 'bulk-revoke' }
   | { kind: 'settings' }

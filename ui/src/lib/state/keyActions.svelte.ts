@@ -1,9 +1,9 @@
-// What the window does to keys: revoke one or many, rotate, and take in a created key. Each
+// What the window does to keys: revoke one or many, reissue, and take in a created key. Each
 // says its outcome in a toast and re-reads the inventory; a new secret opens the reveal dialog.
 import { SvelteSet } from 'svelte/reactivity';
 import * as ipc from '../ipc';
 import type { IpcError } from '../ipc';
-import type { CreatedKey } from '../bindings/CreatedKey';
+import type { MintedKey } from '../bindings/MintedKey';
 import type { KeyRow } from '../bindings/KeyRow';
 import type { RevokeOutcome } from '../bindings/RevokeOutcome';
 import { plural } from '../format';
@@ -63,9 +63,9 @@ export class KeyActions {
     await this.#inventory.refresh();
   }
 
-  async rotate(key: KeyRow) {
+  async reissue(key: KeyRow) {
     try {
-      const c = await ipc.rotateKey(key.id);
+      const c = await ipc.reissueKey(key.id);
       if (c.reveal) this.#dialogs.open({ kind: 'reveal', created: c as RevealedKey });
     } catch (e) {
       toasts.error((e as IpcError).message);
@@ -74,7 +74,7 @@ export class KeyActions {
   }
 
   /** A key was created: its secret is shown once, or the one given was sent and not kept. */
-  async created(c: CreatedKey) {
+  async created(c: MintedKey) {
     this.#dialogs.close('create');
     if (c.reveal) this.#dialogs.open({ kind: 'reveal', created: c as RevealedKey });
     else toasts.success(`${c.key.name} created. The secret you gave was sent and not kept.`);

@@ -3,10 +3,9 @@ import type { KeyRow } from "./KeyRow";
 import type { RevealTicket } from "./RevealTicket";
 
 /**
- * What the window gets after a mint: the new row, and a ticket to the secret, which stays in
- * Rust. The ticket is only an id; the plaintext is never part of this payload.
+ * A key just minted, as the window sees it: the new row, and a ticket to its secret.
  */
-export type CreatedKey = { key: KeyRow, 
+export type MintedKey = { key: KeyRow, 
 /**
  * `None` when the user gave the secret (nothing to reveal).
  */

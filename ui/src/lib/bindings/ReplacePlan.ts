@@ -3,7 +3,7 @@ import type { KeyRow } from "./KeyRow";
 import type { Setting } from "./Setting";
 import type { TargetChoice } from "./TargetChoice";
 
-export type RotationPlan = { key: KeyRow, 
+export type ReplacePlan = { key: KeyRow, 
 /**
  * The replacement's settings, as a person reads them.
  */

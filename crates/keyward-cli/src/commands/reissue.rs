@@ -1,4 +1,4 @@
-//! `keyward rotate`: a new secret for one key. Which way depends on its kind: a secret you give
+//! `keyward reissue`: a new secret for one key. Which way depends on its kind: a secret you give
 //! (stdin or a prompt) for the kinds that hold one, a new one minted for a Barndoor gateway key.
 
 use keyward_core::key_change::KeyUpdate;
@@ -22,7 +22,7 @@ pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_j
     };
     if let Some(update) = update {
         let row = core.update_key(&found.id, update).await?;
-        eprintln!("Rotated {} “{}”: the service now holds the new secret.", row.kind.label(), row.name);
+        eprintln!("Reissued {} “{}”: the service now holds the new secret.", row.kind.label(), row.name);
         return Ok(());
     }
     if found.kind == KeyKind::BarndoorCredential {
@@ -35,14 +35,14 @@ pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_j
             KeyUpdate::BarndoorCredential { name: None, base_url: None, auth_type: None, api_key, credentials, settings: None, change_note: None };
         let row = core.update_key(&found.id, update).await?;
         eprintln!(
-            "Rotated credential “{}”: Barndoor now holds the new secret (…{}).",
+            "Reissued credential “{}”: Barndoor now holds the new secret (…{}).",
             row.name,
             row.preview.unwrap_or_default().trim_start_matches('…')
         );
         return Ok(());
     }
-    let minted = core.rotate_key(&found.id).await?;
-    eprintln!("Rotated {} “{}”. This is the only time its new secret is shown:", minted.key.kind.label(), minted.key.name);
+    let minted = core.reissue_key(&found.id).await?;
+    eprintln!("Reissued {} “{}”. This is the only time its new secret is shown:", minted.key.kind.label(), minted.key.name);
     if let Some(secret) = &minted.secret {
         println!("{}", secret.expose());
     }

@@ -1,4 +1,4 @@
-//! The rotation assistant: mint a key's replacement with the same settings, install it where it
+//! The replace assistant: mint a key's replacement with the same settings, install it where it
 //! is used, check each install, and only then revoke the old key. Any failure stops the run before
 //! the revocation, and the report says what state each service is in.
 
@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::catalog::AuditAction;
 use crate::error::{Error, Result};
 use crate::install::InstallTarget;
 use crate::model::{KeyKind, KeyQuery, KeyRow, KeyStatus};
@@ -34,7 +35,7 @@ pub struct TargetChoice {
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
-pub struct RotationPlan {
+pub struct ReplacePlan {
     pub key: KeyRow,
     /// The replacement's settings, as a person reads them.
     pub replacement: Vec<Setting>,
@@ -55,18 +56,18 @@ pub enum StepState {
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
-pub struct RotationStep {
+pub struct ReplaceStep {
     pub label: String,
     pub state: StepState,
     pub message: Option<String>,
 }
 
-/// Emitted as the assistant runs (event `rotation-progress`), and its final answer.
+/// Emitted as the assistant runs (event `replace-progress`), and its final answer.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
-pub struct RotationReport {
+pub struct ReplaceReport {
     pub key_id: String,
-    pub steps: Vec<RotationStep>,
+    pub steps: Vec<ReplaceStep>,
     /// The old key as it stands now (still active unless every step worked).
     pub old_key: Option<KeyRow>,
     pub new_key: Option<KeyRow>,
@@ -78,18 +79,9 @@ pub struct RotationReport {
     pub summary: String,
 }
 
-/// What the window gets: the report, and a ticket to the replacement's secret should the person
-/// want to see it once (it is already installed where they chose).
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct RotationOutcome {
-    pub report: RotationReport,
-    pub reveal: Option<crate::model::RevealTicket>,
-}
-
 /// The report, and the replacement's secret (not `Serialize`: the shell holds it for a reveal).
-pub struct Rotation {
-    pub report: RotationReport,
+pub struct Replacement {
+    pub report: ReplaceReport,
     pub secret: Option<MintedSecret>,
 }
 
@@ -131,9 +123,9 @@ pub fn replacement_for(key: &KeyRow, details: &serde_json::Value, now: DateTime<
             Err(Error::invalid("key", "A proxy credential expires by itself and cannot be revoked: mint a new one instead."))
         }
         kind if KeyKind::INSTALL_TARGETS.contains(&kind) => {
-            Err(Error::invalid("key", format!("A {}'s secret is one you give: rotate it with a new secret from its detail panel.", kind.label())))
+            Err(Error::invalid("key", format!("A {}'s secret is one you give: reissue it with a new secret from its detail panel.", kind.label())))
         }
-        kind => Err(Error::invalid("key", format!("A {} has no secret to rotate.", kind.label()))),
+        kind => Err(Error::invalid("key", format!("A {} has no secret to replace.", kind.label()))),
     }
 }
 
@@ -167,13 +159,15 @@ fn shown_tail(preview: Option<&str>) -> Option<String> {
 fn target_name(keyward: &Keyward, target: &InstallTarget) -> String {
     match target {
         InstallTarget::Create { request, .. } => format!("a new {} “{}”", request.kind().label(), request.display_name()),
-        InstallTarget::Rotate { key_id } => keyward.store.get_key(key_id).map(|k| format!("“{}”", k.name)).unwrap_or_else(|_| "a removed key".into()),
+        InstallTarget::Existing { key_id } => {
+            keyward.store.get_key(key_id).map(|k| format!("“{}”", k.name)).unwrap_or_else(|_| "a removed key".into())
+        }
     }
 }
 
 impl Keyward {
     /// What the assistant would do for a key: its replacement, and where it could be installed.
-    pub fn rotation_plan(&self, key_id: &str) -> Result<RotationPlan> {
+    pub fn replace_plan(&self, key_id: &str) -> Result<ReplacePlan> {
         let key = self.store.get_key(key_id)?;
         check_live(&key)?;
         let request = replacement_for(&key, &self.store.key_details(key_id)?, Utc::now())?;
@@ -189,18 +183,18 @@ impl Keyward {
                 TargetChoice { key: k, suggested }
             })
             .collect();
-        Ok(RotationPlan { key, replacement: describe(&request), targets })
+        Ok(ReplacePlan { key, replacement: describe(&request), targets })
     }
 
     /// Runs the assistant. `progress` sees every step as it changes. Errors only for what stops it
     /// before anything is sent (a bad target, a key that cannot be replaced); what fails later is
     /// in the report, with the old key left active.
-    pub async fn rotate_assisted(
+    pub async fn replace_key(
         &self,
         key_id: &str,
         targets: Vec<InstallTarget>,
-        progress: &(dyn Fn(&RotationReport) + Send + Sync),
-    ) -> Result<Rotation> {
+        progress: &(dyn Fn(&ReplaceReport) + Send + Sync),
+    ) -> Result<Replacement> {
         let old = self.store.get_key(key_id)?;
         check_live(&old)?;
         let request = replacement_for(&old, &self.store.key_details(key_id)?, Utc::now())?;
@@ -209,11 +203,11 @@ impl Keyward {
                 return Err(Error::invalid(&p.field, format!("Target {}: {}", i + 1, p.message)));
             }
         }
-        let step = |label: String| RotationStep { label, state: StepState::Pending, message: None };
+        let step = |label: String| ReplaceStep { label, state: StepState::Pending, message: None };
         let mut steps = vec![step(format!("Mint a new {} “{}”", old.kind.label(), old.name))];
         steps.extend(targets.iter().map(|t| step(format!("Install into {} and check it", target_name(self, t)))));
         steps.push(step(format!("Revoke the old key “{}”", old.name)));
-        let mut report = RotationReport {
+        let mut report = ReplaceReport {
             key_id: key_id.into(),
             steps,
             old_key: Some(old.clone()),
@@ -222,7 +216,7 @@ impl Keyward {
             replacement_unused: false,
             summary: String::new(),
         };
-        let set = |report: &mut RotationReport, i: usize, state: StepState, message: Option<String>| {
+        let set = |report: &mut ReplaceReport, i: usize, state: StepState, message: Option<String>| {
             report.steps[i].state = state;
             report.steps[i].message = message;
             progress(report);
@@ -288,14 +282,14 @@ impl Keyward {
     #[allow(clippy::too_many_arguments)]
     fn stop(
         &self,
-        mut report: RotationReport,
+        mut report: ReplaceReport,
         i: usize,
         why: String,
         installed: &[String],
         name: &str,
         secret: Option<MintedSecret>,
         old: &KeyRow,
-    ) -> Rotation {
+    ) -> Replacement {
         report.steps[i].state = StepState::Failed;
         report.steps[i].message = Some(why.clone());
         for s in report.steps.iter_mut().skip(i + 1) {
@@ -312,20 +306,20 @@ impl Keyward {
         self.finish(report, secret, summary)
     }
 
-    fn finish(&self, mut report: RotationReport, secret: Option<MintedSecret>, summary: String) -> Rotation {
+    fn finish(&self, mut report: ReplaceReport, secret: Option<MintedSecret>, summary: String) -> Replacement {
         report.summary = summary;
         let outcome = (!report.completed).then(|| Error::new(crate::ErrorCode::Conflict, report.summary.clone()));
         if let Some(old) = &report.old_key {
-            self.record(Some(&old.account_id), "key.rotate_assisted", &old.name, outcome.as_ref(), Some(old.kind.label()));
+            self.record(Some(&old.account_id), AuditAction::KeyReplace, &old.name, outcome.as_ref(), Some(old.kind.label()));
         }
-        Rotation { report, secret }
+        Replacement { report, secret }
     }
 }
 
 fn check_live(key: &KeyRow) -> Result<()> {
     match key.status {
         KeyStatus::Revoked | KeyStatus::Gone => {
-            Err(Error::invalid("key", format!("“{}” is {}: there is nothing to rotate.", key.name, key.status.as_str())))
+            Err(Error::invalid("key", format!("“{}” is {}: there is nothing to replace.", key.name, key.status.as_str())))
         }
         _ => Ok(()),
     }
@@ -393,5 +387,33 @@ mod tests {
         assert_eq!(shown_tail(Some("rs000001…")), None);
         assert_eq!(shown_tail(Some("my-openai")), None);
         assert_eq!(shown_tail(None), None);
+    }
+
+    /// The catalog tells the window which kinds the assistant replaces; the assistant's own rule,
+    /// asked with a row of each kind, agrees.
+    #[test]
+    fn the_catalog_says_what_the_assistant_replaces() {
+        let now = chrono::Utc::now();
+        for k in &crate::catalog::catalog().kinds {
+            let row = KeyRow {
+                id: "k".into(),
+                account_id: "a".into(),
+                account_label: "A".into(),
+                service: k.service,
+                kind: k.kind,
+                provider_id: "p".into(),
+                name: "n".into(),
+                preview: None,
+                owner: None,
+                created_at: None,
+                expires_at: None,
+                status: KeyStatus::Active,
+                last_seen_at: now,
+                limits: Default::default(),
+                rotate_due: false,
+            };
+            let details = serde_json::json!({ "service_account_id": "sa" });
+            assert_eq!(replacement_for(&row, &details, now).is_ok(), k.replaceable, "{:?}", k.kind);
+        }
     }
 }

@@ -1,15 +1,15 @@
-//! `keyward validate-aws-role` and `validate-vertex`: ask Barndoor whether a setup would work,
+//! `keyward check-aws-role` and `check-vertex`: ask Barndoor whether a setup would work,
 //! before a credential is saved with it.
 
-use keyward_core::setup_check::{Validation, ValidationOutcome};
+use keyward_core::setup_check::{CheckOutcome, SetupCheck};
 use keyward_core::{Error, Keyward, Result};
 
 use crate::token_input;
 
 pub async fn aws_role(core: &Keyward, account: &str, region: String, role_arn: String, external_id: String) -> Result<()> {
     let account = core.find_account(account)?;
-    let check = Validation::BarndoorAwsRole { region, iam_role_arn: role_arn, external_id };
-    report(core.validate_setup(&account.id, check).await?)
+    let check = SetupCheck::BarndoorAwsRole { region, iam_role_arn: role_arn, external_id };
+    report(core.check_setup(&account.id, check).await?)
 }
 
 pub async fn vertex(
@@ -22,7 +22,7 @@ pub async fn vertex(
 ) -> Result<()> {
     let account = core.find_account(account)?;
     let credentials = credentials_json.then(|| token_input::read_secret("Service-account key (JSON)", "credentials")).transpose()?;
-    let check = Validation::BarndoorGoogleVertex {
+    let check = SetupCheck::BarndoorGoogleVertex {
         project_id,
         location,
         auth_type,
@@ -31,11 +31,11 @@ pub async fn vertex(
         credentials,
         model: None,
     };
-    report(core.validate_setup(&account.id, check).await?)
+    report(core.check_setup(&account.id, check).await?)
 }
 
 /// A failed check is an answer, not an error of Keyward's: it is said, and the exit code is 1.
-fn report(outcome: ValidationOutcome) -> Result<()> {
+fn report(outcome: CheckOutcome) -> Result<()> {
     if outcome.ok {
         eprintln!("{}", outcome.message);
         Ok(())
