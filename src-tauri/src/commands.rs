@@ -1,14 +1,14 @@
 //! One line per command: deserialize, call the core, let `Error` cross as `{code, message, field}`.
 
-use keyward_core::expiry::ExpiryCentre;
-use keyward_core::export::{ExportFormat, ExportReport};
-use keyward_core::install::{InstallTarget, Installed};
-use keyward_core::key_change::KeyUpdate;
+use keyward_core::model::key_change::KeyUpdate;
+use keyward_core::model::new_key::NewKey;
+use keyward_core::model::settings::Settings;
+use keyward_core::model::setup_check::{CheckOutcome, SetupCheck};
 use keyward_core::model::{Account, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
-use keyward_core::new_key::NewKey;
-use keyward_core::replace::{ReplacePlan, ReplaceReport};
-use keyward_core::settings::Settings;
-use keyward_core::setup_check::{CheckOutcome, SetupCheck};
+use keyward_core::ops::expiry::ExpiryCentre;
+use keyward_core::ops::export::{ExportFormat, ExportReport};
+use keyward_core::ops::install::{InstallTarget, Installed};
+use keyward_core::ops::replace::{ReplacePlan, ReplaceReport};
 use keyward_core::store::{AuditEntry, AuditQuery};
 use std::sync::Arc;
 

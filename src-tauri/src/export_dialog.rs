@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use keyward_core::export::ExportFormat;
+use keyward_core::ops::export::ExportFormat;
 use tauri::{Manager, Runtime, Window};
 
 /// What the dialog asks.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use keyward_core::expiry::ExpiryNotice;
+use keyward_core::ops::expiry::ExpiryNotice;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 

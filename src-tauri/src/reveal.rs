@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use keyward_core::secret::MintedSecret;
+use keyward_core::model::secret::MintedSecret;
 use keyward_core::{Error, ErrorCode};
 use secrecy::{ExposeSecret, SecretString};
 use tauri::{AppHandle, Manager, Runtime};

@@ -31,7 +31,7 @@ fn clear_override() -> Option<Duration> {
 }
 
 fn parse_clear_override(value: Option<&str>) -> Option<Duration> {
-    let max = u64::from(*keyward_core::settings::CLIPBOARD_CLEAR_SECS.end());
+    let max = u64::from(*keyward_core::model::settings::CLIPBOARD_CLEAR_SECS.end());
     value.and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| (1..=max).contains(s)).map(Duration::from_secs)
 }
 
@@ -94,7 +94,7 @@ impl AppState {
     }
 
     /// Puts a minted secret of `key` in a reveal slot; the window gets only the ticket.
-    pub fn hold(&self, secret: keyward_core::secret::MintedSecret, key: &keyward_core::model::KeyRow) -> RevealTicket {
+    pub fn hold(&self, secret: keyward_core::model::secret::MintedSecret, key: &keyward_core::model::KeyRow) -> RevealTicket {
         let env_var = key.kind.env_var();
         RevealTicket {
             id: self.reveal.hold(secret, env_var, &key.name),

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use keyward_core::export::ExportFormat;
+use keyward_core::ops::export::ExportFormat;
 use keyward_core::vault::MemoryVault;
 use keyward_core::{HttpConfig, Keyward};
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! never the plaintext. These types are the shell's, exported to the UI like the core's.
 
 use keyward_core::model::KeyRow;
-use keyward_core::replace::ReplaceReport;
+use keyward_core::ops::replace::ReplaceReport;
 use serde::Serialize;
 use ts_rs::TS;
 

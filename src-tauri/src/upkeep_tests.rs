@@ -146,7 +146,7 @@ fn an_offline_sync_still_raises_what_the_cached_keys_are_owed() {
 
     // A wider window, changed behind the shell's back, and the service gone: the failed sync still looks.
     let core = tauri::Manager::state::<crate::AppState>(&s.app).core().unwrap();
-    core.save_settings(keyward_core::settings::Settings { expiry_window_days: 14, ..Default::default() }).unwrap();
+    core.save_settings(keyward_core::model::settings::Settings { expiry_window_days: 14, ..Default::default() }).unwrap();
     drop(w);
     let err = invoke(&s, "sync_account", json!({"accountId": respan["id"]})).unwrap_err();
     assert_eq!(err["code"], "network");

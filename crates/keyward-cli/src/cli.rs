@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use keyward_core::export::ExportFormat;
 use keyward_core::model::Service;
+use keyward_core::ops::export::ExportFormat;
 use keyward_core::Result;
 
 use crate::commands;

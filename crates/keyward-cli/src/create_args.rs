@@ -1,7 +1,7 @@
 //! `keyward create …`: one subcommand per kind of key, with every limit the service takes.
 
 use clap::Subcommand;
-use keyward_core::new_key::{default_auth_type, NewKey};
+use keyward_core::model::new_key::{default_auth_type, NewKey};
 use keyward_core::Result;
 
 use crate::token_input;
@@ -26,7 +26,7 @@ pub enum CreateCommand {
         #[arg(long)]
         model: Option<String>,
         /// Lifetime in seconds, 1 to 86400.
-        #[arg(long, default_value_t = keyward_core::new_key::PROXY_TTL_DEFAULT, allow_hyphen_values = true)]
+        #[arg(long, default_value_t = keyward_core::model::new_key::PROXY_TTL_DEFAULT, allow_hyphen_values = true)]
         ttl: u32,
         /// A Braintrust project to log its calls to.
         #[arg(long)]

@@ -83,8 +83,8 @@ pub fn keys(keys: &[KeyRow], as_json: bool) -> Result<()> {
 
 /// The replace assistant's steps as they finish, one line each on stderr; `shown` counts the
 /// lines already written.
-pub fn replace_steps(report: &keyward_core::replace::ReplaceReport, shown: &mut usize) {
-    use keyward_core::replace::StepState;
+pub fn replace_steps(report: &keyward_core::ops::replace::ReplaceReport, shown: &mut usize) {
+    use keyward_core::ops::replace::StepState;
     let finished: Vec<_> = report.steps.iter().take_while(|s| matches!(s.state, StepState::Done | StepState::Failed | StepState::Skipped)).collect();
     for step in finished.iter().skip(*shown) {
         let mark = match step.state {

@@ -15,15 +15,15 @@ fn payloads_are_serialize() {
     serialize::<crate::model::FieldError>();
     serialize::<crate::model::HostPreset>();
     serialize::<crate::store::AuditEntry>();
-    serialize::<crate::export::ExportReport>();
+    serialize::<crate::ops::export::ExportReport>();
     serialize::<crate::model::RemoteKey>();
-    serialize::<crate::keys_ops::RevokeOutcome>();
-    serialize::<crate::setup_check::CheckOutcome>();
+    serialize::<crate::ops::keys::RevokeOutcome>();
+    serialize::<crate::model::setup_check::CheckOutcome>();
     serialize::<crate::error::Error>();
-    serialize::<crate::settings::Settings>();
-    serialize::<crate::expiry::ExpiryCentre>();
-    serialize::<crate::expiry::ExpiryNotice>();
-    serialize::<crate::install::Installed>();
-    serialize::<crate::replace::ReplacePlan>();
-    serialize::<crate::replace::ReplaceReport>();
+    serialize::<crate::model::settings::Settings>();
+    serialize::<crate::ops::expiry::ExpiryCentre>();
+    serialize::<crate::ops::expiry::ExpiryNotice>();
+    serialize::<crate::ops::install::Installed>();
+    serialize::<crate::ops::replace::ReplacePlan>();
+    serialize::<crate::ops::replace::ReplaceReport>();
 }

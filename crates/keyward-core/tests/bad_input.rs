@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use keyward_core::key_change::KeyUpdate;
+use keyward_core::model::key_change::KeyUpdate;
+use keyward_core::model::new_key::NewKey;
 use keyward_core::model::{KeyQuery, NewAccount, Service};
-use keyward_core::new_key::NewKey;
 use keyward_core::vault::MemoryVault;
 use keyward_core::{HttpConfig, Keyward};
 use keyward_sandbox::{spawn, SandboxConfig, SandboxHandle, DEFAULT_TOKEN};
@@ -257,7 +257,7 @@ fn every_update_form_refuses_bad_input_by_field() {
 
 #[test]
 fn every_account_field_refuses_bad_input_by_field() {
-    use keyward_core::account_rules;
+    use keyward_core::model::account_rules;
     let good = || NewAccount {
         service: Service::Braintrust,
         label: "Prod".into(),

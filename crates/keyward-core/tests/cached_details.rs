@@ -2,8 +2,8 @@
 //! (Respan `extra_kwargs`, Braintrust `metadata`, Barndoor `settings`) go to the service whole,
 //! and come back to SQLite, the detail panel and `keyward keys show` without any secret in them.
 
+use keyward_core::model::new_key::NewKey;
 use keyward_core::model::{Service, SyncProgress};
-use keyward_core::new_key::NewKey;
 use keyward_sandbox::SandboxConfig;
 use serde_json::json;
 

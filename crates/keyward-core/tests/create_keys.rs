@@ -1,8 +1,8 @@
 //! Minting and revoking against the sandbox: every limit, refusals, the dropped answer, audit.
 
 use chrono::Utc;
+use keyward_core::model::new_key::NewKey;
 use keyward_core::model::{KeyKind, KeyQuery, KeyStatus, NewAccount, Service, SyncProgress};
-use keyward_core::new_key::NewKey;
 use keyward_core::{ErrorCode, HttpConfig};
 use keyward_sandbox::{Faults, SandboxConfig, DEFAULT_TOKEN};
 
@@ -324,7 +324,7 @@ async fn a_token_that_may_not_list_service_tokens_still_syncs_the_rest() {
 
 #[tokio::test]
 async fn barndoor_credential_rotation_and_gateway_key_changes() {
-    use keyward_core::key_change::KeyUpdate;
+    use keyward_core::model::key_change::KeyUpdate;
     let r = rig(SandboxConfig::default()).await;
     let id = account(&r, Service::Barndoor).await;
     let cred = r.core.create_key(&id, openai_credential("OpenAI", "sk-first-1111")).await.unwrap().key;
@@ -372,7 +372,7 @@ async fn barndoor_credential_rotation_and_gateway_key_changes() {
 
 #[tokio::test]
 async fn respan_patch_and_braintrust_ai_secret_patch() {
-    use keyward_core::key_change::KeyUpdate;
+    use keyward_core::model::key_change::KeyUpdate;
     let r = rig(SandboxConfig::default()).await;
     let respan = account(&r, Service::Respan).await;
     let key = r.core.create_key(&respan, respan_key("old-name")).await.unwrap().key;
@@ -406,7 +406,7 @@ async fn respan_patch_and_braintrust_ai_secret_patch() {
 
 #[tokio::test]
 async fn respan_custom_provider_lifecycle() {
-    use keyward_core::key_change::KeyUpdate;
+    use keyward_core::model::key_change::KeyUpdate;
     let r = rig(SandboxConfig { seed_respan_keys: 2, ..Default::default() }).await;
     let id = account(&r, Service::Respan).await;
     let given = "sk-respan-upstream-4321";
@@ -442,7 +442,7 @@ async fn respan_custom_provider_lifecycle() {
 
 #[tokio::test]
 async fn barndoor_providers_show_health_and_setups_validate() {
-    use keyward_core::setup_check::SetupCheck;
+    use keyward_core::model::setup_check::SetupCheck;
     let r = rig(SandboxConfig::default()).await;
     let id = account(&r, Service::Barndoor).await;
     let cred = r.core.create_key(&id, openai_credential("OpenAI", "sk-1")).await.unwrap().key;

@@ -2,9 +2,9 @@
 //! code, the service's own words in the message, nothing cached that did not happen, reads
 //! retried through 429 and 5xx, creates never retried.
 
-use keyward_core::key_change::KeyUpdate;
+use keyward_core::model::key_change::KeyUpdate;
+use keyward_core::model::new_key::NewKey;
 use keyward_core::model::{KeyQuery, Service, SyncProgress};
-use keyward_core::new_key::NewKey;
 use keyward_core::ErrorCode;
 use keyward_sandbox::{Faults, SandboxConfig};
 

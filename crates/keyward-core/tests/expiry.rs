@@ -5,9 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use keyward_core::expiry::NoticeStage;
+use keyward_core::model::settings::Settings;
 use keyward_core::model::{KeyStatus, NewAccount, Service, SyncProgress};
-use keyward_core::settings::Settings;
+use keyward_core::ops::expiry::NoticeStage;
 use keyward_core::vault::MemoryVault;
 use keyward_core::{ErrorCode, HttpConfig, Keyward};
 use keyward_sandbox::{spawn, SandboxConfig, SandboxHandle, DEFAULT_TOKEN};

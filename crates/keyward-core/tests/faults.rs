@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use keyward_core::model::new_key::NewKey;
 use keyward_core::model::{KeyQuery, NewAccount, Service, SyncProgress};
-use keyward_core::new_key::NewKey;
 use keyward_core::vault::MemoryVault;
 use keyward_core::{ErrorCode, HttpConfig, Keyward};
 use keyward_sandbox::{spawn, Faults, SandboxConfig, SandboxHandle, DEFAULT_TOKEN};

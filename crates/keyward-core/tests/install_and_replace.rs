@@ -4,10 +4,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use keyward_core::install::InstallTarget;
+use keyward_core::model::new_key::NewKey;
 use keyward_core::model::{KeyKind, KeyQuery, KeyRow, KeyStatus, Service, SyncProgress};
-use keyward_core::new_key::NewKey;
-use keyward_core::replace::{ReplaceReport, StepState};
+use keyward_core::ops::install::InstallTarget;
+use keyward_core::ops::replace::{ReplaceReport, StepState};
 use keyward_sandbox::{Faults, SandboxConfig};
 
 mod support;

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use keyward_core::key_change::KeyUpdate;
+use keyward_core::model::key_change::KeyUpdate;
+use keyward_core::model::new_key::NewKey;
 use keyward_core::model::{NewAccount, Service, SyncProgress};
-use keyward_core::new_key::NewKey;
 use keyward_core::vault::MemoryVault;
 use keyward_core::{HttpConfig, Keyward};
 use keyward_sandbox::{spawn, Faults, RecordedRequest, SandboxConfig, DEFAULT_TOKEN};
@@ -251,7 +251,7 @@ async fn every_request_conforms_to_the_specs() {
     for key in core.list_keys(&keyward_core::model::KeyQuery { account_id: Some(bd.clone()), ..Default::default() }).unwrap() {
         core.refresh_key(&key.id).await.unwrap();
     }
-    use keyward_core::setup_check::SetupCheck;
+    use keyward_core::model::setup_check::SetupCheck;
     let role = SetupCheck::BarndoorAwsRole { region: "us-east-1".into(), iam_role_arn: "arn:aws:iam::1:role/r".into(), external_id: "e".into() };
     core.check_setup(&bd, role).await.unwrap();
     let vertex = SetupCheck::BarndoorGoogleVertex {

@@ -11,8 +11,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use keyward_core::error::ErrorCode;
+use keyward_core::model::new_key::NewKey;
 use keyward_core::model::{AccountUpdate, NewAccount, Service, SyncProgress};
-use keyward_core::new_key::NewKey;
 use keyward_sandbox::{SandboxConfig, DEFAULT_TOKEN};
 use support::{account, rig};
 
@@ -280,7 +280,7 @@ async fn any_id_is_usable_and_one_unreadable_object_does_not_blind_the_sync() {
 /// never shows them; an edit of the map must not delete them at the service.
 #[tokio::test(flavor = "multi_thread")]
 async fn editing_a_settings_map_keeps_what_the_cache_hid() {
-    use keyward_core::key_change::KeyUpdate;
+    use keyward_core::model::key_change::KeyUpdate;
     let r = rig(SandboxConfig::default()).await;
     let id = account(&r, Service::Barndoor).await;
     let request = NewKey::BarndoorCredential {

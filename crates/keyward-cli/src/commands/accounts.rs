@@ -1,8 +1,9 @@
 //! `keyward accounts add|edit|list|remove`: the accounts whose tokens sit in the keychain. A token
 //! is read from stdin or a hidden prompt here, never from argv.
 
+use keyward_core::model::host;
 use keyward_core::model::{AccountUpdate, NewAccount, Service};
-use keyward_core::{host, Keyward, Result};
+use keyward_core::{Keyward, Result};
 
 use crate::{output, token_input};
 

@@ -1,6 +1,6 @@
 //! `keyward audit`: what Keyward did, newest first, as a table, JSON or CSV.
 
-use keyward_core::export;
+use keyward_core::ops::export;
 use keyward_core::store::AuditQuery;
 use keyward_core::{Keyward, Result};
 

@@ -1,7 +1,7 @@
 //! `keyward check-aws-role` and `check-vertex`: ask Barndoor whether a setup would work,
 //! before a credential is saved with it.
 
-use keyward_core::setup_check::{CheckOutcome, SetupCheck};
+use keyward_core::model::setup_check::{CheckOutcome, SetupCheck};
 use keyward_core::{Error, Keyward, Result};
 
 use crate::token_input;

@@ -2,9 +2,9 @@
 //! straight from memory into the places named with --install-into. The subcommands per kind and
 //! their flags are in `create_args`.
 
-use keyward_core::install::InstallTarget;
+use keyward_core::model::secret::MintedSecret;
 use keyward_core::model::KeyRow;
-use keyward_core::secret::MintedSecret;
+use keyward_core::ops::install::InstallTarget;
 use keyward_core::{Error, Keyward, Result};
 
 use super::find_key;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use keyward_core::export::ExportFormat;
+use keyward_core::ops::export::ExportFormat;
 use keyward_core::{Keyward, Result};
 
 use super::key_query;

@@ -1,7 +1,7 @@
 //! `keyward reissue`: a new secret for one key. Which way depends on its kind: a secret you give
 //! (stdin or a prompt) for the kinds that hold one, a new one minted for a Barndoor gateway key.
 
-use keyward_core::key_change::KeyUpdate;
+use keyward_core::model::key_change::KeyUpdate;
 use keyward_core::model::KeyKind;
 use keyward_core::{Keyward, Result};
 

@@ -1,8 +1,8 @@
 //! `keyward replace`: the replace assistant, step by step on stderr as the core reports them.
 //! A stop before the revocation is exit code 1, with the old key still active.
 
-use keyward_core::install::InstallTarget;
-use keyward_core::replace::ReplaceReport;
+use keyward_core::ops::install::InstallTarget;
+use keyward_core::ops::replace::ReplaceReport;
 use keyward_core::{Error, Keyward, Result};
 
 use super::find_key;

@@ -1,7 +1,7 @@
 //! `keyward update`: change a key where its service allows it. The flags are one set for every
 //! kind; each kind takes the ones its service can change.
 
-use keyward_core::key_change::KeyUpdate;
+use keyward_core::model::key_change::KeyUpdate;
 use keyward_core::model::KeyKind;
 use keyward_core::{Error, Keyward, Result};
 

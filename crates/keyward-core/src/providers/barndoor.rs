@@ -12,10 +12,10 @@ use serde_json::{json, Value};
 use super::http::{Api, PostError};
 use super::{CreateError, Listing, PageProgress, Provider};
 use crate::error::{Error, ErrorCode, Result};
+use crate::model::new_key::{future, json_object, NewKey};
+use crate::model::secret::MintedSecret;
+use crate::model::time::parse_timestamp;
 use crate::model::{KeyKind, KeyLimits, Minted, RemoteKey};
-use crate::new_key::{future, json_object, NewKey};
-use crate::secret::MintedSecret;
-use crate::time::parse_timestamp;
 
 const CONNECTIONS: &str = "/api/llm-gateway/admin/connections";
 const API_KEYS: &str = "/api/llm-gateway/admin/api-keys";
@@ -254,8 +254,8 @@ impl Provider for Barndoor {
         }
     }
 
-    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::key_change::KeyUpdate) -> Result<RemoteKey> {
-        use crate::key_change::KeyUpdate;
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::model::key_change::KeyUpdate) -> Result<RemoteKey> {
+        use crate::model::key_change::KeyUpdate;
         match update {
             KeyUpdate::BarndoorCredential { name, base_url, auth_type, api_key, credentials, settings, change_note } => {
                 let mut body = json!({});
@@ -310,8 +310,8 @@ impl Provider for Barndoor {
         Ok(Minted { key, secret })
     }
 
-    async fn validate(&self, check: &crate::setup_check::SetupCheck) -> Result<crate::setup_check::CheckOutcome> {
-        use crate::setup_check::{CheckOutcome, SetupCheck};
+    async fn validate(&self, check: &crate::model::setup_check::SetupCheck) -> Result<crate::model::setup_check::CheckOutcome> {
+        use crate::model::setup_check::{CheckOutcome, SetupCheck};
         let (path, body, what) = match check {
             SetupCheck::BarndoorAwsRole { region, iam_role_arn, external_id } => (
                 "/api/llm-gateway/admin/connections/aws-role-validate",

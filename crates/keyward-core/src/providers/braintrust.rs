@@ -9,10 +9,10 @@ use serde_json::json;
 use super::http::{Api, PostError};
 use super::{CreateError, Listing, PageProgress, Provider};
 use crate::error::{Error, ErrorCode, Result};
+use crate::model::new_key::{proxy_name, NewKey, PROXY_TTL_DEFAULT};
+use crate::model::secret::MintedSecret;
+use crate::model::time::parse_timestamp;
 use crate::model::{KeyKind, KeyLimits, Minted, RemoteKey};
-use crate::new_key::{proxy_name, NewKey, PROXY_TTL_DEFAULT};
-use crate::secret::MintedSecret;
-use crate::time::parse_timestamp;
 
 /// A runaway cursor (a service that keeps answering full pages) stops here instead of looping.
 const MAX_PAGES: u32 = 100_000;
@@ -304,7 +304,7 @@ impl Provider for Braintrust {
                 if let Some(t) = secret_type.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                     body["type"] = json!(t);
                 }
-                if let Some(m) = crate::new_key::json_object("metadata", metadata.as_deref()).map_err(CreateError::Refused)? {
+                if let Some(m) = crate::model::new_key::json_object("metadata", metadata.as_deref()).map_err(CreateError::Refused)? {
                     body["metadata"] = m;
                 }
                 let method = if replace_existing.unwrap_or(false) { Method::PUT } else { Method::POST };
@@ -346,8 +346,8 @@ impl Provider for Braintrust {
         }
     }
 
-    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::key_change::KeyUpdate) -> Result<RemoteKey> {
-        let crate::key_change::KeyUpdate::BraintrustAiSecret { name, secret_type, secret, metadata } = update else {
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::model::key_change::KeyUpdate) -> Result<RemoteKey> {
+        let crate::model::key_change::KeyUpdate::BraintrustAiSecret { name, secret_type, secret, metadata } = update else {
             return Err(Error::invalid("kind", format!("Braintrust cannot change a {} that way.", kind.label())));
         };
         let mut body = json!({});
@@ -361,7 +361,7 @@ impl Provider for Braintrust {
             body["secret"] = json!(s);
         }
         let path = super::http::with_id("/v1/ai_secret/", provider_id, "")?;
-        if let Some(m) = crate::new_key::json_object("metadata", metadata.as_deref())? {
+        if let Some(m) = crate::model::new_key::json_object("metadata", metadata.as_deref())? {
             let current: serde_json::Value = self.api.get_json(&path, &[]).await?;
             body["metadata"] = super::cached::with_hidden_kept(m, current.get("metadata"));
         }

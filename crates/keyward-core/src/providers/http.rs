@@ -95,7 +95,7 @@ pub struct Api {
 
 impl Api {
     pub fn new(conn: Connection, config: &HttpConfig) -> Result<Api> {
-        let base = crate::host::normalize(&conn.host)?;
+        let base = crate::model::host::normalize(&conn.host)?;
         let host_name = url::Url::parse(&base).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| base.clone());
         let mut headers = HeaderMap::new();
         if let Some(org) = &conn.org_name {
@@ -198,7 +198,7 @@ impl Api {
                 .get(reqwest::header::LOCATION)
                 .and_then(|l| l.to_str().ok())
                 .and_then(|l| response.url().join(l).ok())
-                .and_then(|u| u.host_str().map(crate::rules::clip));
+                .and_then(|u| u.host_str().map(crate::model::rules::clip));
             return Err(Failure { status: Some(status), redirect_to, ..Failure::plain() });
         }
         let bytes = read_bounded(&mut response).await.map_err(|e| match e {

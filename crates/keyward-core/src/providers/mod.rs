@@ -14,8 +14,8 @@ use secrecy::SecretString;
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::model::new_key::NewKey;
 use crate::model::{KeyKind, Minted, RemoteKey, Service};
-use crate::new_key::NewKey;
 
 pub use http::HttpConfig;
 
@@ -48,7 +48,7 @@ pub trait Provider: Send + Sync {
     }
 
     /// Changes a key where the service allows it; returns it as the service now describes it.
-    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::key_change::KeyUpdate) -> Result<RemoteKey> {
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::model::key_change::KeyUpdate) -> Result<RemoteKey> {
         let _ = (provider_id, update);
         Err(unsupported(kind))
     }
@@ -60,7 +60,7 @@ pub trait Provider: Send + Sync {
     }
 
     /// Asks the service whether a setup works before it is saved (Barndoor's AWS-role and Vertex checks).
-    async fn validate(&self, check: &crate::setup_check::SetupCheck) -> Result<crate::setup_check::CheckOutcome> {
+    async fn validate(&self, check: &crate::model::setup_check::SetupCheck) -> Result<crate::model::setup_check::CheckOutcome> {
         Err(Error::invalid("kind", format!("{} has no such check.", check.service().display_name())))
     }
 

@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 use super::http::Api;
 use super::{CreateError, Listing, PageProgress, Provider};
 use crate::error::{Error, ErrorCode, Result};
+use crate::model::new_key::{expiry, NewKey};
+use crate::model::secret::MintedSecret;
+use crate::model::time::parse_timestamp;
 use crate::model::{KeyKind, KeyLimits, Minted, RemoteKey};
-use crate::new_key::{expiry, NewKey};
-use crate::secret::MintedSecret;
-use crate::time::parse_timestamp;
 
 const KEYS: &str = "/api/temporary-keys/";
 const PROVIDERS: &str = "/api/providers/";
@@ -188,7 +188,7 @@ impl Provider for Respan {
                 "provider_name": provider_name.trim(),
                 "api_key": secrecy::ExposeSecret::expose_secret(api_key).trim(),
             });
-            if let Some(k) = crate::new_key::json_object("extra_kwargs", extra_kwargs.as_deref()).map_err(CreateError::Refused)? {
+            if let Some(k) = crate::model::new_key::json_object("extra_kwargs", extra_kwargs.as_deref()).map_err(CreateError::Refused)? {
                 body["extra_kwargs"] = k;
             }
             let raw: Value = self.api.send_json(Method::POST, PROVIDERS, &body).await?;
@@ -242,8 +242,8 @@ impl Provider for Respan {
         }
     }
 
-    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::key_change::KeyUpdate) -> Result<RemoteKey> {
-        if let crate::key_change::KeyUpdate::RespanProvider { provider_name, api_key, extra_kwargs } = update {
+    async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::model::key_change::KeyUpdate) -> Result<RemoteKey> {
+        if let crate::model::key_change::KeyUpdate::RespanProvider { provider_name, api_key, extra_kwargs } = update {
             let mut body = json!({});
             if let Some(n) = provider_name {
                 body["provider_name"] = json!(n.trim());
@@ -252,14 +252,14 @@ impl Provider for Respan {
                 body["api_key"] = json!(k);
             }
             let path = super::http::with_id(PROVIDERS, provider_id, "/")?;
-            if let Some(k) = crate::new_key::json_object("extra_kwargs", extra_kwargs.as_deref())? {
+            if let Some(k) = crate::model::new_key::json_object("extra_kwargs", extra_kwargs.as_deref())? {
                 let current: Value = self.api.get_json(&path, &[]).await?;
                 body["extra_kwargs"] = super::cached::with_hidden_kept(k, current.get("extra_kwargs"));
             }
             let raw: Value = self.api.write(Method::PATCH, &path, &body).await?;
             return provider(raw);
         }
-        let crate::key_change::KeyUpdate::RespanTempKey { name, expiry_date, is_test, prefix } = update else {
+        let crate::model::key_change::KeyUpdate::RespanTempKey { name, expiry_date, is_test, prefix } = update else {
             return Err(Error::invalid("kind", format!("Respan cannot change a {} that way.", kind.label())));
         };
         let mut body = json!({});

@@ -80,7 +80,7 @@ fn moment(field: &str, text: &str, end_of_day: bool) -> Result<DateTime<Utc>> {
         return Ok(if end_of_day { start + chrono::Duration::days(1) - chrono::Duration::nanoseconds(1) } else { start });
     }
     DateTime::parse_from_rfc3339(text).map(|d| d.with_timezone(&Utc)).map_err(|_| {
-        Error::invalid(field, format!("'{}' is not a date; use a form like 2026-11-24 or 2026-11-24T09:30:00Z.", crate::rules::clip(text)))
+        Error::invalid(field, format!("'{}' is not a date; use a form like 2026-11-24 or 2026-11-24T09:30:00Z.", crate::model::rules::clip(text)))
     })
 }
 

@@ -8,8 +8,8 @@ use rusqlite::{params, params_from_iter, Row};
 use super::accounts::bad_value;
 use super::Store;
 use crate::error::{Error, Result};
+use crate::model::settings::Settings;
 use crate::model::{KeyKind, KeyLimits, KeyQuery, KeyRow, KeyStatus, RemoteKey};
-use crate::settings::Settings;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SyncCounts {

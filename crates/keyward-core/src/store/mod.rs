@@ -53,7 +53,7 @@ fn path_exists_beside(store: &Store) -> bool {
 pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
-    settings: RwLock<crate::settings::Settings>,
+    settings: RwLock<crate::model::settings::Settings>,
 }
 
 impl Store {

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::Store;
 use crate::error::Result;
-use crate::settings::Settings;
+use crate::model::settings::Settings;
 
 const NAME: &str = "app";
 

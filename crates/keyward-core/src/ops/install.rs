@@ -6,11 +6,11 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::catalog::AuditAction;
 use crate::error::{Error, ErrorCode, Result};
-use crate::key_change::KeyUpdate;
+use crate::model::catalog::AuditAction;
+use crate::model::key_change::KeyUpdate;
+use crate::model::new_key::NewKey;
 use crate::model::{FieldError, KeyKind, KeyRow};
-use crate::new_key::NewKey;
 use crate::Keyward;
 
 /// Where a minted secret goes.
@@ -52,7 +52,7 @@ fn with_secret(request: NewKey, secret: &SecretString) -> Result<NewKey> {
         NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, settings, change_note, .. } => {
             // An empty choice is the provider's default, as in every create form.
             let auth_type = auth_type.filter(|a| !a.trim().is_empty());
-            if auth_type.as_deref().is_some_and(|a| !crate::new_key::auth_takes_key(a)) {
+            if auth_type.as_deref().is_some_and(|a| !crate::model::new_key::auth_takes_key(a)) {
                 return Err(Error::invalid("auth_type", "A minted key is an API key: choose API key authentication (or the provider's default)."));
             }
             Ok(NewKey::BarndoorCredential {

@@ -1,10 +1,10 @@
 //! Reading and saving the person's preferences. Not in `settings.rs`: the store reads that
 //! module, so it must stay plain data and rules that know nothing of `Keyward`.
 
-use crate::catalog::AuditAction;
 use crate::error::{Error, Result};
+use crate::model::catalog::AuditAction;
+use crate::model::settings::Settings;
 use crate::model::FieldError;
-use crate::settings::Settings;
 use crate::Keyward;
 
 impl Keyward {

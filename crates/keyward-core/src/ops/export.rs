@@ -9,8 +9,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::catalog::AuditAction;
 use crate::error::{Error, ErrorCode, Result};
+use crate::model::catalog::AuditAction;
 use crate::model::{KeyQuery, KeyRow};
 use crate::store::{AuditEntry, AuditQuery};
 use crate::{paths, Keyward};
@@ -199,7 +199,7 @@ pub fn write_export(path: &Path, contents: &str) -> Result<()> {
     if path.as_os_str().is_empty() {
         return Err(Error::invalid("path", "Choose a file to export to."));
     }
-    let shown = |p: &Path| crate::rules::clip(&p.display().to_string());
+    let shown = |p: &Path| crate::model::rules::clip(&p.display().to_string());
     if path.is_dir() {
         return Err(Error::invalid("path", format!("'{}' is a folder; choose a file name inside it.", shown(path))));
     }

@@ -3,9 +3,9 @@
 use secrecy::ExposeSecret;
 
 use crate::error::{Error, Result};
-use crate::host;
+use crate::model::host;
+use crate::model::rules::is_hidden_control;
 use crate::model::{FieldError, NewAccount};
-use crate::rules::is_hidden_control;
 
 const MAX_LABEL: usize = 100;
 const MAX_ORG: usize = 200;

@@ -3,10 +3,10 @@
 
 use chrono::Utc;
 
-use crate::catalog::AuditAction;
 use crate::error::{Error, ErrorCode, Result};
+use crate::model::catalog::AuditAction;
+use crate::model::new_key::NewKey;
 use crate::model::{FieldError, KeyKind, KeyRow, Minted};
-use crate::new_key::NewKey;
 use crate::providers::CreateError;
 use crate::store::{AuditEntry, AuditQuery};
 use crate::Keyward;
@@ -16,7 +16,7 @@ use crate::Keyward;
 fn secret_never_arrived(key: &KeyRow, did: &str) -> Error {
     let service = key.kind.service().display_name();
     let what = key.kind.label();
-    let name = crate::rules::clip(&key.name);
+    let name = crate::model::rules::clip(&key.name);
     if !key.kind.revocable() {
         return Error::new(
             ErrorCode::Provider,
@@ -50,7 +50,7 @@ impl Keyward {
     }
 
     /// What is wrong with a change to a stored key, field by field, without sending anything.
-    pub fn validate_update(&self, key_id: &str, update: &crate::key_change::KeyUpdate) -> Result<Vec<FieldError>> {
+    pub fn validate_update(&self, key_id: &str, update: &crate::model::key_change::KeyUpdate) -> Result<Vec<FieldError>> {
         let key = self.store.get_key(key_id)?;
         Ok(update.problems(key.kind, Utc::now()))
     }
@@ -178,7 +178,7 @@ impl Keyward {
     }
 
     /// Changes a key at its service and caches what the service answers.
-    pub async fn update_key(&self, key_id: &str, update: crate::key_change::KeyUpdate) -> Result<KeyRow> {
+    pub async fn update_key(&self, key_id: &str, update: crate::model::key_change::KeyUpdate) -> Result<KeyRow> {
         let key = self.store.get_key(key_id)?;
         if let Some(p) = update.problems(key.kind, Utc::now()).into_iter().next() {
             return Err(Error::invalid(&p.field, p.message));
@@ -214,8 +214,8 @@ impl Keyward {
 
     /// Before a Barndoor credential is created: asks Barndoor to try it (assume the AWS role, reach
     /// Vertex AI). Nothing is saved. A missing value is named with where it goes.
-    pub async fn check_credential(&self, account_id: &str, request: &NewKey) -> Result<crate::setup_check::CheckOutcome> {
-        let Some(check) = crate::setup_check::SetupCheck::for_credential(request)? else {
+    pub async fn check_credential(&self, account_id: &str, request: &NewKey) -> Result<crate::model::setup_check::CheckOutcome> {
+        let Some(check) = crate::model::setup_check::SetupCheck::for_credential(request)? else {
             return Err(Error::invalid(
                 "auth_type",
                 "Barndoor can check an AWS role or a Vertex AI setup before saving; this authentication is proven by its first use.",
@@ -229,7 +229,11 @@ impl Keyward {
     }
 
     /// Asks the account's service to try a setup (Barndoor: assume an AWS role, reach Vertex).
-    pub async fn check_setup(&self, account_id: &str, check: crate::setup_check::SetupCheck) -> Result<crate::setup_check::CheckOutcome> {
+    pub async fn check_setup(
+        &self,
+        account_id: &str,
+        check: crate::model::setup_check::SetupCheck,
+    ) -> Result<crate::model::setup_check::CheckOutcome> {
         let account = self.get_account(account_id)?;
         if account.service != check.service() {
             return Err(Error::invalid("kind", format!("This check is for a {} account.", check.service().display_name())));
@@ -237,8 +241,8 @@ impl Keyward {
         check.check()?;
         let outcome = self.provider_for(&account)?.validate(&check).await;
         let target = match &check {
-            crate::setup_check::SetupCheck::BarndoorAwsRole { iam_role_arn, .. } => iam_role_arn.clone(),
-            crate::setup_check::SetupCheck::BarndoorGoogleVertex { project_id, .. } => project_id.clone(),
+            crate::model::setup_check::SetupCheck::BarndoorAwsRole { iam_role_arn, .. } => iam_role_arn.clone(),
+            crate::model::setup_check::SetupCheck::BarndoorGoogleVertex { project_id, .. } => project_id.clone(),
         };
         let failed = match &outcome {
             Ok(o) if !o.ok => Some(Error::new(ErrorCode::InvalidInput, o.message.clone())),
@@ -303,10 +307,10 @@ impl Keyward {
 }
 
 /// A credential update that carries a new secret is a reissue, and the log says so.
-fn reissues(update: &crate::key_change::KeyUpdate) -> bool {
+fn reissues(update: &crate::model::key_change::KeyUpdate) -> bool {
     matches!(
         update,
-        crate::key_change::KeyUpdate::BarndoorCredential { api_key: Some(_), .. }
-            | crate::key_change::KeyUpdate::BarndoorCredential { credentials: Some(_), .. }
+        crate::model::key_change::KeyUpdate::BarndoorCredential { api_key: Some(_), .. }
+            | crate::model::key_change::KeyUpdate::BarndoorCredential { credentials: Some(_), .. }
     )
 }

@@ -6,12 +6,12 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::catalog::AuditAction;
 use crate::error::{Error, Result};
-use crate::install::InstallTarget;
+use crate::model::catalog::AuditAction;
+use crate::model::new_key::NewKey;
+use crate::model::secret::MintedSecret;
 use crate::model::{KeyKind, KeyQuery, KeyRow, KeyStatus};
-use crate::new_key::NewKey;
-use crate::secret::MintedSecret;
+use crate::ops::install::InstallTarget;
 use crate::Keyward;
 
 /// A replacement whose old key had no known lifetime and an expiry already past gets this long.
@@ -394,7 +394,7 @@ mod tests {
     #[test]
     fn the_catalog_says_what_the_assistant_replaces() {
         let now = chrono::Utc::now();
-        for k in &crate::catalog::catalog().kinds {
+        for k in &crate::model::catalog::catalog().kinds {
             let row = KeyRow {
                 id: "k".into(),
                 account_id: "a".into(),

@@ -11,7 +11,7 @@
 //! and neither of these does, with a minted secret or a token:
 //! ```compile_fail
 //! #[derive(serde::Serialize)]
-//! struct Row { secret: keyward_core::secret::MintedSecret }
+//! struct Row { secret: keyward_core::model::secret::MintedSecret }
 //! ```
 //! ```compile_fail
 //! #[derive(serde::Serialize)]

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::model::new_key::{future, given_key, json_object, secret_json, text, AUTH_TYPES};
 use crate::model::{FieldError, KeyKind};
-use crate::new_key::{future, given_key, json_object, secret_json, text, AUTH_TYPES};
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -121,7 +121,7 @@ impl KeyUpdate {
             KeyUpdate::RespanProvider { provider_name, api_key, extra_kwargs } => {
                 check(non_empty_if_given("provider_name", provider_name.as_deref()));
                 check(given_key("api_key", api_key.as_ref(), false));
-                check(crate::new_key::respan_extra_kwargs(extra_kwargs.as_deref()).map(|_| ()));
+                check(crate::model::new_key::respan_extra_kwargs(extra_kwargs.as_deref()).map(|_| ()));
             }
             KeyUpdate::BraintrustAiSecret { name, secret_type, secret, metadata } => {
                 check(non_empty_if_given("name", name.as_deref()));
@@ -135,10 +135,10 @@ impl KeyUpdate {
                 check(secret_json("credentials", credentials.as_ref()));
                 check(text("change_note", change_note.as_ref(), false));
                 if let Some(url) = base_url {
-                    check(crate::host::normalize(url).map(|_| ()).map_err(|e| Error::invalid("base_url", e.message)));
+                    check(crate::model::host::normalize(url).map(|_| ()).map_err(|e| Error::invalid("base_url", e.message)));
                 }
                 if let Some(a) = auth_type.as_deref().filter(|a| !AUTH_TYPES.contains(a)) {
-                    check(Err(Error::invalid("auth_type", format!("'{}' is not one of: {}.", crate::rules::clip(a), AUTH_TYPES.join(", ")))));
+                    check(Err(Error::invalid("auth_type", format!("'{}' is not one of: {}.", crate::model::rules::clip(a), AUTH_TYPES.join(", ")))));
                 }
                 check(json_object("settings", settings.as_deref()).map(|_| ()));
             }

@@ -6,13 +6,14 @@ use std::sync::Arc;
 use chrono::Utc;
 use secrecy::SecretString;
 
-use crate::catalog::AuditAction;
 use crate::error::{Error, ErrorCode, Result};
+use crate::model::catalog::AuditAction;
+use crate::model::{account_rules, host};
 use crate::model::{Account, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
+use crate::paths;
 use crate::providers::{self, Connection, HttpConfig, Provider};
 use crate::store::Store;
 use crate::vault::{BoundToken, KeyringVault, Vault};
-use crate::{account_rules, host, paths};
 
 /// What [`Keyward::recover_if_damaged`] found.
 pub enum Recovery {
@@ -202,9 +203,9 @@ impl Keyward {
                 ErrorCode::TokenMissing,
                 format!(
                     "The token of '{}' was verified with {}, not {}; Keyward sends it nowhere else. Enter the token again to use this address.",
-                    crate::rules::clip(&account.label),
-                    crate::rules::clip(&host),
-                    crate::rules::clip(&account.host),
+                    crate::model::rules::clip(&account.label),
+                    crate::model::rules::clip(&host),
+                    crate::model::rules::clip(&account.host),
                 ),
             )
             .on_field("token")),

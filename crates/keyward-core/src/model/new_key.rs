@@ -7,8 +7,8 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::model::time::parse_timestamp;
 use crate::model::{FieldError, KeyKind, Service};
-use crate::time::parse_timestamp;
 
 pub const PROXY_TTL_DEFAULT: u32 = 600;
 pub const PROXY_TTL_MAX: u32 = 86_400;
@@ -234,7 +234,7 @@ impl NewKey {
             NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, api_key, credentials, settings, change_note } => {
                 check(text("name", Some(name), true));
                 check(one_of("model_provider", Some(model_provider), &MODEL_PROVIDERS, true));
-                check(crate::host::normalize(base_url).map(|_| ()).map_err(|e| Error::invalid("base_url", e.message)));
+                check(crate::model::host::normalize(base_url).map(|_| ()).map_err(|e| Error::invalid("base_url", e.message)));
                 check(one_of("auth_type", auth_type.as_ref(), &AUTH_TYPES, false));
                 check(credential_secret(model_provider, auth_type.as_deref(), api_key.as_ref(), credentials.as_ref()));
                 check(json_object("settings", settings.as_deref()).map(|_| ()));
@@ -268,7 +268,7 @@ pub(crate) fn text(field: &str, value: Option<&String>, required: bool) -> Resul
     if v.chars().count() > MAX_NAME {
         return Err(Error::invalid(field, format!("Keep this under {MAX_NAME} characters.")));
     }
-    if v.chars().any(crate::rules::is_hidden_control) {
+    if v.chars().any(crate::model::rules::is_hidden_control) {
         return Err(Error::invalid(field, "This contains control or text-direction characters."));
     }
     Ok(())
@@ -305,7 +305,7 @@ pub fn future(field: &str, value: Option<&str>, now: DateTime<Utc>) -> Result<Op
         return Ok(None);
     };
     let when = parse_timestamp(raw).ok_or_else(|| {
-        Error::invalid(field, format!("'{}' is not a date; use a form like 2026-12-31 or 2026-12-31T18:00:00Z.", crate::rules::clip(raw)))
+        Error::invalid(field, format!("'{}' is not a date; use a form like 2026-12-31 or 2026-12-31T18:00:00Z.", crate::model::rules::clip(raw)))
     })?;
     if when <= now {
         return Err(Error::invalid(field, "The expiry date is in the past; pick a later one."));
@@ -318,7 +318,7 @@ fn one_of(field: &str, value: Option<&String>, allowed: &[&str], required: bool)
         None if required => Err(Error::invalid(field, "Pick one.")),
         None => Ok(()),
         Some(v) if allowed.contains(&v) => Ok(()),
-        Some(v) => Err(Error::invalid(field, format!("'{}' is not one of: {}.", crate::rules::clip(v), allowed.join(", ")))),
+        Some(v) => Err(Error::invalid(field, format!("'{}' is not one of: {}.", crate::model::rules::clip(v), allowed.join(", ")))),
     }
 }
 
@@ -390,7 +390,7 @@ pub fn respan_extra_kwargs(value: Option<&str>) -> Result<Option<serde_json::Val
         let Some(url) = url.as_str() else {
             return Err(Error::invalid("extra_kwargs", "base_url must be an address in quotes, like \"https://api.openai.com/v1\"."));
         };
-        crate::host::normalize(url).map_err(|e| Error::invalid("extra_kwargs", format!("base_url: {}", e.message)))?;
+        crate::model::host::normalize(url).map_err(|e| Error::invalid("extra_kwargs", format!("base_url: {}", e.message)))?;
     }
     Ok(parsed)
 }
@@ -549,7 +549,7 @@ mod tests {
         for mark in ['\u{200e}', '\u{200f}', '\u{061c}', '\u{202e}', '\u{2067}'] {
             let name = format!("prod{mark}uction");
             assert_eq!(text("name", Some(&name), true).unwrap_err().field.as_deref(), Some("name"), "{mark:?}");
-            assert!(crate::account_rules::label(&name).is_err(), "{mark:?}");
+            assert!(crate::model::account_rules::label(&name).is_err(), "{mark:?}");
         }
     }
 

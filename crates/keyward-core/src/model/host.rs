@@ -36,7 +36,7 @@ pub fn normalize(raw: &str) -> Result<String> {
         return Err(Error::invalid(field, "The address is longer than 2,048 characters."));
     }
     let url = Url::parse(trimmed).map_err(|e| {
-        Error::invalid(field, format!("'{}' is not a URL ({e}). Use a form like https://api.example.com.", crate::rules::clip(trimmed)))
+        Error::invalid(field, format!("'{}' is not a URL ({e}). Use a form like https://api.example.com.", crate::model::rules::clip(trimmed)))
     })?;
     let Some(host) = url.host_str() else {
         return Err(Error::invalid(field, "The address has no host name."));

@@ -5,8 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::catalog::AuditAction;
 use crate::error::{Error, Result};
+use crate::model::catalog::AuditAction;
 use crate::model::{KeyKind, KeyRow, KeyStatus};
 use crate::store::NoticeCandidate;
 use crate::Keyward;

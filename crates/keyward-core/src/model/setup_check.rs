@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::model::new_key::{default_auth_type, json_object, NewKey};
 use crate::model::{FieldError, Service};
-use crate::new_key::{default_auth_type, json_object, NewKey};
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
