@@ -6,6 +6,7 @@ use keyward_core::ErrorCode;
 use secrecy::SecretString;
 
 #[test]
+#[allow(unsafe_code)]
 fn no_secret_service_is_a_named_error() {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("no-bus-here");
