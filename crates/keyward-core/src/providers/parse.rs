@@ -1,5 +1,5 @@
 //! The parsers of what the services answer, reachable without a network: for property tests
-//! (`tests/parsers.rs`) and the fuzz targets (`fuzz/`). Every one takes arbitrary bytes and must
+//! (`tests/core/parsers.rs`) and the fuzz targets (`fuzz/`). Every one takes arbitrary bytes and must
 //! answer with a row or a named error, never panic, and never quote a value from the input.
 
 use std::time::Duration;

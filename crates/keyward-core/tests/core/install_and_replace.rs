@@ -10,7 +10,7 @@ use keyward_core::ops::install::InstallTarget;
 use keyward_core::ops::replace::{ReplaceReport, StepState};
 use keyward_sandbox::{Faults, SandboxConfig};
 
-mod support;
+use crate::support;
 use secrecy::SecretString;
 use support::{account, on_disk, rig, Rig};
 

@@ -7,7 +7,7 @@ use keyward_core::model::{Service, SyncProgress};
 use keyward_sandbox::SandboxConfig;
 use serde_json::json;
 
-mod support;
+use crate::support;
 use support::{account, on_disk, rig};
 
 /// Secrets a person could put in a settings map, each under a name the old denylist let through.

@@ -6,7 +6,7 @@ use keyward_core::model::{KeyKind, KeyQuery, KeyStatus, NewAccount, Service, Syn
 use keyward_core::{ErrorCode, HttpConfig};
 use keyward_sandbox::{Faults, SandboxConfig, DEFAULT_TOKEN};
 
-mod support;
+use crate::support;
 use support::{account, on_disk, rig, Rig};
 
 fn respan_key(name: &str) -> NewKey {

@@ -2,7 +2,7 @@
 //! "stranger", a loopback server that records everything it is sent) must never receive the
 //! account's token or a secret, whatever the form, the db or a service's answer says.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 

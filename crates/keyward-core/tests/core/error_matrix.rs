@@ -8,7 +8,7 @@ use keyward_core::model::{KeyQuery, Service, SyncProgress};
 use keyward_core::ErrorCode;
 use keyward_sandbox::{Faults, SandboxConfig};
 
-mod support;
+use crate::support;
 use support::{account, Rig};
 
 async fn rig() -> Rig {
