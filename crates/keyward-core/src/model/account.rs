@@ -76,7 +76,7 @@ pub struct AccountUpdate {
     #[serde(default)]
     #[ts(optional)]
     pub org_name: Option<String>,
-    /// A new token replaces the one in the keychain (re-entry after it was lost, or rotation).
+    /// A new token replaces the one in the keychain (re-entry after it was lost, or a new one made at the service).
     #[serde(default)]
     #[ts(optional, type = "string")]
     pub token: Option<SecretString>,

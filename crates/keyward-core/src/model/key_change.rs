@@ -1,5 +1,5 @@
 //! Changes to an existing key, where the service allows them: Respan's patch, Barndoor's
-//! credential update (a new secret rotates it), gateway-key expiry and disabling, and Braintrust
+//! credential update (a new secret reissues it), gateway-key expiry and disabling, and Braintrust
 //! AI secrets' patch. Checked before anything is sent; each problem names its field.
 
 use chrono::{DateTime, Utc};
@@ -56,7 +56,7 @@ pub enum KeyUpdate {
         #[ts(optional)]
         metadata: Option<String>,
     },
-    /// A new `api_key` or `credentials` rotates the credential for every provider using it.
+    /// A new `api_key` or `credentials` reissues the credential for every provider using it.
     BarndoorCredential {
         #[serde(default)]
         #[ts(optional)]

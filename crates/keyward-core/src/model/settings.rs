@@ -1,6 +1,7 @@
 //! The person's preferences: how near an expiry must be to need attention, when a key is old
-//! enough to rotate, whether expiries raise OS notifications, and how long a copied secret stays
-//! on the clipboard. Checked field by field like every form.
+//! enough to rotate (the rotation age: reissue or replace it), whether expiries raise OS
+//! notifications, and how long a copied secret stays on the clipboard. Checked field by field
+//! like every form.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -25,7 +26,7 @@ pub const LIMITS: [(&str, std::ops::RangeInclusive<u32>, &str); 3] = [
 pub struct Settings {
     /// A key expiring within this many days reads as expiring and is in the expiry centre.
     pub expiry_window_days: u32,
-    /// A key older than this many days is flagged "rotate me".
+    /// A key older than this many days is flagged for rotation.
     pub rotate_after_days: u32,
     /// OS notifications this many days and one hour before an expiry, while Keyward runs.
     pub notify_expiry: bool,

@@ -298,7 +298,7 @@ impl Provider for Barndoor {
 
     async fn reissue_key(&self, kind: KeyKind, provider_id: &str) -> Result<Minted<RemoteKey>, CreateError> {
         if kind != KeyKind::BarndoorGatewayKey {
-            return Err(CreateError::Refused(Error::invalid("kind", format!("Barndoor rotates gateway keys, not a {}.", kind.label()))));
+            return Err(CreateError::Refused(Error::invalid("kind", format!("Barndoor reissues gateway keys, not a {}.", kind.label()))));
         }
         let key_path = super::http::with_id(&format!("{API_KEYS}/"), provider_id, "").map_err(CreateError::Refused)?;
         let mut answer: Value = self.api.send_json(Method::POST, &format!("{key_path}/rotate"), &json!({})).await?;
