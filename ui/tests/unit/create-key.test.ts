@@ -7,6 +7,9 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import CreateKeyDialog from '../../src/lib/components/CreateKeyDialog.svelte';
 import type { Account } from '../../src/lib/bindings/Account';
 import { KIND_FORMS, initialValues, toRequest } from '../../src/lib/forms/keyForms';
+import { Dialogs } from '../../src/lib/state/dialogs.svelte';
+import { Inventory } from '../../src/lib/state/inventory.svelte';
+import { KeyActions } from '../../src/lib/state/keyActions.svelte';
 
 afterEach(() => {
   cleanup();
@@ -27,6 +30,7 @@ function setup(accounts: Account[], created = vi.fn()) {
         ? [{ field: 'max_usage', message: 'max_usage must be -1 (unlimited) or at least 1.' }] : [];
     }
     if (cmd === 'create_key') return { key: { name: 'made' }, reveal: null };
+    if (cmd === 'list_accounts' || cmd === 'list_keys') return [];
     if (cmd === 'check_credential') {
       requests.push(a.request);
       return String(a.request.credentials).includes('arn:aws:iam::')
@@ -34,7 +38,7 @@ function setup(accounts: Account[], created = vi.fn()) {
     }
     return null;
   });
-  render(CreateKeyDialog, { accounts, onclose: vi.fn(), oncreated: created });
+  render(CreateKeyDialog, { actions: new KeyActions(new Inventory(), new Dialogs()), accounts, onclose: vi.fn(), oncreated: created });
   return { requests };
 }
 const field = (name: string) => screen.getByTestId(`field-${name}`) as HTMLInputElement;
@@ -116,7 +120,9 @@ test('an AWS role credential can be checked with Barndoor first; the answer clea
 test('a key created without its secret is named with a Revoke button that revokes it', async () => {
   const message = 'Respan created the Temporary key “ci” but sent no secret back, so the key is live and nobody can use it.';
   const revoked: string[] = [];
-  const changed = vi.fn();
+  // The inventory is what hears of the change: the dialog asks the key actions, which re-read it.
+  const inventory = new Inventory();
+  const changed = vi.spyOn(inventory, 'refresh').mockResolvedValue();
   mockIPC((cmd, args) => {
     if (cmd === 'validate_key') return [];
     if (cmd === 'create_key') return Promise.reject({ code: 'conflict', message, field: null, key_id: 'row-7' });
@@ -127,7 +133,7 @@ test('a key created without its secret is named with a Revoke button that revoke
     return null;
   });
   const created = vi.fn();
-  render(CreateKeyDialog, { accounts: [account('r1', 'respan')], onclose: vi.fn(), oncreated: created, onchanged: changed });
+  render(CreateKeyDialog, { actions: new KeyActions(inventory, new Dialogs()), accounts: [account('r1', 'respan')], onclose: vi.fn(), oncreated: created });
   await fireEvent.click(screen.getByTestId('submit-key'));
   await waitFor(() => expect(screen.getByTestId('orphan-key').textContent).toContain('the key is live'));
   expect(changed).toHaveBeenCalledTimes(1);

@@ -5,6 +5,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import EditAccountDialog from '../../src/lib/components/EditAccountDialog.svelte';
 import type { Account } from '../../src/lib/bindings/Account';
 import type { HostPreset } from '../../src/lib/bindings/HostPreset';
+import { Inventory } from '../../src/lib/state/inventory.svelte';
 
 const presets: HostPreset[] = [
   { service: 'braintrust', label: 'Braintrust (US)', url: 'https://api.braintrust.dev', is_default: true },
@@ -32,7 +33,7 @@ test('a new address asks for the token again, and the core’s refusal lands on 
     }
     return null;
   });
-  render(EditAccountDialog, { account, presets, onclose: vi.fn(), onsaved: vi.fn() });
+  render(EditAccountDialog, { inventory: new Inventory(), account, presets, onclose: vi.fn(), onsaved: vi.fn() });
   expect(screen.queryByTestId('edit-token-host-note')).toBeNull();
   const select = screen.getByTestId('field-host') as HTMLSelectElement;
   // happy-dom does not match `:checked` on options, which Svelte's select binding reads.

@@ -8,6 +8,9 @@ import EditKeyDialog from '../../src/lib/components/EditKeyDialog.svelte';
 import { currentValues, editFormFor, isEmptyUpdate, localInput, toUpdate } from '../../src/lib/forms/editForms';
 import type { KeyKind } from '../../src/lib/bindings/KeyKind';
 import type { KeyRow } from '../../src/lib/bindings/KeyRow';
+import { Dialogs } from '../../src/lib/state/dialogs.svelte';
+import { Inventory } from '../../src/lib/state/inventory.svelte';
+import { KeyActions } from '../../src/lib/state/keyActions.svelte';
 
 afterEach(() => {
   cleanup();
@@ -78,11 +81,12 @@ function setup(kind: KeyKind, details: Record<string, unknown>, reissue = false,
       sent.push(a.update);
       return update(a.update) ?? row(kind);
     }
+    if (cmd === 'list_accounts' || cmd === 'list_keys') return [];
     return null;
   });
   const onsaved = vi.fn();
   const onclose = vi.fn();
-  render(EditKeyDialog, { key: row(kind), reissue, onclose, onsaved });
+  render(EditKeyDialog, { actions: new KeyActions(new Inventory(), new Dialogs()), key: row(kind), reissue, onclose, onsaved });
   return { sent, onsaved, onclose };
 }
 const field = (name: string) => screen.getByTestId(`field-${name}`) as HTMLInputElement;
@@ -144,7 +148,7 @@ test('details that cannot be read still leave the cached row to edit from', asyn
     if (cmd === 'key_details') throw { code: 'not_found', message: 'No such key.', field: null };
     return [];
   });
-  render(EditKeyDialog, { key: row('respan_temp_key', { name: 'ci' }), onclose: vi.fn(), onsaved: vi.fn() });
+  render(EditKeyDialog, { actions: new KeyActions(new Inventory(), new Dialogs()), key: row('respan_temp_key', { name: 'ci' }), onclose: vi.fn(), onsaved: vi.fn() });
   await waitFor(() => expect(field('name').value).toBe('ci'));
   expect(screen.getByRole('status').textContent).toContain('No such key.');
 });

@@ -9,6 +9,9 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import RevealDialog from '../../src/lib/components/RevealDialog.svelte';
 import type { MintedKey } from '../../src/lib/bindings/MintedKey';
 import type { RevealTicket } from '../../src/lib/bindings/RevealTicket';
+import { Dialogs } from '../../src/lib/state/dialogs.svelte';
+import { Inventory } from '../../src/lib/state/inventory.svelte';
+import { KeyActions } from '../../src/lib/state/keyActions.svelte';
 
 const SECRET = 'rsp-temp-0123456789abcdef';
 
@@ -37,7 +40,7 @@ function setup(c = created()) {
     return null;
   });
   const onclose = vi.fn();
-  render(RevealDialog, { created: c, onclose });
+  render(RevealDialog, { actions: new KeyActions(new Inventory(), new Dialogs()), created: c, onclose });
   const count = (cmd: string) => calls.filter((c) => c.cmd === cmd).length;
   return { calls, count, onclose };
 }
@@ -98,7 +101,7 @@ test('a secret already gone from Rust says so and offers no Reveal', async () =>
     if (cmd === 'reveal_secret') throw { code: 'not_found', message: 'This secret was already shown once and is gone.', field: null };
     return null;
   });
-  render(RevealDialog, { created: created(), onclose: vi.fn() });
+  render(RevealDialog, { actions: new KeyActions(new Inventory(), new Dialogs()), created: created(), onclose: vi.fn() });
   await fireEvent.click(screen.getByTestId('reveal-button'));
   await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('This secret was already shown once and is gone.'));
   expect(screen.queryByTestId('reveal-button')).toBeNull();

@@ -9,6 +9,6 @@ export type AccountUpdate = { label?: string, host?: string,
  */
 org_name?: string, 
 /**
- * A new token replaces the one in the keychain (re-entry after it was lost, or rotation).
+ * A new token replaces the one in the keychain (re-entry after it was lost, or a new one made at the service).
  */
 token?: string, };

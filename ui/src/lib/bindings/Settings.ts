@@ -6,7 +6,7 @@ export type Settings = {
  */
 expiry_window_days: number, 
 /**
- * A key older than this many days is flagged "rotate me".
+ * A key older than this many days is flagged for rotation.
  */
 rotate_after_days: number, 
 /**

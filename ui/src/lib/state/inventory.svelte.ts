@@ -3,6 +3,7 @@
 import * as ipc from '../ipc';
 import type { IpcError } from '../ipc';
 import type { Account } from '../bindings/Account';
+import type { AccountUpdate } from '../bindings/AccountUpdate';
 import type { KeyQuery } from '../bindings/KeyQuery';
 import type { KeyRow } from '../bindings/KeyRow';
 import type { NewAccount } from '../bindings/NewAccount';
@@ -185,6 +186,16 @@ export class Inventory {
     await this.refresh();
     void this.syncAccount(account.id, { quiet: false });
     return account;
+  }
+
+  /** Edits an account; a new token or address is checked with the service before anything is kept,
+   * and a refusal goes to the caller. The inventory is re-read and the account synced behind it. */
+  async updateAccount(account: Account, update: AccountUpdate): Promise<Account> {
+    const saved = await ipc.updateAccount(account.id, update);
+    const label = update.label ?? account.label;
+    toasts.success(update.token ? `New token for “${label}” verified and stored in the keychain.` : `“${label}” saved.`);
+    void this.accountSaved(account.id);
+    return saved;
   }
 
   /** After an edit (perhaps a new token), sync the account so its state is current. */

@@ -1,12 +1,21 @@
-// What the window does to keys: revoke one or many, reissue, and take in a created key. Each
-// says its outcome in a toast and re-reads the inventory; a new secret opens the reveal dialog.
+// What the window does to keys: create, edit, refresh, reissue, install a minted secret, replace,
+// and revoke one or many. Each says its outcome in a toast (the replace assistant's summary says
+// its own) and re-reads the inventory; a new secret opens the reveal dialog. Where a form sent the
+// change, a refusal goes back to it (to show on the field it names) instead of a toast.
 import { SvelteSet } from 'svelte/reactivity';
 import * as ipc from '../ipc';
 import type { IpcError } from '../ipc';
+import type { InstallTarget } from '../bindings/InstallTarget';
+import type { Installed } from '../bindings/Installed';
 import type { MintedKey } from '../bindings/MintedKey';
 import type { KeyRow } from '../bindings/KeyRow';
+import type { KeyUpdate } from '../bindings/KeyUpdate';
+import type { NewKey } from '../bindings/NewKey';
+import type { ReplaceOutcome } from '../bindings/ReplaceOutcome';
 import type { RevokeOutcome } from '../bindings/RevokeOutcome';
 import { plural } from '../format';
+import { editFormFor } from '../forms/editForms';
+import { serviceName } from '../services';
 import type { Dialogs, RevealedKey } from './dialogs.svelte';
 import type { Inventory } from './inventory.svelte';
 import { toasts } from './toasts.svelte';
@@ -73,11 +82,67 @@ export class KeyActions {
     await this.#inventory.refresh();
   }
 
+  /** Creates a key; the inventory is re-read behind it. A key the service made without sending its
+   * secret back is live and cached all the same: the inventory is re-read then too, and the refusal
+   * (naming it in `key_id`) goes to the caller, as every other refusal does. */
+  async create(accountId: string, request: NewKey): Promise<MintedKey> {
+    let created: MintedKey;
+    try {
+      created = await ipc.createKey(accountId, request);
+    } catch (e) {
+      if ((e as IpcError).key_id) void this.#inventory.refresh();
+      throw e;
+    }
+    void this.#inventory.refresh();
+    return created;
+  }
+
   /** A key was created: its secret is shown once, or the one given was sent and not kept. */
-  async created(c: MintedKey) {
+  created(c: MintedKey) {
     this.#dialogs.close('create');
     if (c.reveal) this.#dialogs.open({ kind: 'reveal', created: c as RevealedKey });
     else toasts.success(`${c.key.name} created. The secret you gave was sent and not kept.`);
-    await this.#inventory.refresh();
+  }
+
+  /** Revokes the key with this id, when there is no row to confirm it from (one created without its
+   * secret, a replacement installed nowhere). `quiet` leaves the saying to the caller; a refusal
+   * goes to the caller. */
+  async revokeById(keyId: string, { quiet = false } = {}): Promise<KeyRow> {
+    const row = await ipc.revokeKey(keyId);
+    if (!quiet) toasts.success(`${row.name} revoked.`);
+    void this.#inventory.refresh();
+    return row;
+  }
+
+  /** Sends only what changed; a new secret (a reissue) is sent once and not kept. */
+  async updateKey(key: KeyRow, update: KeyUpdate): Promise<KeyRow> {
+    const reissued = editFormFor(key.kind)?.fields.some((f) => f.reissues && f.name in update) ?? false;
+    const row = await ipc.updateKey(key.id, update);
+    toasts.success(reissued ? `${row.name} now uses the new secret; ${serviceName(key.service)} has it and Keyward does not.` : `${row.name} saved.`);
+    void this.#inventory.refresh();
+    return row;
+  }
+
+  /** Reads the key again from its service. */
+  async refreshKey(key: KeyRow): Promise<KeyRow> {
+    const row = await ipc.refreshKey(key.id);
+    toasts.success(`${key.name} refreshed from ${key.service}.`);
+    void this.#inventory.refresh();
+    return row;
+  }
+
+  /** The minted secret goes from its reveal slot to `target`, an existing key or a new one. */
+  async install(revealId: string, target: InstallTarget): Promise<Installed> {
+    const installed = await ipc.installSecret(revealId, target);
+    toasts.success(`Installed into ${installed.key.name}. ${installed.check}`);
+    void this.#inventory.refresh();
+    return installed;
+  }
+
+  /** Runs the replace assistant's steps; its report says how far they got (progress comes as events). */
+  async replace(keyId: string, targets: InstallTarget[]): Promise<ReplaceOutcome> {
+    const outcome = await ipc.replaceKey(keyId, targets);
+    void this.#inventory.refresh();
+    return outcome;
   }
 }
