@@ -12,6 +12,7 @@ pub mod key_change;
 mod kind;
 pub mod new_key;
 pub(crate) mod rules;
+pub mod run_spec;
 pub mod secret;
 pub mod settings;
 pub mod setup_check;

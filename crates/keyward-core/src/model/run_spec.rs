@@ -1,0 +1,279 @@
+//! `keyward run`'s words: what a variable of the child's environment is set to. A value
+//! `KIND@ACCOUNT?limit=value&...` names a key minted for that one process, e.g.
+//! `respan-temp@Gateway?max_usage=100&spending_limit=5&ttl=1h`; any other value passes through as
+//! it is, so one template also sets `OPENAI_BASE_URL` and the like. A template (`.env.keyward`)
+//! is one `NAME=VALUE` a line, with `#` comments: it names keys, it never holds one.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::new_key::{NewKey, PROXY_TTL_MAX};
+use super::KeyKind;
+use crate::error::{Error, Result};
+
+/// A key minted for a run that is not told otherwise lives this long.
+pub const RUN_TTL_DEFAULT: Duration = Duration::from_secs(3600);
+/// And at most this long: a run's key is bounded by its expiry should Keyward die with the run.
+pub const RUN_TTL_MAX: Duration = Duration::from_secs(PROXY_TTL_MAX as u64);
+
+/// The kinds a run can mint: each expires by itself, so none outlives a crash for long.
+pub const RUN_KINDS: [(&str, KeyKind); 3] = [
+    ("respan-temp", KeyKind::RespanTempKey),
+    ("braintrust-proxy", KeyKind::BraintrustProxyCredential),
+    ("barndoor-gateway", KeyKind::BarndoorGatewayKey),
+];
+
+/// The limits each kind takes, besides `ttl`.
+fn limits_of(kind: KeyKind) -> &'static [&'static str] {
+    match kind {
+        KeyKind::RespanTempKey => &["max_usage", "rate_limit", "spending_limit", "is_test"],
+        KeyKind::BraintrustProxyCredential => &["model", "logging_project"],
+        _ => &[],
+    }
+}
+
+/// A key to mint for a run: its kind, the account (id or label) and its limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSpec {
+    pub kind: KeyKind,
+    pub account: String,
+    pub ttl: Duration,
+    /// The kind's limits as written, checked against `limits_of`.
+    pub limits: Vec<(String, String)>,
+}
+
+/// What one variable of the child's environment is set to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnvValue {
+    Mint(RunSpec),
+    Plain(String),
+}
+
+/// One `NAME=VALUE` of `--env` or a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvEntry {
+    pub name: String,
+    pub value: EnvValue,
+}
+
+fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `NAME=VALUE`, as `--env` takes it. `field` names where it came from in an error.
+pub fn parse_entry(text: &str, field: &str) -> Result<EnvEntry> {
+    let Some((name, value)) = text.split_once('=') else {
+        return Err(Error::invalid(field, format!("“{}” is not NAME=VALUE.", super::rules::clip(text))));
+    };
+    let name = name.trim();
+    if !valid_name(name) {
+        return Err(Error::invalid(
+            field,
+            format!("“{}” is not a variable name (letters, digits and _, not first a digit).", super::rules::clip(name)),
+        ));
+    }
+    let value = parse_value(value).map_err(|e| Error::invalid(field, format!("{name}: {}", e.message)))?;
+    Ok(EnvEntry { name: name.to_string(), value })
+}
+
+/// A value is a key to mint when it starts with a run kind and `@`; anything else is plain.
+pub fn parse_value(value: &str) -> Result<EnvValue> {
+    let Some((kind_word, rest)) = value.split_once('@') else { return Ok(EnvValue::Plain(value.to_string())) };
+    let Some(&(_, kind)) = RUN_KINDS.iter().find(|(word, _)| *word == kind_word) else {
+        return Ok(EnvValue::Plain(value.to_string()));
+    };
+    let (account, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let account = account.trim();
+    if account.is_empty() {
+        return Err(Error::invalid("account", format!("{kind_word}@ names no account: {kind_word}@ACCOUNT, the account's label or id.")));
+    }
+    let mut spec = RunSpec { kind, account: account.to_string(), ttl: RUN_TTL_DEFAULT, limits: Vec::new() };
+    let mut seen: Vec<&str> = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let Some((name, limit)) = pair.split_once('=') else {
+            return Err(Error::invalid("limit", format!("“{}” is not limit=value.", super::rules::clip(pair))));
+        };
+        if seen.contains(&name) {
+            return Err(Error::invalid("limit", format!("{} is given twice.", super::rules::clip(name))));
+        }
+        seen.push(name);
+        if name == "ttl" {
+            spec.ttl = parse_ttl(limit)?;
+        } else if limits_of(kind).contains(&name) {
+            spec.limits.push((name.to_string(), limit.to_string()));
+        } else {
+            let takes: Vec<&str> = limits_of(kind).iter().copied().chain(["ttl"]).collect();
+            return Err(Error::invalid(
+                "limit",
+                format!("A {} takes no “{}”: it takes {}.", kind.label(), super::rules::clip(name), takes.join(", ")),
+            ));
+        }
+    }
+    Ok(EnvValue::Mint(spec))
+}
+
+fn parse_ttl(text: &str) -> Result<Duration> {
+    let ttl = humantime::parse_duration(text.trim())
+        .map_err(|_| Error::invalid("ttl", format!("ttl “{}” is not a duration such as 90s, 15m or 1h.", super::rules::clip(text))))?;
+    if ttl < Duration::from_secs(1) || ttl > RUN_TTL_MAX {
+        return Err(Error::invalid("ttl", format!("ttl is from 1s to {}.", humantime::format_duration(RUN_TTL_MAX))));
+    }
+    Ok(ttl)
+}
+
+/// A template: `NAME=VALUE` lines, blank lines, `#` comments, an optional `export `, a value in
+/// matching quotes taken inside them. An error names the file and the line.
+pub fn parse_template(text: &str, file: &str) -> Result<Vec<EnvEntry>> {
+    let mut out: Vec<EnvEntry> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let at = format!("{file}:{}", i + 1);
+        let unquoted = match line.split_once('=') {
+            Some((name, value)) => {
+                let v = value.trim();
+                let quoted = v.len() >= 2 && (v.starts_with('"') && v.ends_with('"') || v.starts_with('\'') && v.ends_with('\''));
+                format!("{name}={}", if quoted { &v[1..v.len() - 1] } else { v })
+            }
+            None => line.to_string(),
+        };
+        let entry = parse_entry(&unquoted, "env_file").map_err(|e| Error::invalid("env_file", format!("{at}: {}", e.message)))?;
+        if out.iter().any(|e| e.name == entry.name) {
+            return Err(Error::invalid("env_file", format!("{at}: {} is set twice.", entry.name)));
+        }
+        out.push(entry);
+    }
+    Ok(out)
+}
+
+impl RunSpec {
+    /// The request that mints this key, named `name`, expiring `ttl` from `now`.
+    pub fn request(&self, name: &str, now: DateTime<Utc>) -> Result<NewKey> {
+        let ends = now + chrono::Duration::from_std(self.ttl).map_err(|_| Error::invalid("ttl", "ttl is too long."))?;
+        let limit = |name: &str| self.limits.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        let number = |field: &str| -> Result<Option<i64>> {
+            limit(field)
+                .map(|v| v.parse().map_err(|_| Error::invalid(field, format!("{field} “{}” is not a whole number.", super::rules::clip(v)))))
+                .transpose()
+        };
+        Ok(match self.kind {
+            KeyKind::RespanTempKey => NewKey::RespanTempKey {
+                name: Some(name.to_string()),
+                expiry_date: Some(ends.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                max_usage: number("max_usage")?,
+                rate_limit: number("rate_limit")?,
+                spending_limit: limit("spending_limit")
+                    .map(|v| {
+                        v.parse()
+                            .map_err(|_| Error::invalid("spending_limit", format!("spending_limit “{}” is not an amount.", super::rules::clip(v))))
+                    })
+                    .transpose()?,
+                is_test: limit("is_test")
+                    .map(|v| v.parse().map_err(|_| Error::invalid("is_test", format!("is_test “{}” is not true or false.", super::rules::clip(v)))))
+                    .transpose()?,
+            },
+            KeyKind::BraintrustProxyCredential => NewKey::BraintrustProxyCredential {
+                model: limit("model").map(str::to_string),
+                ttl_seconds: Some(self.ttl.as_secs() as u32),
+                logging_project: limit("logging_project").map(str::to_string),
+            },
+            KeyKind::BarndoorGatewayKey => {
+                NewKey::BarndoorGatewayKey { name: name.to_string(), expires_at: Some(ends.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)) }
+            }
+            other => return Err(Error::invalid("kind", format!("A run cannot mint a {}.", other.label()))),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mint(value: &str) -> RunSpec {
+        match parse_value(value).unwrap() {
+            EnvValue::Mint(spec) => spec,
+            plain => panic!("{value} read as {plain:?}"),
+        }
+    }
+
+    #[test]
+    fn the_issues_examples_read_as_keys_to_mint() {
+        let r = mint("respan-temp@Gateway?max_usage=100&spending_limit=5&ttl=1h");
+        assert_eq!((r.kind, r.account.as_str(), r.ttl), (KeyKind::RespanTempKey, "Gateway", Duration::from_secs(3600)));
+        assert_eq!(r.limits, [("max_usage".to_string(), "100".to_string()), ("spending_limit".into(), "5".into())]);
+        let b = mint("braintrust-proxy@Production?model=gpt-4o&ttl=15m&logging_project=demo");
+        assert_eq!((b.kind, b.ttl), (KeyKind::BraintrustProxyCredential, Duration::from_secs(900)));
+        let g = mint("barndoor-gateway@Platform?ttl=1h");
+        assert_eq!((g.kind, g.account.as_str()), (KeyKind::BarndoorGatewayKey, "Platform"));
+        assert_eq!(mint("barndoor-gateway@My Platform").ttl, RUN_TTL_DEFAULT, "no ttl: the default");
+    }
+
+    #[test]
+    fn anything_else_passes_through() {
+        for plain in ["https://gateway.example/v1", "me@example.com", "", "respan@Gateway", "a=b=c", "openai-key@x?ttl=1h"] {
+            assert_eq!(parse_value(plain).unwrap(), EnvValue::Plain(plain.to_string()), "{plain}");
+        }
+    }
+
+    #[test]
+    fn bad_specs_name_what_is_wrong() {
+        let message = |v: &str| parse_value(v).unwrap_err().message;
+        assert!(message("respan-temp@?ttl=1h").contains("names no account"));
+        assert!(message("respan-temp@G?model=gpt-4o").contains("takes no “model”: it takes max_usage, rate_limit, spending_limit, is_test, ttl"));
+        assert!(message("barndoor-gateway@P?ttl=soon").contains("not a duration"));
+        assert!(message("barndoor-gateway@P?ttl=2d").contains("from 1s to 1day"));
+        assert!(message("barndoor-gateway@P?ttl=1h&ttl=2h").contains("given twice"));
+        assert!(message("respan-temp@G?max_usage=1&max_usage=2").contains("given twice"));
+        assert!(message("respan-temp@G?max_usage").contains("not limit=value"));
+    }
+
+    #[test]
+    fn an_entry_is_a_name_and_a_value() {
+        let e = parse_entry("RESPAN_API_KEY=respan-temp@Gateway", "env").unwrap();
+        assert_eq!(e.name, "RESPAN_API_KEY");
+        assert!(matches!(e.value, EnvValue::Mint(_)));
+        for bad in ["NOEQUALS", "1ABC=x", "A-B=x", "=x"] {
+            let err = parse_entry(bad, "env").unwrap_err();
+            assert_eq!(err.field.as_deref(), Some("env"), "{bad}");
+        }
+        let err = parse_entry("KEY=respan-temp@G?colour=red", "env").unwrap_err();
+        assert!(err.message.starts_with("KEY: "), "{}", err.message);
+    }
+
+    #[test]
+    fn a_template_has_comments_quotes_and_export_and_names_its_bad_lines() {
+        let text = "# keys for the test suite\n\nexport OPENAI_BASE_URL=\"https://api.respan.ai/v1\"\nOPENAI_API_KEY = respan-temp@Gateway?ttl=30m\nMODE='ci'\n";
+        let entries = parse_template(text, ".env.keyward").unwrap();
+        assert_eq!(entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["OPENAI_BASE_URL", "OPENAI_API_KEY", "MODE"]);
+        assert_eq!(entries[0].value, EnvValue::Plain("https://api.respan.ai/v1".into()));
+        assert_eq!(entries[2].value, EnvValue::Plain("ci".into()));
+        let twice = parse_template("A=1\nA=2\n", ".env.keyward").unwrap_err();
+        assert_eq!(twice.message, ".env.keyward:2: A is set twice.");
+        let bad = parse_template("A=1\n\nnot a line\n", "t").unwrap_err();
+        assert!(bad.message.starts_with("t:3: "), "{}", bad.message);
+    }
+
+    #[test]
+    fn each_spec_becomes_a_request_that_expires() {
+        let now = "2026-12-01T10:00:00Z".parse().unwrap();
+        let r = mint("respan-temp@G?max_usage=100&spending_limit=5.5&is_test=true&ttl=1h").request("run: pytest", now).unwrap();
+        let NewKey::RespanTempKey { name, expiry_date, max_usage, spending_limit, is_test, rate_limit } = r else { panic!() };
+        assert_eq!(
+            (name.as_deref(), expiry_date.as_deref(), max_usage, spending_limit, is_test, rate_limit),
+            (Some("run: pytest"), Some("2026-12-01T11:00:00Z"), Some(100), Some(5.5), Some(true), None)
+        );
+        let b = mint("braintrust-proxy@P?model=gpt-4o&ttl=15m").request("run", now).unwrap();
+        assert!(
+            matches!(b, NewKey::BraintrustProxyCredential { ttl_seconds: Some(900), model: Some(ref m), logging_project: None } if m == "gpt-4o")
+        );
+        let g = mint("barndoor-gateway@P").request("run: make", now).unwrap();
+        assert!(matches!(g, NewKey::BarndoorGatewayKey { ref expires_at, .. } if expires_at.as_deref() == Some("2026-12-01T11:00:00Z")));
+        let bad = mint("respan-temp@G?max_usage=lots").request("run", now).unwrap_err();
+        assert_eq!(bad.field.as_deref(), Some("max_usage"));
+    }
+}
