@@ -439,10 +439,11 @@ describe('audit log and exports', () => {
   };
   const accounts = [{ label: 'Production', keys: 20 }, { label: 'Gateway', service: 'respan', host: 'https://api.respan.ai', keys: 20 }];
   const toastText = async (page: import('playwright-core').Page) => (await page.locator(tid('toast')).allTextContents()).join(' | ');
-  const today = () => {
-    const d = new Date();
-    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  };
+  const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const today = () => day(new Date());
+  // The fake log runs back from now: filtering from half a day ago finds entries even just after
+  // midnight, when today itself holds none yet.
+  const halfADayAgo = () => new Date(Date.now() - 12 * 3600 * 1000);
 
   test('entries in words, filtered by account, action and day, then exported as CSV', async () => {
     const { page, context, errors } = await h.open({ accounts, auditEntries: 60 });
@@ -461,11 +462,12 @@ describe('audit log and exports', () => {
     expect(await page.locator(`${tid('audit-account')} .acct`).allTextContents()).toContain('Gateway');
     await page.selectOption(tid('audit-filter-action'), 'key.create');
     await expect.poll(async () => new Set(await page.locator(tid('audit-action')).allTextContents())).toEqual(new Set(['Key created']));
-    await page.fill(tid('audit-filter-from'), today());
+    const from = halfADayAgo();
+    await page.fill(tid('audit-filter-from'), day(from));
     await expect.poll(() => page.locator(tid('audit-row')).count()).toBeGreaterThan(0);
     const last = await lastQuery(page, 'audit_query');
     expect(last).toMatchObject({ account_id: 'acc-2', action: 'key.create', limit: 500 });
-    expect(Date.parse(last.since)).toBe(new Date(new Date().setHours(0, 0, 0, 0)).getTime());
+    expect(Date.parse(last.since)).toBe(new Date(from.setHours(0, 0, 0, 0)).getTime());
     const shown = await page.locator(tid('audit-row')).count();
     await shot(page, 'audit-log-filtered');
 
@@ -477,7 +479,7 @@ describe('audit log and exports', () => {
     expect(calls.filter((c) => c.cmd.startsWith('plugin:dialog'))).toEqual([]);
 
     // A range that ends before it starts is not sent as such: the date inputs bound each other.
-    expect(await page.getAttribute(tid('audit-filter-to'), 'min')).toBe(today());
+    expect(await page.getAttribute(tid('audit-filter-to'), 'min')).toBe(day(from));
     await page.click(tid('audit-clear-filters'));
     await expect.poll(() => page.locator(tid('audit-row')).count()).toBe(61);
     expect(await first.locator(tid('audit-action')).textContent(), 'the export is itself in the log').toBe('Audit log exported');
