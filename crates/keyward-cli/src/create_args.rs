@@ -184,3 +184,25 @@ impl CreateCommand {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Subcommand;
+    use keyward_core::model::KeyKind;
+
+    use super::CreateCommand;
+
+    /// `keyward create <word>` and `keyward run`'s `<word>@ACCOUNT` name a kind alike: the
+    /// subcommands are the core's command words of every kind a person can create.
+    #[test]
+    fn each_subcommand_is_its_kinds_command_word() {
+        let mut subcommands: Vec<String> =
+            CreateCommand::augment_subcommands(clap::Command::new("create")).get_subcommands().map(|c| c.get_name().to_string()).collect();
+        // Barndoor's providers are routes Barndoor makes from credentials; Keyward creates none.
+        let mut words: Vec<String> =
+            KeyKind::ALL.into_iter().filter(|k| *k != KeyKind::BarndoorProvider).map(|k| k.command_word().to_string()).collect();
+        subcommands.sort();
+        words.sort();
+        assert_eq!(subcommands, words);
+    }
+}

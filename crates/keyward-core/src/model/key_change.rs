@@ -81,7 +81,7 @@ pub enum KeyUpdate {
         change_note: Option<String>,
     },
     BarndoorGatewayKey {
-        /// Disable (true) or enable again (false) without re-issuing the secret.
+        /// Disable (true) or enable again (false) without reissuing the secret.
         #[serde(default)]
         #[ts(optional)]
         disabled: Option<bool>,

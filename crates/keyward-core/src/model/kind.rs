@@ -126,6 +126,22 @@ impl KeyKind {
         )
     }
 
+    /// The kind's word on the command line: `keyward create <word>`, and `<word>@ACCOUNT` in
+    /// `keyward run`'s values.
+    pub fn command_word(self) -> &'static str {
+        match self {
+            KeyKind::BraintrustApiKey => "braintrust-api-key",
+            KeyKind::BraintrustProxyCredential => "braintrust-proxy",
+            KeyKind::BraintrustServiceToken => "braintrust-service-token",
+            KeyKind::BraintrustAiSecret => "braintrust-ai-secret",
+            KeyKind::RespanTempKey => "respan-temp",
+            KeyKind::RespanProvider => "respan-provider",
+            KeyKind::BarndoorGatewayKey => "barndoor-gateway-key",
+            KeyKind::BarndoorCredential => "barndoor-credential",
+            KeyKind::BarndoorProvider => "barndoor-provider",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             KeyKind::BraintrustApiKey => "API key",

@@ -1,6 +1,7 @@
 //! `keyward run`'s words: what a variable of the child's environment is set to. A value
 //! `KIND@ACCOUNT?limit=value&...` names a key minted for that one process, e.g.
-//! `respan-temp@Gateway?max_usage=100&spending_limit=5&ttl=1h`; any other value passes through as
+//! `respan-temp@Gateway?max_usage=100&spending_limit=5&ttl=1h` (KIND is the kind's
+//! `command_word`, as in `keyward create`); any other value passes through as
 //! it is, so one template also sets `OPENAI_BASE_URL` and the like. A template (`.env.keyward`)
 //! is one `NAME=VALUE` a line, with `#` comments: it names keys, it never holds one.
 
@@ -18,11 +19,7 @@ pub const RUN_TTL_DEFAULT: Duration = Duration::from_secs(3600);
 pub const RUN_TTL_MAX: Duration = Duration::from_secs(PROXY_TTL_MAX as u64);
 
 /// The kinds a run can mint: each expires by itself, so none outlives a crash for long.
-pub const RUN_KINDS: [(&str, KeyKind); 3] = [
-    ("respan-temp", KeyKind::RespanTempKey),
-    ("braintrust-proxy", KeyKind::BraintrustProxyCredential),
-    ("barndoor-gateway", KeyKind::BarndoorGatewayKey),
-];
+pub const RUN_KINDS: [KeyKind; 3] = [KeyKind::RespanTempKey, KeyKind::BraintrustProxyCredential, KeyKind::BarndoorGatewayKey];
 
 /// The limits each kind takes, besides `ttl`.
 fn limits_of(kind: KeyKind) -> &'static [&'static str] {
@@ -81,7 +78,7 @@ pub fn parse_entry(text: &str, field: &str) -> Result<EnvEntry> {
 /// A value is a key to mint when it starts with a run kind and `@`; anything else is plain.
 pub fn parse_value(value: &str) -> Result<EnvValue> {
     let Some((kind_word, rest)) = value.split_once('@') else { return Ok(EnvValue::Plain(value.to_string())) };
-    let Some(&(_, kind)) = RUN_KINDS.iter().find(|(word, _)| *word == kind_word) else {
+    let Some(&kind) = RUN_KINDS.iter().find(|k| k.command_word() == kind_word) else {
         return Ok(EnvValue::Plain(value.to_string()));
     };
     let (account, query) = rest.split_once('?').unwrap_or((rest, ""));
@@ -208,9 +205,9 @@ mod tests {
         assert_eq!(r.limits, [("max_usage".to_string(), "100".to_string()), ("spending_limit".into(), "5".into())]);
         let b = mint("braintrust-proxy@Production?model=gpt-4o&ttl=15m&logging_project=demo");
         assert_eq!((b.kind, b.ttl), (KeyKind::BraintrustProxyCredential, Duration::from_secs(900)));
-        let g = mint("barndoor-gateway@Platform?ttl=1h");
+        let g = mint("barndoor-gateway-key@Platform?ttl=1h");
         assert_eq!((g.kind, g.account.as_str()), (KeyKind::BarndoorGatewayKey, "Platform"));
-        assert_eq!(mint("barndoor-gateway@My Platform").ttl, RUN_TTL_DEFAULT, "no ttl: the default");
+        assert_eq!(mint("barndoor-gateway-key@My Platform").ttl, RUN_TTL_DEFAULT, "no ttl: the default");
     }
 
     #[test]
@@ -225,9 +222,9 @@ mod tests {
         let message = |v: &str| parse_value(v).unwrap_err().message;
         assert!(message("respan-temp@?ttl=1h").contains("names no account"));
         assert!(message("respan-temp@G?model=gpt-4o").contains("takes no “model”: it takes max_usage, rate_limit, spending_limit, is_test, ttl"));
-        assert!(message("barndoor-gateway@P?ttl=soon").contains("not a duration"));
-        assert!(message("barndoor-gateway@P?ttl=2d").contains("from 1s to 1day"));
-        assert!(message("barndoor-gateway@P?ttl=1h&ttl=2h").contains("given twice"));
+        assert!(message("barndoor-gateway-key@P?ttl=soon").contains("not a duration"));
+        assert!(message("barndoor-gateway-key@P?ttl=2d").contains("from 1s to 1day"));
+        assert!(message("barndoor-gateway-key@P?ttl=1h&ttl=2h").contains("given twice"));
         assert!(message("respan-temp@G?max_usage=1&max_usage=2").contains("given twice"));
         assert!(message("respan-temp@G?max_usage").contains("not limit=value"));
     }
@@ -271,7 +268,7 @@ mod tests {
         assert!(
             matches!(b, NewKey::BraintrustProxyCredential { ttl_seconds: Some(900), model: Some(ref m), logging_project: None } if m == "gpt-4o")
         );
-        let g = mint("barndoor-gateway@P").request("run: make", now).unwrap();
+        let g = mint("barndoor-gateway-key@P").request("run: make", now).unwrap();
         assert!(matches!(g, NewKey::BarndoorGatewayKey { ref expires_at, .. } if expires_at.as_deref() == Some("2026-12-01T11:00:00Z")));
         let bad = mint("respan-temp@G?max_usage=lots").request("run", now).unwrap_err();
         assert_eq!(bad.field.as_deref(), Some("max_usage"));

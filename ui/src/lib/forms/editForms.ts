@@ -97,3 +97,6 @@ export function toUpdate(form: EditForm, values: Values, start: Values): KeyUpda
 
 /** True when the update would change nothing. */
 export const isEmptyUpdate = (u: KeyUpdate) => Object.keys(u).length === 1;
+
+/** The update gives the key a new secret (a reissue), not only new settings. */
+export const reissues = (form: EditForm | undefined, u: KeyUpdate) => !!form?.fields.some((f) => f.reissues && f.name in u);

@@ -14,7 +14,7 @@ import type { NewKey } from '../bindings/NewKey';
 import type { ReplaceOutcome } from '../bindings/ReplaceOutcome';
 import type { RevokeOutcome } from '../bindings/RevokeOutcome';
 import { plural } from '../format';
-import { editFormFor } from '../forms/editForms';
+import { editFormFor, reissues } from '../forms/editForms';
 import { serviceName } from '../services';
 import type { Dialogs, RevealedKey } from './dialogs.svelte';
 import type { Inventory } from './inventory.svelte';
@@ -116,7 +116,7 @@ export class KeyActions {
 
   /** Sends only what changed; a new secret (a reissue) is sent once and not kept. */
   async updateKey(key: KeyRow, update: KeyUpdate): Promise<KeyRow> {
-    const reissued = editFormFor(key.kind)?.fields.some((f) => f.reissues && f.name in update) ?? false;
+    const reissued = reissues(editFormFor(key.kind), update);
     const row = await ipc.updateKey(key.id, update);
     toasts.success(reissued ? `${row.name} now uses the new secret; ${serviceName(key.service)} has it and Keyward does not.` : `${row.name} saved.`);
     void this.#inventory.refresh();
