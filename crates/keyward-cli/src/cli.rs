@@ -63,6 +63,13 @@ enum Command {
         #[arg(long)]
         print_secret: bool,
     },
+    /// Start a command with keys minted for it alone, in its environment only, revoked when it
+    /// exits. Exit code: the command's (128 + N when a signal N ended it); 125 when the run did
+    /// not start (an entry refused, a key not minted: nothing is left live); 126 or 127 when the
+    /// command cannot be run or is not found; 124 when a key could not be revoked (stderr names
+    /// it, with `keyward revoke ID`; the next keyward to start tries again).
+    #[command(after_help = RUN_EXAMPLES)]
+    Run(commands::run::RunArgs),
     /// What expired or expires soon across every account, soonest first (the expiry centre).
     Expiring {
         #[arg(long)]
@@ -139,6 +146,20 @@ enum Command {
         filter: KeyFilter,
     },
 }
+
+const RUN_EXAMPLES: &str = "Examples:
+  keyward run -e OPENAI_API_KEY='respan-temp@Gateway?max_usage=100&spending_limit=5&ttl=1h' -- pytest
+  keyward run --env-file ci.env.keyward -- ./deploy.sh
+
+A template (.env.keyward, read when no --env or --env-file is given) names keys, never holds one:
+  # keys for the test suite
+  OPENAI_BASE_URL=https://api.respan.ai/api/
+  OPENAI_API_KEY=respan-temp@Gateway?max_usage=100&ttl=30m
+  BRAINTRUST_API_KEY=braintrust-proxy@Production?model=gpt-4o&ttl=15m
+  BARNDOOR_API_KEY=barndoor-gateway-key@Platform?ttl=1h
+
+Limits: respan-temp takes max_usage, rate_limit, spending_limit, is_test; braintrust-proxy takes
+model, logging_project; every kind takes ttl (1h unless given, at most 1 day).";
 
 /// Which cached keys a listing or an export covers.
 #[derive(clap::Args)]
@@ -281,12 +302,17 @@ fn parse_format(s: &str) -> std::result::Result<ExportFormat, String> {
     ExportFormat::parse(&s.to_ascii_lowercase()).ok_or_else(|| "expected csv or json".into())
 }
 
-pub async fn run(args: Args) -> Result<()> {
+pub async fn run(args: Args) -> Result<std::process::ExitCode> {
     if let Command::Recover = args.command {
-        return commands::recover::run(args.data_dir.as_deref());
+        return commands::recover::run(args.data_dir.as_deref()).map(|()| std::process::ExitCode::SUCCESS);
     }
     let core = commands::open(args.data_dir.as_deref())?;
     let core = &core;
+    // Every start ends the runs a killed keyward left behind (a local read when there are none).
+    commands::run::reap(core).await;
+    if let Command::Run(run) = args.command {
+        return Ok(commands::run::run(core, run).await);
+    }
     match args.command {
         Command::Accounts(AccountsCommand::Add { service, label, host, org_name }) => {
             commands::accounts::add(core, service, label, host, org_name).await
@@ -313,8 +339,9 @@ pub async fn run(args: Args) -> Result<()> {
         Command::CheckVertex { account, project_id, location, auth_type, credentials_json } => {
             commands::check::vertex(core, &account, project_id, location, auth_type, credentials_json).await
         }
-        Command::Recover => unreachable!("handled before the store is opened"),
+        Command::Recover | Command::Run(_) => unreachable!("handled above"),
         Command::Audit(audit) => commands::audit::run(core, audit),
         Command::Export { format, output, filter } => commands::export::run(core, format, output.as_deref(), filter),
     }
+    .map(|()| std::process::ExitCode::SUCCESS)
 }

@@ -25,7 +25,7 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .try_init();
     match cli::run(args).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             match err.field.as_deref().map(flag_for) {
                 Some(flag) => eprintln!("error: {flag}: {}", err.message),

@@ -8,7 +8,8 @@ pub mod error;
 pub mod model;
 pub mod ops;
 pub mod paths;
-// The one module with unsafe code: two libc calls that keep secrets out of core dumps.
+// The one module with unsafe code: libc calls that keep secrets out of core dumps, and that
+// ask whether a run's process is alive and pass it a signal.
 #[allow(unsafe_code)]
 pub mod process;
 pub mod providers;

@@ -1,5 +1,6 @@
-//! The process's own guard. Keyward holds account tokens and minted secrets in memory, and a
-//! release build aborts on panic: a core dump, or a same-user debugger, would carry them out.
+//! The process's own guard, and the few facts about processes `keyward run` needs. Keyward holds
+//! account tokens and minted secrets in memory, and a release build aborts on panic: a core
+//! dump, or a same-user debugger, would carry them out.
 
 /// Marks the process non-dumpable (Linux: no core file, no same-user ptrace, `/proc/<pid>/mem`
 /// closed to others) and sets its core-size limit to 0 (every unix). Call it first in `main`,
@@ -34,6 +35,72 @@ pub fn harden() -> std::io::Result<()> {
     Ok(())
 }
 
+/// A process as the store remembers it: its pid and when it started, so a pid the system has
+/// since given to another program is not taken for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcessMark {
+    pub pid: u32,
+    /// Linux: the start time in clock ticks since boot (`/proc/<pid>/stat`); elsewhere none,
+    /// and the pid alone is compared.
+    pub started: Option<i64>,
+}
+
+impl ProcessMark {
+    /// This process.
+    pub fn own() -> ProcessMark {
+        ProcessMark::of(std::process::id()).unwrap_or(ProcessMark { pid: std::process::id(), started: None })
+    }
+
+    /// The running process `pid`, or `None` when there is none.
+    pub fn of(pid: u32) -> Option<ProcessMark> {
+        #[cfg(target_os = "linux")]
+        {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // The command name (field 2) is in parentheses and may hold spaces or ')': the fields
+            // after the last ')' start at field 3, so the start time (field 22) is the 20th.
+            let (_, rest) = stat.rsplit_once(')')?;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            // A zombie has exited: what it was started for is over.
+            if fields.first() == Some(&"Z") {
+                return None;
+            }
+            let started = fields.get(19)?.parse().ok()?;
+            Some(ProcessMark { pid, started: Some(started) })
+        }
+        #[cfg(all(unix, not(target_os = "linux")))]
+        {
+            let pid_t = libc::pid_t::try_from(pid).ok()?;
+            // SAFETY: signal 0 checks that the process exists and delivers nothing.
+            let alive = unsafe { libc::kill(pid_t, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+            alive.then_some(ProcessMark { pid, started: None })
+        }
+        #[cfg(not(unix))]
+        {
+            // No check here: the process is taken as running, and its keys end at their expiry.
+            Some(ProcessMark { pid, started: None })
+        }
+    }
+
+    /// Whether this very process is still running.
+    pub fn is_running(&self) -> bool {
+        ProcessMark::of(self.pid).is_some_and(|now| self.started.is_none() || now.started == self.started)
+    }
+}
+
+/// Sends `signal` to process `pid` (unix), as `kill(2)` does; a process that is gone is no error.
+#[cfg(unix)]
+pub fn send_signal(pid: u32, signal: i32) -> std::io::Result<()> {
+    let pid = libc::pid_t::try_from(pid).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+    // SAFETY: kill takes two integers and touches no memory of ours.
+    if unsafe { libc::kill(pid, signal) } != 0 {
+        let e = std::io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::ESRCH) {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     #[test]
@@ -47,5 +114,25 @@ mod tests {
         assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_CORE, &mut limit) }, 0);
         assert_eq!(limit.rlim_cur, 0, "no core file size allowed");
         super::harden().expect("a second call is harmless");
+    }
+
+    #[test]
+    fn a_process_is_known_by_its_pid_and_its_start() {
+        let own = super::ProcessMark::own();
+        assert!(own.is_running());
+        #[cfg(target_os = "linux")]
+        assert!(own.started.is_some(), "Linux says when a process started");
+        let reused = super::ProcessMark { started: own.started.map(|s| s + 1), ..own };
+        #[cfg(target_os = "linux")]
+        assert!(!reused.is_running(), "the same pid, started at another time, is another process");
+        let _ = reused;
+
+        let mut child = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let mark = super::ProcessMark::of(child.id()).unwrap();
+        assert!(mark.is_running());
+        super::send_signal(child.id(), libc::SIGTERM).unwrap();
+        child.wait().unwrap();
+        assert!(!mark.is_running(), "a process that ended");
+        super::send_signal(child.id(), libc::SIGTERM).expect("a process that is gone is no error");
     }
 }

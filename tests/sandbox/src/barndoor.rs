@@ -190,7 +190,9 @@ async fn create_api_key(State(shared): State<Shared>, headers: HeaderMap, body: 
         "scopes": [], "created_at": Utc::now().to_rfc3339(), "created_by_user_id": "0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0b01",
         "expires_at": expires_at, "last_used_at": null, "revoked_at": null, "disabled_at": null,
     });
-    shared.lock().barndoor.api_keys.push(key.clone());
+    let mut world = shared.lock();
+    world.minted_digests.push(crate::digest(&secret));
+    world.barndoor.api_keys.push(key.clone());
     let mut out = key;
     out["key"] = json!(secret);
     Json(out).into_response()

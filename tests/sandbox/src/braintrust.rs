@@ -284,7 +284,9 @@ async fn create_proxy_credential(State(shared): State<Shared>, headers: HeaderMa
     let claims = format!("{{\"ttl\":{ttl},\"model\":{}}}", body.get("model").cloned().unwrap_or(Value::Null));
     let b64 = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
     let key = format!("eyJhbGciOiJIUzI1NiJ9.{}.{}", b64(&claims), Alphanumeric.sample_string(&mut rand::rng(), 43));
-    shared.lock().proxy_credentials_issued += 1;
+    let mut world = shared.lock();
+    world.proxy_credentials_issued += 1;
+    world.minted_digests.push(crate::digest(&key));
     Json(json!({ "key": key })).into_response()
 }
 

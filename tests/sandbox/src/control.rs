@@ -56,6 +56,7 @@ async fn reset(State(shared): State<Shared>) -> impl IntoResponse {
     world.braintrust = crate::braintrust::Braintrust::seeded(seed);
     world.respan = crate::respan::Respan::seeded(world.config.seed_respan_keys);
     world.proxy_credentials_issued = 0;
+    world.minted_digests.clear();
     world.barndoor = Default::default();
     world.faults = Faults { latency_ms: world.config.latency_ms, ..Default::default() };
     world.requests.clear();

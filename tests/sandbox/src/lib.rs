@@ -51,6 +51,9 @@ pub struct World {
     pub barndoor: barndoor::Barndoor,
     /// Proxy credentials handed out (the service keeps no list; tests count them here).
     pub proxy_credentials_issued: u64,
+    /// The SHA-256 (hex) of every secret minted, newest last: a test compares what a process
+    /// was handed with what was minted, without the sandbox keeping the secrets themselves.
+    pub minted_digests: Vec<String>,
     pub faults: Faults,
     pub requests: std::collections::BTreeMap<String, u64>,
     /// Every service request as sent, for tests that check them against the OpenAPI files.
@@ -80,6 +83,7 @@ pub fn app(config: SandboxConfig) -> (Router, Shared) {
         respan: respan::Respan::seeded(config.seed_respan_keys),
         barndoor: barndoor::Barndoor::default(),
         proxy_credentials_issued: 0,
+        minted_digests: Vec::new(),
         faults: Faults { latency_ms: config.latency_ms, ..Default::default() },
         config,
         requests: Default::default(),
@@ -121,6 +125,12 @@ async fn count_requests(State(shared): State<Shared>, req: Request, next: Next) 
     let key = format!("{} {}", req.method(), req.uri().path());
     *shared.lock().requests.entry(key).or_default() += 1;
     next.run(req).await
+}
+
+/// The hex SHA-256 of a minted secret, as `sha256sum` prints it.
+pub fn digest(secret: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A running sandbox. Dropping it stops the server.

@@ -189,10 +189,13 @@ async fn create(State(shared): State<Shared>, headers: HeaderMap, body: axum::bo
         return r;
     }
     let mut out = key.to_json();
-    out["api_key"] = json!(format!("{prefix}.{secret_tail}"));
+    let secret = format!("{prefix}.{secret_tail}");
+    out["api_key"] = json!(secret);
     out["created"] = json!(key.created.to_rfc3339());
     out["is_temporary"] = json!(true);
-    shared.lock().respan.keys.push(key);
+    let mut world = shared.lock();
+    world.minted_digests.push(crate::digest(&secret));
+    world.respan.keys.push(key);
     Json(out).into_response()
 }
 

@@ -14,7 +14,7 @@ import { serviceName } from '../../src/lib/services';
 const EVERY_ACTION: Record<AuditAction, true> = {
   'account.add': true, 'account.update': true, 'account.token': true, 'account.remove': true, 'key.create': true, 'key.update': true,
   'key.reissue': true, 'key.revoke': true, 'key.install': true, 'key.dismiss': true, 'key.replace': true, 'setup.check': true,
-  'settings.update': true, 'store.recover': true, 'inventory.export': true, 'audit.export': true,
+  'settings.update': true, 'store.recover': true, 'inventory.export': true, 'audit.export': true, 'run.start': true, 'run.end': true,
 };
 
 test('every audit action the core records has words', () => {

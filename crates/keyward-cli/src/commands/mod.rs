@@ -13,6 +13,7 @@ pub mod recover;
 pub mod reissue;
 pub mod replace;
 pub mod revoke;
+pub mod run;
 pub mod sync;
 pub mod update;
 

@@ -179,6 +179,8 @@ audit_actions! {
     StoreRecover = "store.recover", "Inventory rebuilt";
     InventoryExport = "inventory.export", "Inventory exported";
     AuditExport = "audit.export", "Audit log exported";
+    RunStart = "run.start", "Run started";
+    RunEnd = "run.end", "Run ended";
 }
 
 fn kind_info(kind: KeyKind) -> KindInfo {

@@ -31,6 +31,24 @@ pub struct KeyRow {
     pub limits: KeyLimits,
     /// Live and older than the rotation age in the settings (computed when read).
     pub rotate_due: bool,
+    /// The `keyward run` it was minted for, if any: such a key ends with that process.
+    pub run: Option<RunMark>,
+}
+
+/// The run a key was minted for (`keyward run`).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RunMark {
+    pub run_id: String,
+    /// The command's name, never its arguments (they may hold secrets of their own).
+    pub command: String,
+    /// The command's pid (Keyward's own while the keys were being minted).
+    pub pid: u32,
+    /// The variable the key was handed to the command in.
+    pub env_name: String,
+    pub started_at: DateTime<Utc>,
+    /// `None` while the run goes on: the key is revoked when its process ends.
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
 /// Limits and usage, where a service reports them (Respan temporary keys do).
@@ -96,6 +114,10 @@ pub struct KeyQuery {
     #[serde(default)]
     #[ts(optional)]
     pub is_test: Option<bool>,
+    /// Only keys minted by `keyward run` (true) or only the others (false).
+    #[serde(default)]
+    #[ts(optional)]
+    pub from_run: Option<bool>,
     #[serde(default)]
     #[ts(optional)]
     pub sort: Option<KeySort>,

@@ -148,6 +148,25 @@ pub fn parse_template(text: &str, file: &str) -> Result<Vec<EnvEntry>> {
     Ok(out)
 }
 
+/// What a run is called in the store, the audit log and its keys' names: the program's file
+/// name, never its arguments (they may hold secrets of their own), in plain characters.
+pub fn command_name(program: &str) -> String {
+    let file = program.rsplit(['/', '\\']).next().unwrap_or(program);
+    let name: String = file.chars().map(|c| if c.is_ascii_alphanumeric() || "._+-".contains(c) { c } else { '_' }).take(COMMAND_NAME_MAX).collect();
+    if name.is_empty() {
+        "command".into()
+    } else {
+        name
+    }
+}
+
+const COMMAND_NAME_MAX: usize = 40;
+
+/// The name a run's key is minted with, so the service's own console says what it is for.
+pub fn key_name(command: &str, env_name: &str) -> String {
+    format!("keyward run {command} {env_name}")
+}
+
 impl RunSpec {
     /// The request that mints this key, named `name`, expiring `ttl` from `now`.
     pub fn request(&self, name: &str, now: DateTime<Utc>) -> Result<NewKey> {
@@ -253,6 +272,17 @@ mod tests {
         assert_eq!(twice.message, ".env.keyward:2: A is set twice.");
         let bad = parse_template("A=1\n\nnot a line\n", "t").unwrap_err();
         assert!(bad.message.starts_with("t:3: "), "{}", bad.message);
+    }
+
+    #[test]
+    fn a_run_is_named_by_its_program_alone() {
+        assert_eq!(command_name("/usr/bin/python3"), "python3");
+        assert_eq!(command_name("./scripts/run tests.sh"), "run_tests.sh");
+        assert_eq!(command_name("C:\\tools\\app.exe"), "app.exe");
+        assert_eq!(command_name("/bin/"), "command");
+        assert_eq!(command_name("\u{202e}evil"), "_evil", "no hidden character reaches a name");
+        assert_eq!(command_name(&"x".repeat(100)).len(), 40);
+        assert_eq!(key_name("pytest", "OPENAI_API_KEY"), "keyward run pytest OPENAI_API_KEY");
     }
 
     #[test]

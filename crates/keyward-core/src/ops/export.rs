@@ -278,6 +278,7 @@ mod tests {
                 last_used_at: None,
             },
             rotate_due: i == 2,
+            run: None,
         }
     }
 

@@ -56,6 +56,11 @@ impl Keyward {
     }
 
     pub async fn create_key(&self, account_id: &str, request: NewKey) -> Result<Minted> {
+        self.create_key_noted(account_id, request, None).await
+    }
+
+    /// A create whose audit entry says what it was for besides the kind (a run's command).
+    pub(crate) async fn create_key_noted(&self, account_id: &str, request: NewKey, note: Option<&str>) -> Result<Minted> {
         let account = self.get_account(account_id)?;
         request.check(account.service, Utc::now())?;
         let provider = self.provider_for(&account)?;
@@ -72,7 +77,11 @@ impl Keyward {
             Err(CreateError::Refused(e)) => Err(e),
             Err(CreateError::Ambiguous(e)) => Err(self.reconcile(&account.id, &*provider, &request, started, e).await),
         };
-        self.record(Some(&account.id), AuditAction::KeyCreate, &target, outcome.as_ref().err(), Some(request.kind().label()));
+        let detail = match note {
+            Some(note) => format!("{} · {note}", request.kind().label()),
+            None => request.kind().label().to_string(),
+        };
+        self.record(Some(&account.id), AuditAction::KeyCreate, &target, outcome.as_ref().err(), Some(&detail));
         outcome
     }
 

@@ -6,4 +6,5 @@ pub mod export;
 pub mod install;
 pub(crate) mod keys;
 pub mod replace;
+pub mod run;
 pub(crate) mod settings;

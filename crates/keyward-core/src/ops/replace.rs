@@ -347,6 +347,7 @@ mod tests {
             last_seen_at: Utc::now(),
             limits: KeyLimits::default(),
             rotate_due: false,
+            run: None,
         }
     }
 
@@ -411,6 +412,7 @@ mod tests {
                 last_seen_at: now,
                 limits: Default::default(),
                 rotate_due: false,
+                run: None,
             };
             let details = serde_json::json!({ "service_account_id": "sa" });
             assert_eq!(replacement_for(&row, &details, now).is_ok(), k.replaceable, "{:?}", k.kind);

@@ -9,7 +9,7 @@ use super::accounts::bad_value;
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::settings::Settings;
-use crate::model::{KeyKind, KeyLimits, KeyQuery, KeyRow, KeyStatus, RemoteKey};
+use crate::model::{KeyKind, KeyLimits, KeyQuery, KeyRow, KeyStatus, RemoteKey, RunMark};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SyncCounts {
@@ -37,8 +37,10 @@ pub(super) fn select(settings: &Settings) -> String {
              ELSE k.status END AS shown_status,
         k.last_seen_at, k.is_test, k.usage_count, k.usage_limit, k.spend, k.spend_limit, k.rate_limit, k.last_used_at,
         COALESCE(k.status = 'active' AND (k.expires_at IS NULL OR k.expires_at > ?1) AND k.kind NOT IN ({never})
-            AND julianday(?1) - julianday(COALESCE(k.created_at, k.first_seen_at)) >= {rotate}, 0) AS rotate_due
-    FROM keys k JOIN accounts a ON a.id = k.account_id",
+            AND julianday(?1) - julianday(COALESCE(k.created_at, k.first_seen_at)) >= {rotate}, 0) AS rotate_due,
+        r.id, r.command, COALESCE(r.child_pid, r.keeper_pid), rk.env_name, r.started_at, r.ended_at
+    FROM keys k JOIN accounts a ON a.id = k.account_id
+    LEFT JOIN run_keys rk ON rk.key_id = k.id LEFT JOIN runs r ON r.id = rk.run_id",
         window = settings.expiry_window_days,
         rotate = settings.rotate_after_days,
         never = NEVER_ROTATED,
@@ -76,6 +78,17 @@ pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
             last_used_at: row.get(19)?,
         },
         rotate_due: row.get(20)?,
+        run: match row.get::<_, Option<String>>(21)? {
+            None => None,
+            Some(run_id) => Some(RunMark {
+                run_id,
+                command: row.get(22)?,
+                pid: row.get(23)?,
+                env_name: row.get(24)?,
+                started_at: row.get(25)?,
+                ended_at: row.get(26)?,
+            }),
+        },
     })
 }
 
@@ -198,6 +211,9 @@ impl Store {
         }
         if let Some(test) = query.is_test {
             sql.push_str(if test { " AND k.is_test = 1" } else { " AND (k.is_test IS NULL OR k.is_test = 0)" });
+        }
+        if let Some(from_run) = query.from_run {
+            sql.push_str(if from_run { " AND rk.run_id IS NOT NULL" } else { " AND rk.run_id IS NULL" });
         }
         let search = checked_search(query.search.as_deref())?;
         if let Some(fts) = fts_query(search) {

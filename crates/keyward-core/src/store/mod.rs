@@ -6,6 +6,7 @@ mod audit;
 mod keys;
 mod notices;
 pub mod recovery;
+mod runs;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ pub use keys::{local_id, search_sql, SyncCounts};
 // In the model so that providers build one without importing the store; the old path still works.
 pub use crate::model::RemoteKey;
 pub use notices::NoticeCandidate;
+pub use runs::StoredRun;
 
 pub const DB_FILE: &str = "keyward.db";
 
@@ -32,6 +34,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0003_fts_only_on_change.sql")),
         M::up(include_str!("migrations/0004_expiry_and_settings.sql")),
         M::up(include_str!("migrations/0005_audit_words.sql")),
+        M::up(include_str!("migrations/0006_runs.sql")),
     ])
 }
 

@@ -17,6 +17,7 @@ mod keychain;
 mod keychain_mock;
 mod openapi_conformance;
 mod parsers;
+mod runs;
 mod store_recovery;
 mod support;
 mod trust;

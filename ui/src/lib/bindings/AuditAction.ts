@@ -3,4 +3,4 @@
 /**
  * Every action the audit log records.
  */
-export type AuditAction = "account.add" | "account.update" | "account.token" | "account.remove" | "key.create" | "key.update" | "key.reissue" | "key.revoke" | "key.install" | "key.dismiss" | "key.replace" | "setup.check" | "settings.update" | "store.recover" | "inventory.export" | "audit.export";
+export type AuditAction = "account.add" | "account.update" | "account.token" | "account.remove" | "key.create" | "key.update" | "key.reissue" | "key.revoke" | "key.install" | "key.dismiss" | "key.replace" | "setup.check" | "settings.update" | "store.recover" | "inventory.export" | "audit.export" | "run.start" | "run.end";

@@ -23,7 +23,11 @@ statuses?: Array<KeyStatus>,
 /**
  * Only test keys (true) or only production keys (false).
  */
-is_test?: boolean, sort?: KeySort, descending?: boolean, 
+is_test?: boolean, 
+/**
+ * Only keys minted by `keyward run` (true) or only the others (false).
+ */
+from_run?: boolean, sort?: KeySort, descending?: boolean, 
 /**
  * At most this many rows (the first screenful, while the rest loads).
  */

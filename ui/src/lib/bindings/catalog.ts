@@ -388,6 +388,14 @@ export const CATALOG: CoreCatalog = {
     {
       "action": "audit.export",
       "words": "Audit log exported"
+    },
+    {
+      "action": "run.start",
+      "words": "Run started"
+    },
+    {
+      "action": "run.end",
+      "words": "Run ended"
     }
   ],
   "outcomes": [
