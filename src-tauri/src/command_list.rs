@@ -42,7 +42,8 @@ macro_rules! keyward_commands {
             validate_install,
             install_secret,
             replace_plan,
-            replace_key
+            replace_key,
+            reap_runs
         )
     };
 }

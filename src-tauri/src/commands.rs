@@ -9,6 +9,7 @@ use keyward_core::ops::expiry::ExpiryCentre;
 use keyward_core::ops::export::{ExportFormat, ExportReport};
 use keyward_core::ops::install::{InstallTarget, Installed};
 use keyward_core::ops::replace::{ReplacePlan, ReplaceReport};
+use keyward_core::ops::run::ReapedRun;
 use keyward_core::store::{AuditEntry, AuditQuery};
 use std::sync::Arc;
 
@@ -89,14 +90,16 @@ pub async fn check_credential(state: State<'_, AppState>, account_id: String, re
 /// The secret goes to a reveal slot; the window gets the row and a ticket.
 #[tauri::command]
 pub async fn create_key(state: State<'_, AppState>, account_id: String, request: NewKey) -> Result<MintedKey, Error> {
-    let minted = state.core()?.create_key(&account_id, request).await?;
-    Ok(state.ticket(minted))
+    let core = state.core()?;
+    let run_hint = core.run_hint(&account_id, &request)?;
+    let minted = core.create_key(&account_id, request).await?;
+    Ok(state.ticket(minted, run_hint))
 }
 
 #[tauri::command]
 pub async fn reissue_key(state: State<'_, AppState>, key_id: String) -> Result<MintedKey, Error> {
     let minted = state.core()?.reissue_key(&key_id).await?;
-    Ok(state.ticket(minted))
+    Ok(state.ticket(minted, None))
 }
 
 /// The plaintext, once, for the dialog to display (zeroized here once sent; see `Revealed`).
@@ -251,6 +254,13 @@ pub fn save_settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, 
     state.follow_settings();
     crate::notices::raise_due(&app);
     Ok(saved)
+}
+
+/// Ends the runs of `keyward run` whose processes are gone (Keyward was killed mid-run): their
+/// keys are revoked, and the window says so. Asked once the window has painted.
+#[tauri::command]
+pub async fn reap_runs(state: State<'_, AppState>) -> Result<Vec<ReapedRun>, Error> {
+    state.core()?.reap_runs().await
 }
 
 #[tauri::command]

@@ -88,9 +88,9 @@ impl AppState {
     }
 
     /// Puts a minted secret in a reveal slot and describes the ticket for the window.
-    pub fn ticket(&self, minted: keyward_core::Minted) -> MintedKey {
+    pub fn ticket(&self, minted: keyward_core::Minted, run_hint: Option<keyward_core::model::run_spec::RunHint>) -> MintedKey {
         let reveal = minted.secret.map(|secret| self.hold(secret, &minted.key));
-        MintedKey { key: minted.key, reveal }
+        MintedKey { key: minted.key, reveal, run_hint }
     }
 
     /// Puts a minted secret of `key` in a reveal slot; the window gets only the ticket.

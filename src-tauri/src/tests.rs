@@ -175,6 +175,8 @@ fn a_minted_secret_is_revealed_once_copied_from_rust_and_gone_after_close() {
         world.respan.keys[0].prefix.clone()
     };
     assert!(created["key"]["name"] == "ci" && created["reveal"]["env_var"] == "RESPAN_API_KEY");
+    assert_eq!(created["run_hint"]["template_line"], "RESPAN_API_KEY=respan-temp@R?max_usage=10", "Use in a run… has the limits chosen");
+    assert_eq!(created["run_hint"]["command_line"], "keyward run -e 'RESPAN_API_KEY=respan-temp@R?max_usage=10' -- COMMAND");
     let reveal_id = created["reveal"]["id"].clone();
     let plaintext = invoke(&s, "reveal_secret", json!({"revealId": reveal_id})).unwrap();
     let plaintext = plaintext.as_str().unwrap().to_string();
@@ -193,6 +195,36 @@ fn a_minted_secret_is_revealed_once_copied_from_rust_and_gone_after_close() {
     let log = invoke(&s, "audit_query", json!({"query": {"limit": 10}})).unwrap();
     assert!(!log.to_string().contains(&plaintext));
     drop(sb);
+}
+
+/// A run that a killed `keyward` left: the window's start revokes its keys and says which.
+#[test]
+fn the_window_ends_runs_whose_processes_are_gone() {
+    use tauri::Manager;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt.block_on(keyward_sandbox::spawn(Default::default())).unwrap();
+    let s = shell();
+    let input = json!({"service": "respan", "label": "R", "host": sb.base_url, "org_name": null, "token": keyward_sandbox::DEFAULT_TOKEN});
+    invoke(&s, "add_account", json!({ "input": input })).unwrap();
+    assert_eq!(invoke(&s, "reap_runs", json!({})).unwrap(), json!([]), "nothing to end");
+
+    let core = s.app.state::<AppState>().core().unwrap();
+    let entry = keyward_core::model::run_spec::parse_entry("KEY=respan-temp@R?ttl=10m", "env").unwrap();
+    let run = rt.block_on(core.start_run(&[entry], "/usr/bin/pytest")).unwrap();
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let db = rusqlite::Connection::open(s._dir.path().join("keyward.db")).unwrap();
+    db.execute("UPDATE runs SET keeper_pid = ?2, keeper_started = NULL WHERE id = ?1", rusqlite::params![run.id, gone.id()]).unwrap();
+    assert_eq!(sb.world().respan.keys.len(), 1);
+
+    let reaped = invoke(&s, "reap_runs", json!({})).unwrap();
+    assert_eq!(reaped[0]["command"], "pytest");
+    assert_eq!(reaped[0]["end"]["revoked"][0]["run"]["env_name"], "KEY");
+    assert!(reaped[0]["end"]["revoked"][0]["run"]["ended_at"].is_string());
+    assert!(sb.world().respan.keys.is_empty(), "its key is revoked");
+    let run_keys = invoke(&s, "list_keys", json!({"query": {"from_run": true, "include_gone": true}})).unwrap();
+    assert_eq!(run_keys.as_array().unwrap().len(), 1, "the inventory filters keys minted by runs");
+    assert_eq!(invoke(&s, "reap_runs", json!({})).unwrap(), json!([]), "ended once");
 }
 
 /// An account with three keys created through IPC, against the sandbox.

@@ -13,6 +13,8 @@ pub struct MintedKey {
     pub key: KeyRow,
     /// `None` when the user gave the secret (nothing to reveal).
     pub reveal: Option<RevealTicket>,
+    /// "Use in a run…": how `keyward run` mints a key like this one for each process instead.
+    pub run_hint: Option<keyward_core::model::run_spec::RunHint>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

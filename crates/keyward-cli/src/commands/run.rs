@@ -305,8 +305,9 @@ fn tell_end(end: &RunEnd, quiet: bool, of: &str) -> bool {
         let until = k.expires_at.map(|e| format!(" at {}", e.with_timezone(&chrono::Local).format("%H:%M"))).unwrap_or_default();
         say(&format!("{} “{}”{of} cannot be revoked; it expires by itself{until}", k.kind.label(), k.name));
     }
-    for (k, e) in &end.failed {
-        eprintln!("keyward: not revoked: {} “{}”{of}: {}. To revoke it: keyward revoke {}", k.kind.label(), k.name, e.message, k.id);
+    for f in &end.failed {
+        let k = &f.key;
+        eprintln!("keyward: not revoked: {} “{}”{of}: {}. To revoke it: keyward revoke {}", k.kind.label(), k.name, f.error.message, k.id);
     }
     !end.failed.is_empty()
 }

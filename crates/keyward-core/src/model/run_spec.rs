@@ -167,6 +167,68 @@ pub fn key_name(command: &str, env_name: &str) -> String {
     format!("keyward run {command} {env_name}")
 }
 
+/// How to get a key like one just chosen for each run instead: its `keyward run` value, the
+/// template line and the command line, with the limits chosen. Never a secret.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RunHint {
+    /// e.g. `respan-temp@Gateway?max_usage=100&ttl=1h`.
+    pub spec: String,
+    /// `NAME=spec`, for a `.env.keyward`.
+    pub template_line: String,
+    /// `keyward run -e 'NAME=spec' -- COMMAND`, quoted for a POSIX shell.
+    pub command_line: String,
+}
+
+/// The hint for a request on `account` (named by its label, or its id when the label holds a
+/// character the spec grammar uses); `None` for the kinds a run cannot mint.
+pub fn hint_for(request: &NewKey, account: &super::Account, now: DateTime<Utc>) -> Option<RunHint> {
+    let kind = request.kind();
+    if !RUN_KINDS.contains(&kind) {
+        return None;
+    }
+    let label = account.label.trim();
+    let plain = !label.is_empty() && label == account.label && !label.contains(['?', '&', '=', '\n', '\'', '#']);
+    let mut limits: Vec<(&str, String)> = Vec::new();
+    // An expiry within a run's longest life becomes its ttl; a later one is left to the default.
+    let ttl_until = |at: Option<&str>| {
+        let at = DateTime::parse_from_rfc3339(at?).ok()?.with_timezone(&Utc);
+        let left = (at - now).to_std().ok()?;
+        (left >= Duration::from_secs(60) && left <= RUN_TTL_MAX).then(|| Duration::from_secs(left.as_secs() / 60 * 60))
+    };
+    let ttl = match request {
+        NewKey::RespanTempKey { expiry_date, max_usage, rate_limit, spending_limit, is_test, .. } => {
+            limits.extend(max_usage.filter(|n| *n != -1).map(|n| ("max_usage", n.to_string())));
+            limits.extend(rate_limit.map(|n| ("rate_limit", n.to_string())));
+            limits.extend(spending_limit.map(|n| ("spending_limit", n.to_string())));
+            limits.extend(is_test.filter(|t| *t).map(|t| ("is_test", t.to_string())));
+            ttl_until(expiry_date.as_deref())
+        }
+        NewKey::BraintrustProxyCredential { model, ttl_seconds, logging_project } => {
+            limits.extend(model.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(|m| ("model", m.to_string())));
+            limits.extend(logging_project.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(|p| ("logging_project", p.to_string())));
+            ttl_seconds.map(|s| Duration::from_secs(s.into()))
+        }
+        NewKey::BarndoorGatewayKey { expires_at, .. } => ttl_until(expires_at.as_deref()),
+        _ => None,
+    };
+    if let Some(ttl) = ttl.filter(|t| *t != RUN_TTL_DEFAULT) {
+        limits.push(("ttl", humantime::format_duration(ttl).to_string().replace(' ', "")));
+    }
+    // A value holding `&` or `=` cannot be written in the grammar: such a limit is left out.
+    limits.retain(|(_, v)| !v.contains(['&', '=', '\n']));
+    let query: Vec<String> = limits.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    let account_word = if plain { label } else { account.id.as_str() };
+    let spec = if query.is_empty() {
+        format!("{}@{account_word}", kind.command_word())
+    } else {
+        format!("{}@{account_word}?{}", kind.command_word(), query.join("&"))
+    };
+    let template_line = format!("{}={spec}", kind.env_var());
+    let command_line = format!("keyward run -e '{}' -- COMMAND", template_line.replace('\'', "'\\''"));
+    Some(RunHint { spec, template_line, command_line })
+}
+
 impl RunSpec {
     /// The request that mints this key, named `name`, expiring `ttl` from `now`.
     pub fn request(&self, name: &str, now: DateTime<Utc>) -> Result<NewKey> {
@@ -272,6 +334,55 @@ mod tests {
         assert_eq!(twice.message, ".env.keyward:2: A is set twice.");
         let bad = parse_template("A=1\n\nnot a line\n", "t").unwrap_err();
         assert!(bad.message.starts_with("t:3: "), "{}", bad.message);
+    }
+
+    fn account(label: &str) -> crate::model::Account {
+        crate::model::Account {
+            id: "acc-1".into(),
+            service: crate::model::Service::Respan,
+            label: label.into(),
+            host: "https://api.respan.ai".into(),
+            org_name: None,
+            identity: None,
+            created_at: Utc::now(),
+            last_synced_at: None,
+            last_sync_error: None,
+            key_count: 0,
+        }
+    }
+
+    #[test]
+    fn a_hint_reads_back_as_the_limits_chosen() {
+        let now: DateTime<Utc> = "2026-12-01T10:00:00Z".parse().unwrap();
+        let respan = NewKey::RespanTempKey {
+            name: Some("ci".into()),
+            expiry_date: Some("2026-12-01T10:30:00Z".into()),
+            max_usage: Some(100),
+            rate_limit: None,
+            spending_limit: Some(5.0),
+            is_test: Some(true),
+        };
+        let hint = hint_for(&respan, &account("Gateway"), now).unwrap();
+        assert_eq!(hint.spec, "respan-temp@Gateway?max_usage=100&spending_limit=5&is_test=true&ttl=30m");
+        assert_eq!(hint.template_line, format!("RESPAN_API_KEY={}", hint.spec));
+        assert_eq!(hint.command_line, format!("keyward run -e 'RESPAN_API_KEY={}' -- COMMAND", hint.spec));
+        let EnvValue::Mint(back) = parse_entry(&hint.template_line, "env").unwrap().value else { panic!("a key to mint") };
+        assert_eq!((back.kind, back.account.as_str(), back.ttl), (KeyKind::RespanTempKey, "Gateway", Duration::from_secs(1800)));
+        let request = back.request("x", now).unwrap();
+        assert!(matches!(request, NewKey::RespanTempKey { max_usage: Some(100), spending_limit: Some(s), is_test: Some(true), .. } if s == 5.0));
+
+        let proxy = NewKey::BraintrustProxyCredential { model: Some("gpt-4o".into()), ttl_seconds: Some(900), logging_project: Some("demo".into()) };
+        assert_eq!(
+            hint_for(&proxy, &account("Production"), now).unwrap().spec,
+            "braintrust-proxy@Production?model=gpt-4o&logging_project=demo&ttl=15m"
+        );
+        let far = NewKey::BarndoorGatewayKey { name: "gw".into(), expires_at: Some("2027-06-01T00:00:00Z".into()) };
+        assert_eq!(hint_for(&far, &account("Platform"), now).unwrap().spec, "barndoor-gateway-key@Platform", "a far expiry leaves the default ttl");
+        assert_eq!(hint_for(&far, &account("Q&A?"), now).unwrap().spec, "barndoor-gateway-key@acc-1", "a label the grammar cannot hold: the id");
+        let quoted = hint_for(&far, &account("it's"), now).unwrap();
+        assert_eq!(quoted.command_line, "keyward run -e 'BARNDOOR_API_KEY=barndoor-gateway-key@acc-1' -- COMMAND");
+        let api_key = NewKey::BraintrustApiKey { name: "t".into() };
+        assert_eq!(hint_for(&api_key, &account("x"), now), None, "a run cannot mint it");
     }
 
     #[test]

@@ -25,18 +25,27 @@ pub struct StartedRun {
 }
 
 /// What became of a run's keys at its end.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RunEnd {
     pub revoked: Vec<KeyRow>,
     /// Keys the service cannot revoke (Braintrust proxy credentials): they end at their expiry.
     pub expiring: Vec<KeyRow>,
     /// Keys still live after the retries, with why. The run stays open, so the next Keyward to
     /// start tries them again.
-    pub failed: Vec<(KeyRow, Error)>,
+    pub failed: Vec<NotRevoked>,
+}
+
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct NotRevoked {
+    pub key: KeyRow,
+    pub error: Error,
 }
 
 /// A run whose processes were gone when Keyward started, ended now.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ReapedRun {
     pub command: String,
     pub started_at: DateTime<Utc>,
@@ -131,10 +140,16 @@ impl Keyward {
             message.push_str(&format!(" The {} keys minted for it were revoked.", end.revoked.len()));
         }
         if !end.failed.is_empty() {
-            let ids: Vec<&str> = end.failed.iter().map(|(k, _)| k.id.as_str()).collect();
+            let ids: Vec<&str> = end.failed.iter().map(|f| f.key.id.as_str()).collect();
             message.push_str(&format!(" Still live, to revoke: keyward revoke {}.", ids.join(" ")));
         }
         Err(Error { message, key_id: None, ..error })
+    }
+
+    /// The `keyward run` value that mints a key like `request` for each run instead.
+    pub fn run_hint(&self, account_id: &str, request: &crate::model::new_key::NewKey) -> Result<Option<run_spec::RunHint>> {
+        let account = self.get_account(account_id)?;
+        Ok(run_spec::hint_for(request, &account, Utc::now()))
     }
 
     /// The command has started: the run now lasts as long as it does, whatever becomes of us.
@@ -165,14 +180,18 @@ impl Keyward {
         for (key, outcome) in futures_util::future::join_all(to_revoke.into_iter().map(revoke)).await {
             match outcome {
                 Ok(row) => end.revoked.push(row),
-                Err(e) => end.failed.push((key, e)),
+                Err(error) => end.failed.push(NotRevoked { key, error }),
             }
         }
         if end.failed.is_empty() {
             self.store.end_run(run_id, Utc::now())?;
+            // As they are now, with the run's end on them.
+            for key in end.revoked.iter_mut().chain(end.expiring.iter_mut()) {
+                *key = self.store.get_key(&key.id)?;
+            }
         }
         let detail = format!("{} revoked, {} expire by themselves, {} still live", end.revoked.len(), end.expiring.len(), end.failed.len());
-        self.record(None, AuditAction::RunEnd, &run.command, end.failed.first().map(|(_, e)| e), Some(&detail));
+        self.record(None, AuditAction::RunEnd, &run.command, end.failed.first().map(|f| &f.error), Some(&detail));
         Ok(end)
     }
 

@@ -144,7 +144,7 @@ async fn a_failing_revocation_is_retried_and_one_that_keeps_failing_is_tried_aga
     r.sandbox.world().faults = Faults { error_500_next: 1_000, ..Default::default() };
     let end = r.core.finish_run(&run.id).await.unwrap();
     assert_eq!(end.failed.len(), 1);
-    assert_eq!(end.failed[0].0.id, run.keys[0].id, "the key still live is named");
+    assert_eq!(end.failed[0].key.id, run.keys[0].id, "the key still live is named");
     assert_eq!(r.sandbox.world().respan.keys.len(), 1);
     let key = r.core.list_keys(&KeyQuery { from_run: Some(true), ..Default::default() }).unwrap();
     assert!(key.iter().any(|k| k.id == run.keys[0].id && k.run.as_ref().unwrap().ended_at.is_none()), "the run is still open");

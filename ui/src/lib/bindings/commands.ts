@@ -19,6 +19,7 @@ import type { KeyUpdate } from './KeyUpdate';
 import type { MintedKey } from './MintedKey';
 import type { NewAccount } from './NewAccount';
 import type { NewKey } from './NewKey';
+import type { ReapedRun } from './ReapedRun';
 import type { RecoveryReport } from './RecoveryReport';
 import type { ReplaceOutcome } from './ReplaceOutcome';
 import type { ReplacePlan } from './ReplacePlan';
@@ -81,6 +82,8 @@ export const installSecret = (revealId: string, target: InstallTarget) => call<I
 export const replacePlan = (keyId: string) => call<ReplacePlan>('replace_plan', { keyId });
 /** The replace assistant; each step is emitted as it changes. The replacement's secret waits in a reveal slot, should the person want to see it once. */
 export const replaceKey = (keyId: string, targets: InstallTarget[]) => call<ReplaceOutcome>('replace_key', { keyId, targets });
+/** Ends the runs of `keyward run` whose processes are gone (Keyward was killed mid-run): their keys are revoked, and the window says so. Asked once the window has painted. */
+export const reapRuns = () => call<ReapedRun[]>('reap_runs');
 
 /** Each page of a sync as it is written (`SyncProgress`). */
 export const SYNC_PROGRESS = 'sync-progress';
