@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 figures="$work/figures.tsv"
 
 (cd ui && npm run build >/dev/null)
-cargo build --release -p keyward-app -p bench-hello -p keyward-bench --features keyward-app/custom-protocol
+cargo build --release -p keyward-app -p keyward-cli -p bench-hello -p keyward-bench --features keyward-app/custom-protocol
 app=target/release/keyward-app hello=target/release/bench-hello bench=target/release/keyward-bench
 
 printf 'binary keyward\t%s\tbytes\nbinary hello\t%s\tbytes\n' "$(stat -c %s $app)" "$(stat -c %s $hello)" >>"$figures"
@@ -19,6 +19,7 @@ tests/with-keychain.sh xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
 "$bench" search 100000 >>"$figures"
 "$bench" sync >>"$figures"
 "$bench" concurrent >>"$figures"
+tests/with-keychain.sh "$bench" run "$PWD/target/release/keyward" >>"$figures"
 (cd ui && KEYWARD_BENCH=1 npx vitest run 2>/dev/null | grep -P '^\S.*\t[0-9.]+\t' | sed 's/^\x1b\[[0-9;]*m//g') >>"$figures"
 
 python3 tests/bench/report.py "$figures" "$(git rev-parse --short HEAD)" tests/bench/results.md

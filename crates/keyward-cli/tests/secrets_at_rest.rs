@@ -1,5 +1,6 @@
 //! No secret at rest: accounts of all three services, one minted secret of every kind, every
-//! given-secret kind created and rotated, all with logging at its most verbose. Then the data dir
+//! given-secret kind created and rotated, a `keyward run` with three keys, all with logging at
+//! its most verbose. Then the data dir
 //! (db, -wal, -shm), HOME (config, cache, CSV and JSON exports), the temp dir and the captured
 //! logs are searched for every token and secret, raw, JSON-escaped and base64: there must be no
 //! hit. The session also meets a service that echoes a refused request (a PEM, JSON-escaped and
@@ -229,6 +230,22 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
     let replacement = rig.run(&["replace", "at-rest-upstream", "--install-into", "OpenAI Production", "--print-secret"], "");
     assert_eq!(replacement, held(&sb), "the credential holds the replacement");
     secrets.push(replacement);
+
+    // A run: three keys minted for one process and handed to it in its environment only. It
+    // prints them to the test's memory, so the search below looks for them too.
+    let template = rig.dir("project").join(".env.keyward");
+    std::fs::write(
+        &template,
+        "# a template names keys, never holds one\nRESPAN_KEY=respan-temp@respan?max_usage=5&ttl=10m\n\
+         GATEWAY_KEY=barndoor-gateway-key@barndoor?ttl=10m\nPROXY_KEY=braintrust-proxy@braintrust?model=gpt-4o&ttl=10m\n",
+    )
+    .unwrap();
+    let script = r#"printf '%s\n%s\n%s\n' "$RESPAN_KEY" "$GATEWAY_KEY" "$PROXY_KEY""#;
+    let handed = rig.run(&["run", "--env-file", template.to_str().unwrap(), "--", "sh", "-c", script], "");
+    let handed: Vec<String> = handed.lines().map(str::to_string).collect();
+    assert_eq!(handed.len(), 3, "the command was handed three keys");
+    assert!(handed.iter().all(|s| s.len() >= 12), "each a minted secret");
+    secrets.extend(handed);
 
     rig.run(&["keys", "list", "--json"], "");
     rig.run(&["audit", "--json"], "");

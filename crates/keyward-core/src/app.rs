@@ -25,7 +25,7 @@ pub enum Recovery {
 
 pub struct Keyward {
     pub(crate) store: Store,
-    vault: Arc<dyn Vault>,
+    pub(crate) vault: Arc<dyn Vault>,
     http: HttpConfig,
     data_dir: PathBuf,
 }
@@ -196,7 +196,12 @@ impl Keyward {
     /// An entry from before tokens were bound is taken as bound to the stored host (where
     /// `add_account` verified it) and sealed with it, once.
     fn token_for(&self, account: &Account) -> Result<SecretString> {
-        let stored = BoundToken::open(&self.vault.read(&account.id)?);
+        self.bound_token(account, self.vault.read(&account.id)?)
+    }
+
+    /// The token in a keychain entry, only if it was verified with the account's host.
+    fn bound_token(&self, account: &Account, stored: SecretString) -> Result<SecretString> {
+        let stored = BoundToken::open(&stored);
         match stored.host {
             Some(host) if host == account.host => Ok(stored.token),
             Some(host) => Err(Error::new(
@@ -218,6 +223,12 @@ impl Keyward {
 
     pub(crate) fn provider_for(&self, account: &Account) -> Result<Box<dyn Provider>> {
         let token = self.token_for(account)?;
+        providers::connect(Connection { service: account.service, host: account.host.clone(), org_name: account.org_name.clone(), token }, &self.http)
+    }
+
+    /// A connection with the keychain entry the caller read (several at once, for a run).
+    pub(crate) fn connect_with(&self, account: &Account, stored: SecretString) -> Result<Box<dyn Provider>> {
+        let token = self.bound_token(account, stored)?;
         providers::connect(Connection { service: account.service, host: account.host.clone(), org_name: account.org_name.clone(), token }, &self.http)
     }
 

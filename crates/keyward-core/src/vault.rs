@@ -41,6 +41,10 @@ impl BoundToken {
 pub trait Vault: Send + Sync {
     fn store(&self, account_id: &str, token: &SecretString) -> Result<()>;
     fn read(&self, account_id: &str) -> Result<SecretString>;
+    /// Several tokens, in the order asked, each read or refused as `read` would.
+    fn read_many(&self, account_ids: &[&str]) -> Vec<Result<SecretString>> {
+        account_ids.iter().map(|id| self.read(id)).collect()
+    }
     /// Deleting an entry that is already gone is not an error: the goal is reached.
     fn delete(&self, account_id: &str) -> Result<()>;
 }
@@ -110,12 +114,50 @@ impl Vault for KeyringVault {
         self.call(account_id, |e| e.get_password()).map(SecretString::from).map_err(map_keyring_error)
     }
 
+    /// One Secret Service session for all of them (a session costs tens of milliseconds, and
+    /// gnome-keyring can abort when several open at once). A token the session does not hand
+    /// over (locked, missing, ambiguous, or any failure of the session) is read on its own, so
+    /// its error is the one `read` gives.
+    fn read_many(&self, account_ids: &[&str]) -> Vec<Result<SecretString>> {
+        #[cfg(target_os = "linux")]
+        let found = if account_ids.len() > 1 { unlocked_tokens(&self.service, account_ids).unwrap_or_default() } else { HashMap::new() };
+        #[cfg(not(target_os = "linux"))]
+        let found: HashMap<String, SecretString> = HashMap::new();
+        account_ids.iter().map(|id| found.get(*id).cloned().map(Ok).unwrap_or_else(|| self.read(id))).collect()
+    }
+
     fn delete(&self, account_id: &str) -> Result<()> {
         match self.call(account_id, |e| e.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_keyring_error(e)),
         }
     }
+}
+
+/// The unlocked tokens of `account_ids`, found as keyring stores them (service, username,
+/// target "default") in one encrypted session.
+#[cfg(target_os = "linux")]
+fn unlocked_tokens(service: &str, account_ids: &[&str]) -> std::result::Result<HashMap<String, SecretString>, dbus_secret_service::Error> {
+    use dbus_secret_service::{EncryptionType, SecretService};
+    let ss = SecretService::connect(EncryptionType::Dh)?;
+    let search = ss.search_items(HashMap::from([("service", service), ("target", "default")]))?;
+    let mut found: HashMap<String, SecretString> = HashMap::new();
+    let mut twice: Vec<String> = Vec::new();
+    for item in &search.unlocked {
+        let Some(user) = item.get_attributes()?.remove("username") else { continue };
+        if !account_ids.contains(&user.as_str()) {
+            continue;
+        }
+        let Ok(token) = String::from_utf8(item.get_secret()?) else { continue };
+        if found.insert(user.clone(), SecretString::from(token)).is_some() {
+            twice.push(user);
+        }
+    }
+    // Two entries for one account: `read` names the ambiguity.
+    for user in twice {
+        found.remove(&user);
+    }
+    Ok(found)
 }
 
 /// Turns the keychain's failures into errors a person can act on. The platform's own text is

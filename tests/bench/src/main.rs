@@ -5,6 +5,9 @@
 //! - `search N`: core search over N keys against the same statement in the sqlite3 CLI.
 //! - `sync`: 10,000 keys at 100 a page with 20 ms latency, against 100 × 20 ms.
 //! - `concurrent`: 5 accounts synced at once against the slowest alone.
+//! - `run KEYWARD`: `keyward run` of `true` with two keys at 20 ms latency, the whole process,
+//!   against two round trips (the creates go out together, then the revocations). Needs the
+//!   keychain: run.sh runs it inside tests/with-keychain.sh.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -177,6 +180,49 @@ async fn concurrent() {
     emit("5 accounts ratio", together.as_secs_f64() / slowest.as_secs_f64(), "x");
 }
 
+/// Launches of `keyward run` timed; the median is reported.
+const RUNS: usize = 15;
+const RUN_LATENCY_MS: u64 = 20;
+
+async fn run(keyward: &str) {
+    let sb = spawn(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(keyward)
+            .args(args)
+            .env("KEYWARD_DATA_DIR", dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("keyward runs");
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "keyward {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    for (service, label) in [("respan", "R"), ("barndoor", "B")] {
+        cli(&["accounts", "add", "--service", service, "--label", label, "--host", &sb.base_url], &format!("{DEFAULT_TOKEN}\n"));
+    }
+    sb.world().faults.latency_ms = RUN_LATENCY_MS;
+    let args = ["run", "-q", "-e", "A=respan-temp@R?ttl=5m", "-e", "B=barndoor-gateway-key@B?ttl=5m", "--", "true"];
+    cli(&args, ""); // warm: the first launch pages the binary in
+    let mut took: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let started = Instant::now();
+            cli(&args, "");
+            started.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    took.sort_by(f64::total_cmp);
+    assert!(sb.world().respan.keys.is_empty(), "every run's keys were revoked");
+    let median = took[RUNS / 2];
+    let floor = 2.0 * RUN_LATENCY_MS as f64;
+    emit("run of true with 2 keys median", median, "ms");
+    emit("run floor (2 round trips)", floor, "ms");
+    emit("run ratio", median / floor, "x");
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -190,8 +236,9 @@ async fn main() {
         Some("search") => search(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000)),
         Some("sync") => sync().await,
         Some("concurrent") => concurrent().await,
+        Some("run") => run(args.get(1).expect("run KEYWARD")).await,
         _ => {
-            eprintln!("usage: keyward-bench seed DIR N | search N | sync | concurrent");
+            eprintln!("usage: keyward-bench seed DIR N | search N | sync | concurrent | run KEYWARD");
             std::process::exit(2);
         }
     }

@@ -278,7 +278,7 @@ fn spawn(command: &[OsString], entries: &[EnvEntry], run: &StartedRun) -> std::i
 
 /// Revokes the run's keys and says how it went; true when a key is left live.
 async fn finish(core: &Keyward, run: &StartedRun, voice: &Voice) -> bool {
-    match core.finish_run(&run.id).await {
+    match core.finish_run(run).await {
         Ok(end) => tell_end(&end, voice.quiet, ""),
         Err(e) => {
             voice.warn(&format!("error: the run's keys could not be revoked: {}", e.message));

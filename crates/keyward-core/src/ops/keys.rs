@@ -56,14 +56,21 @@ impl Keyward {
     }
 
     pub async fn create_key(&self, account_id: &str, request: NewKey) -> Result<Minted> {
-        self.create_key_noted(account_id, request, None).await
-    }
-
-    /// A create whose audit entry says what it was for besides the kind (a run's command).
-    pub(crate) async fn create_key_noted(&self, account_id: &str, request: NewKey, note: Option<&str>) -> Result<Minted> {
         let account = self.get_account(account_id)?;
         request.check(account.service, Utc::now())?;
         let provider = self.provider_for(&account)?;
+        self.create_with(&account, &*provider, request, None).await
+    }
+
+    /// A checked request minted through a connection the caller holds; the audit entry says what
+    /// it was for besides the kind (a run's command).
+    pub(crate) async fn create_with(
+        &self,
+        account: &crate::model::Account,
+        provider: &dyn crate::providers::Provider,
+        request: NewKey,
+        note: Option<&str>,
+    ) -> Result<Minted> {
         let started = Utc::now();
         let target = request.display_name();
         let outcome = match provider.create_key(&request).await {
@@ -75,7 +82,7 @@ impl Keyward {
                 }
             }
             Err(CreateError::Refused(e)) => Err(e),
-            Err(CreateError::Ambiguous(e)) => Err(self.reconcile(&account.id, &*provider, &request, started, e).await),
+            Err(CreateError::Ambiguous(e)) => Err(self.reconcile(&account.id, provider, &request, started, e).await),
         };
         let detail = match note {
             Some(note) => format!("{} · {note}", request.kind().label()),
@@ -136,6 +143,12 @@ impl Keyward {
         let key = self.store.get_key(key_id)?;
         let account = self.get_account(&key.account_id)?;
         let provider = self.provider_for(&account)?;
+        self.revoke_with(&key, &*provider).await
+    }
+
+    /// Revokes a cached key through a connection to its account the caller holds.
+    pub(crate) async fn revoke_with(&self, key: &KeyRow, provider: &dyn crate::providers::Provider) -> Result<KeyRow> {
+        let key_id = key.id.as_str();
         let result = match provider.delete_key(key.kind, &key.provider_id).await {
             Ok(()) => Ok(()),
             Err(e) if e.code == ErrorCode::NotFound => Ok(()),
@@ -144,7 +157,7 @@ impl Keyward {
         if result.is_ok() {
             self.store.mark_revoked(&key.id, Utc::now())?;
         }
-        self.record(Some(&account.id), AuditAction::KeyRevoke, &key.name, result.as_ref().err(), Some(key.kind.label()));
+        self.record(Some(&key.account_id), AuditAction::KeyRevoke, &key.name, result.as_ref().err(), Some(key.kind.label()));
         result?;
         self.store.get_key(key_id)
     }

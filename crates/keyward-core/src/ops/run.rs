@@ -3,6 +3,7 @@
 //! never starts. A run the store still holds after its processes are gone (Keyward was killed)
 //! is ended by the next Keyward to start, CLI or window.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
@@ -14,6 +15,7 @@ use crate::model::run_spec::{self, EnvEntry, EnvValue};
 use crate::model::secret::MintedSecret;
 use crate::model::KeyRow;
 use crate::process::ProcessMark;
+use crate::providers::Provider;
 use crate::Keyward;
 
 /// A run whose keys are minted: what its command's environment gets.
@@ -22,7 +24,13 @@ pub struct StartedRun {
     pub keys: Vec<KeyRow>,
     /// Each minted variable and its secret, in the order the entries named them.
     pub secrets: Vec<(String, MintedSecret)>,
+    /// The connection to each account the run minted on, kept to revoke through: each token is
+    /// read from the keychain once a run, not once a key and again at the end.
+    connections: Connections,
 }
+
+/// Connections to accounts by account id.
+type Connections = HashMap<String, Box<dyn Provider>>;
 
 /// What became of a run's keys at its end.
 #[derive(Debug, Default, serde::Serialize, ts_rs::TS)]
@@ -70,7 +78,7 @@ fn for_variable(name: &str, e: Error) -> Error {
 
 struct Planned {
     env_name: String,
-    account_id: String,
+    account: crate::model::Account,
     request: crate::model::new_key::NewKey,
 }
 
@@ -101,17 +109,18 @@ impl Keyward {
             }
             let request = spec.request(&run_spec::key_name(&command, &entry.name), now).map_err(|e| for_variable(&entry.name, e))?;
             request.check(account.service, now).map_err(|e| for_variable(&entry.name, e))?;
-            planned.push(Planned { env_name: entry.name.clone(), account_id: account.id, request });
+            planned.push(Planned { env_name: entry.name.clone(), account, request });
         }
+        let connections = self.connect_all(planned.iter().map(|p| &p.account))?;
 
         let id = uuid::Uuid::new_v4().to_string();
         self.store.begin_run(&id, &command, ProcessMark::own(), now)?;
         self.record(None, AuditAction::RunStart, &command, None, Some(&format!("{} keys to mint", planned.len())));
         let note = format!("keyward run {command}");
-        let mints = planned.iter().map(|p| self.create_key_noted(&p.account_id, p.request.clone(), Some(&note)));
+        let mints = planned.iter().map(|p| self.create_with(&p.account, &*connections[&p.account.id], p.request.clone(), Some(&note)));
         let results = futures_util::future::join_all(mints).await;
 
-        let mut started = StartedRun { id: id.clone(), keys: Vec::new(), secrets: Vec::new() };
+        let mut started = StartedRun { id: id.clone(), keys: Vec::new(), secrets: Vec::new(), connections };
         let mut first_error = None;
         for (plan, result) in planned.iter().zip(results) {
             match result {
@@ -133,8 +142,7 @@ impl Keyward {
             }
         }
         let Some(error) = first_error else { return Ok(started) };
-        drop(started);
-        let end = self.finish_run(&id).await?;
+        let end = self.end_run(&id, Some(&started.connections)).await?;
         let mut message = format!("{} The command was not started.", error.message);
         if !end.revoked.is_empty() {
             message.push_str(&format!(" The {} keys minted for it were revoked.", end.revoked.len()));
@@ -158,9 +166,27 @@ impl Keyward {
         self.store.set_run_child(run_id, child)
     }
 
+    /// Reads the token of each account once, all in one keychain session, and connects to each.
+    fn connect_all<'a>(&self, accounts: impl Iterator<Item = &'a crate::model::Account>) -> Result<Connections> {
+        let mut distinct: Vec<&crate::model::Account> = Vec::new();
+        for account in accounts {
+            if !distinct.iter().any(|a| a.id == account.id) {
+                distinct.push(account);
+            }
+        }
+        let ids: Vec<&str> = distinct.iter().map(|a| a.id.as_str()).collect();
+        let stored = self.vault.read_many(&ids);
+        distinct.iter().zip(stored).map(|(a, stored)| self.connect_with(a, stored?).map(|c| (a.id.clone(), c))).collect()
+    }
+
     /// Revokes what is left of a run's keys, retrying what failed for want of the network or
-    /// the service, and ends the run once none is left live.
-    pub async fn finish_run(&self, run_id: &str) -> Result<RunEnd> {
+    /// the service, and ends the run once none is left live. The keeper of the run passes it,
+    /// and its connections are used again.
+    pub async fn finish_run(&self, run: &StartedRun) -> Result<RunEnd> {
+        self.end_run(&run.id, Some(&run.connections)).await
+    }
+
+    async fn end_run(&self, run_id: &str, connections: Option<&Connections>) -> Result<RunEnd> {
         let run = self.store.get_run(run_id)?;
         let keys = self.store.run_keys(run_id)?;
         let mut end = RunEnd::default();
@@ -174,7 +200,13 @@ impl Keyward {
         }
         let revoke = |key: KeyRow| async move {
             let policy = ExponentialBuilder::default().with_min_delay(REVOKE_FIRST_WAIT).with_max_times(REVOKE_RETRIES);
-            let outcome = (|| self.revoke_key(&key.id)).retry(policy).sleep(tokio::time::sleep).when(worth_retrying).await;
+            let once = || async {
+                match connections.and_then(|c| c.get(&key.account_id)) {
+                    Some(provider) => self.revoke_with(&key, &**provider).await,
+                    None => self.revoke_key(&key.id).await,
+                }
+            };
+            let outcome = once.retry(policy).sleep(tokio::time::sleep).when(worth_retrying).await;
             (key, outcome)
         };
         for (key, outcome) in futures_util::future::join_all(to_revoke.into_iter().map(revoke)).await {
@@ -201,7 +233,7 @@ impl Keyward {
         let mut reaped = Vec::new();
         for run in self.store.open_runs()?.into_iter().filter(|r| r.is_over()) {
             tracing::info!(run = %run.id, command = %run.command, "ending a run whose processes are gone");
-            let end = self.finish_run(&run.id).await?;
+            let end = self.end_run(&run.id, None).await?;
             reaped.push(ReapedRun { command: run.command, started_at: run.started_at, end });
         }
         Ok(reaped)

@@ -64,3 +64,41 @@ fn an_entry_deleted_behind_keywards_back_is_named() {
     assert_eq!(err.code, ErrorCode::TokenMissing);
     assert!(err.message.contains("Re-enter"));
 }
+
+/// A run reads every token it needs in one session; what that session does not hand over is
+/// read on its own, with `read`'s error.
+#[test]
+fn several_tokens_are_read_in_one_session_and_a_missing_one_is_named() {
+    if !real_keychain() {
+        return;
+    }
+    let (vault, service) = vault();
+    vault.store("a", &SecretString::from("sk-first-0123456789")).unwrap();
+    vault.store("b", &SecretString::from("sk-second-0123456789")).unwrap();
+    // An item of another program with the same service: not keyring's shape, not taken.
+    let stranger = std::process::Command::new("secret-tool")
+        .args(["store", "--label", "x", "service", &service, "username", "c", "target", "elsewhere"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"not-ours")?;
+            c.wait()
+        })
+        .unwrap();
+    assert!(stranger.success());
+
+    let read = vault.read_many(&["b", "gone", "a", "c"]);
+    assert_eq!(read[0].as_ref().unwrap().expose_secret(), "sk-second-0123456789");
+    assert_eq!(read[1].as_ref().unwrap_err().code, ErrorCode::TokenMissing);
+    assert_eq!(read[2].as_ref().unwrap().expose_secret(), "sk-first-0123456789");
+    let alone = vault.read("c");
+    match (&read[3], &alone) {
+        (Ok(many), Ok(one)) => assert_eq!(many.expose_secret(), one.expose_secret(), "as read gives it"),
+        (Err(many), Err(one)) => assert_eq!(many.code, one.code, "as read refuses it"),
+        _ => panic!("read_many and read disagree about another program's item"),
+    }
+    for id in ["a", "b"] {
+        vault.delete(id).unwrap();
+    }
+}

@@ -64,7 +64,7 @@ async fn a_runs_keys_are_minted_marked_and_revoked_at_its_end() {
         assert!(key.expires_at.is_some(), "{} expires by itself", key.name);
     }
 
-    let end = r.core.finish_run(&run.id).await.unwrap();
+    let end = r.core.finish_run(&run).await.unwrap();
     assert_eq!(end.revoked.len(), 2);
     assert_eq!(
         end.expiring.iter().map(|k| k.kind).collect::<Vec<_>>(),
@@ -136,13 +136,13 @@ async fn a_failing_revocation_is_retried_and_one_that_keeps_failing_is_tried_aga
 
     let run = r.core.start_run(std::slice::from_ref(&entry), "worker").await.unwrap();
     r.sandbox.world().faults = Faults { error_500_next: 2, ..Default::default() };
-    let end = r.core.finish_run(&run.id).await.unwrap();
+    let end = r.core.finish_run(&run).await.unwrap();
     assert_eq!((end.revoked.len(), end.failed.len()), (1, 0), "two 500s are ridden out");
     assert!(r.sandbox.world().respan.keys.is_empty());
 
     let run = r.core.start_run(&[entry], "worker").await.unwrap();
     r.sandbox.world().faults = Faults { error_500_next: 1_000, ..Default::default() };
-    let end = r.core.finish_run(&run.id).await.unwrap();
+    let end = r.core.finish_run(&run).await.unwrap();
     assert_eq!(end.failed.len(), 1);
     assert_eq!(end.failed[0].key.id, run.keys[0].id, "the key still live is named");
     assert_eq!(r.sandbox.world().respan.keys.len(), 1);
@@ -150,7 +150,7 @@ async fn a_failing_revocation_is_retried_and_one_that_keeps_failing_is_tried_aga
     assert!(key.iter().any(|k| k.id == run.keys[0].id && k.run.as_ref().unwrap().ended_at.is_none()), "the run is still open");
 
     r.sandbox.world().faults = Faults::default();
-    let end = r.core.finish_run(&run.id).await.unwrap();
+    let end = r.core.finish_run(&run).await.unwrap();
     assert_eq!((end.revoked.len(), end.failed.len()), (1, 0));
     assert!(r.sandbox.world().respan.keys.is_empty());
 }
