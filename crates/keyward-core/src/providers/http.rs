@@ -27,6 +27,8 @@ pub struct HttpConfig {
     /// A `Retry-After` longer than this is not waited for: the call fails with `rate_limited`.
     pub max_retry_after: Duration,
     pub page_size: u32,
+    /// Built on first use, with the timeouts above.
+    pub client: SharedClient,
 }
 
 impl Default for HttpConfig {
@@ -39,6 +41,7 @@ impl Default for HttpConfig {
             max_backoff: Duration::from_secs(20),
             max_retry_after: Duration::from_secs(60),
             page_size: 100,
+            client: SharedClient::default(),
         }
     }
 }
@@ -84,8 +87,38 @@ impl Failure {
     }
 }
 
+/// The HTTP client of one `Keyward` (its `HttpConfig` and every clone of it): building one
+/// loads the system's root certificates, milliseconds each time (once per account, otherwise),
+/// and one client's pool reuses connections. What is an account's own (its token, its headers)
+/// goes with each request. Not shared wider than a `Keyward`: a pooled connection belongs to
+/// the async runtime it was opened on.
+#[derive(Clone, Default)]
+pub struct SharedClient(std::sync::Arc<std::sync::OnceLock<reqwest::Client>>);
+
+impl std::fmt::Debug for SharedClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedClient")
+    }
+}
+
+fn shared_client(config: &HttpConfig) -> Result<reqwest::Client> {
+    if let Some(client) = config.client.0.get() {
+        return Ok(client.clone());
+    }
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.request_timeout)
+        .user_agent(concat!("Keyward/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::new(ErrorCode::Internal, format!("Could not start the HTTP client: {e}")))?;
+    Ok(config.client.0.get_or_init(|| client).clone())
+}
+
 pub struct Api {
     client: reqwest::Client,
+    /// Headers of this account sent with each request (Braintrust's organization).
+    headers: HeaderMap,
     service: Service,
     base: String,
     host_name: String,
@@ -105,15 +138,8 @@ impl Api {
                 headers.insert("x-bt-org-name", value);
             }
         }
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .default_headers(headers)
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .user_agent(concat!("Keyward/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::new(ErrorCode::Internal, format!("Could not start the HTTP client: {e}")))?;
-        Ok(Api { client, service: conn.service, base, host_name, token: conn.token, config: config.clone() })
+        let client = shared_client(config)?;
+        Ok(Api { client, headers, service: conn.service, base, host_name, token: conn.token, config: config.clone() })
     }
 
     pub fn service(&self) -> Service {
@@ -184,7 +210,7 @@ impl Api {
         })?;
         auth.set_sensitive(true);
         let url = format!("{}{path}", self.base);
-        let mut request = self.client.request(method, &url).header(AUTHORIZATION, auth).query(query);
+        let mut request = self.client.request(method, &url).headers(self.headers.clone()).header(AUTHORIZATION, auth).query(query);
         if let Some(body) = body {
             request = request.json(body);
         }
