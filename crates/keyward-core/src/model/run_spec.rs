@@ -164,7 +164,7 @@ const COMMAND_NAME_MAX: usize = 40;
 
 /// The name a run's key is minted with, so the service's own console says what it is for.
 pub fn key_name(command: &str, env_name: &str) -> String {
-    format!("keyward run {command} {env_name}")
+    format!("{env_name} for {command} (keyward run)")
 }
 
 /// How to get a key like one just chosen for each run instead: its `keyward run` value, the
@@ -393,7 +393,7 @@ mod tests {
         assert_eq!(command_name("/bin/"), "command");
         assert_eq!(command_name("\u{202e}evil"), "_evil", "no hidden character reaches a name");
         assert_eq!(command_name(&"x".repeat(100)).len(), 40);
-        assert_eq!(key_name("pytest", "OPENAI_API_KEY"), "keyward run pytest OPENAI_API_KEY");
+        assert_eq!(key_name("pytest", "OPENAI_API_KEY"), "OPENAI_API_KEY for pytest (keyward run)");
     }
 
     #[test]

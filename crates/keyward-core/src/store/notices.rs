@@ -23,10 +23,12 @@ pub struct NoticeCandidate {
 }
 
 impl Store {
-    /// Live keys expiring before `until` (expired ones included) that were not set aside, soonest first.
+    /// Live keys expiring before `until` (expired ones included) that were not set aside, soonest
+    /// first. A run's keys are not among them: they end with their process, by design.
     pub fn expiring_keys(&self, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<KeyRow>> {
         let sql = format!(
             "{} WHERE k.status = 'active' AND k.expires_at IS NOT NULL AND k.expires_at <= ?2 AND k.dismissed_at IS NULL
+               AND rk.run_id IS NULL
              ORDER BY k.expires_at, k.name",
             super::keys::select(&self.settings())
         );
@@ -45,7 +47,8 @@ impl Store {
         Ok(())
     }
 
-    /// Live keys expiring after `now` and no later than `until`, with the notices each has had.
+    /// Live keys expiring after `now` and no later than `until`, with the notices each has had;
+    /// not a run's keys, whose short life is the point.
     pub fn notice_candidates(&self, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<NoticeCandidate>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
@@ -53,6 +56,7 @@ impl Store {
                     (SELECT group_concat(n.stage) FROM notices n WHERE n.key_id = k.id AND n.expires_at = k.expires_at)
              FROM keys k JOIN accounts a ON a.id = k.account_id
              WHERE k.status = 'active' AND k.dismissed_at IS NULL AND k.expires_at > ?1 AND k.expires_at <= ?2
+               AND NOT EXISTS (SELECT 1 FROM run_keys rk WHERE rk.key_id = k.id)
              ORDER BY k.expires_at",
         )?;
         let rows = stmt.query_map(params![now, until], |r| {

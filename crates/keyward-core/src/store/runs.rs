@@ -155,6 +155,23 @@ mod tests {
     }
 
     #[test]
+    fn a_runs_keys_raise_no_expiry_notice_and_stay_out_of_the_expiry_centre() {
+        let store = Store::in_memory().unwrap();
+        store.insert_account(&crate::store::accounts::tests::sample("a1")).unwrap();
+        let now = Utc::now();
+        let soon = RemoteKey { expires_at: Some(now + chrono::Duration::minutes(50)), ..remote("k1") };
+        let run_key = store.insert_created("a1", &soon, now).unwrap();
+        let other = store.insert_created("a1", &RemoteKey { provider_id: "k2".into(), ..soon.clone() }, now).unwrap();
+        store.begin_run("r1", "pytest", ProcessMark::own(), now).unwrap();
+        store.add_run_key("r1", &run_key.id, "KEY").unwrap();
+        let until = now + chrono::Duration::days(7);
+        let ids = |keys: Vec<KeyRow>| keys.into_iter().map(|k| k.id).collect::<Vec<_>>();
+        assert_eq!(ids(store.expiring_keys(now, until).unwrap()), [other.id.as_str()]);
+        let notices: Vec<String> = store.notice_candidates(now, until).unwrap().into_iter().map(|c| c.key_id).collect();
+        assert_eq!(notices, [other.id.as_str()], "a run's key ends with its process: no notice");
+    }
+
+    #[test]
     fn a_run_is_over_when_neither_its_keeper_nor_its_command_runs() {
         let gone = ProcessMark { pid: 4_000_001, started: Some(7) };
         let run = |child| StoredRun { id: "r".into(), command: "c".into(), keeper: gone, child, started_at: Utc::now() };

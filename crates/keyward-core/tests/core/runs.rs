@@ -51,7 +51,7 @@ async fn a_runs_keys_are_minted_marked_and_revoked_at_its_end() {
     }
     let respan = r.sandbox.world().respan.keys.clone();
     assert_eq!(respan.len(), 1);
-    assert_eq!(respan[0].name, "keyward run pytest RESPAN_KEY");
+    assert_eq!(respan[0].name, "RESPAN_KEY for pytest (keyward run)");
     assert_eq!((respan[0].max_usage, respan[0].spending_limit), (50, Some(2.5)));
     let ends = respan[0].expiry_date.unwrap();
     assert!(ends > before + chrono::Duration::minutes(29) && ends < before + chrono::Duration::minutes(31), "ttl=30m: {ends}");
