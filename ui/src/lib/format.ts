@@ -2,6 +2,7 @@
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 const absolute = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
 const day = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
+const clock = new Intl.DateTimeFormat('en', { timeStyle: 'short' });
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
@@ -36,6 +37,14 @@ export function shortDate(iso: string | null): string {
   if (!iso) return '—';
   const t = Date.parse(iso);
   return Number.isNaN(t) ? '—' : day.format(t);
+}
+
+/** The time of day when it is today ("12:01 PM"), else the date with it ("Dec 1, 2026, 12:01 PM"). */
+export function clockTime(iso: string | null, now: number = Date.now()): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  return new Date(t).toDateString() === new Date(now).toDateString() ? clock.format(t) : absolute.format(t);
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -27,6 +27,31 @@
     respan: ['respan_temp_key', 'respan_provider'],
     barndoor: ['barndoor_credential', 'barndoor_gateway_key'],
   };
+  // The variable each kind a run can mint is handed in, and the word `keyward run` names it by.
+  const RUN_KINDS = {
+    respan_temp_key: { env: 'RESPAN_API_KEY', word: 'respan-temp' },
+    braintrust_proxy_credential: { env: 'BRAINTRUST_PROXY_CREDENTIAL', word: 'braintrust-proxy' },
+    barndoor_gateway_key: { env: 'BARNDOOR_API_KEY', word: 'barndoor-gateway-key' },
+  };
+  // `runs: true` on an account: its second key was minted by a run still going on (pytest), its
+  // fourth by one that ended (uvicorn, so the key is revoked); or a list of { key, command, ended }.
+  const RUNS = [{ key: 2, command: 'pytest', pid: 48213 }, { key: 4, command: 'uvicorn', pid: 51077, ended: true }];
+  const runMark = (r, kind, startedAgo) => ({
+    run_id: `run-${r.command}-${r.key}`, command: r.command, pid: r.pid ?? 40000 + r.key, env_name: r.env_name ?? RUN_KINDS[kind]?.env ?? 'API_KEY',
+    started_at: iso(startedAgo), ended_at: r.ended ? iso(startedAgo - 25) : null,
+  });
+  function markRuns(account, rows) {
+    const runs = account.runs === true ? RUNS : account.runs ?? [];
+    for (const r of runs) {
+      const key = rows.find((k) => k.provider_id === `p${r.key}`);
+      if (!key) continue;
+      key.run = runMark(r, key.kind, 20 + r.key * 10);
+      if (!account.names) key.name = `${key.run.env_name} for ${r.command} (keyward run)`;
+      key.created_at = key.run.started_at;
+      key.expires_at = new Date(Date.parse(key.run.started_at) + 3600_000).toISOString();
+      if (r.ended) key.status = 'revoked';
+    }
+  }
   function makeKeys(account, n) {
     const rows = [];
     const kinds = account.kinds ?? KINDS[account.service];
@@ -35,13 +60,14 @@
         id: `${account.id}-k${i}`, account_id: account.id, account_label: account.label, service: account.service,
         kind: kinds[i % kinds.length], provider_id: `p${i}`, name: account.names?.[i - 1] ?? `key-${String(i).padStart(4, '0')}`,
         preview: `sk-****${(i % 65536).toString(16).padStart(4, '0')}`, owner: owners[i % 3],
-        created_at: iso(n - i + 60), expires_at: null, status: 'active', last_seen_at: iso(1), rotate_due: (account.rotateDue ?? []).includes(i),
+        created_at: iso(n - i + 60), expires_at: null, status: 'active', last_seen_at: iso(1), rotate_due: (account.rotateDue ?? []).includes(i), run: null,
         ...(kinds[i % kinds.length] === 'respan_temp_key'
           ? { usage_count: (i * 37) % 100, usage_limit: 100, spend: ((i * 13) % 50) / 10, spend_limit: 5, is_test: i % 2 === 0,
               expires_at: new Date(Date.now() + i * 36 * 3600_000).toISOString(), status: i * 36 < 7 * 24 ? 'expiring' : 'active' }
           : {}),
       });
     }
+    markRuns(account, rows);
     return rows.reverse();
   }
 
@@ -58,6 +84,68 @@
     for (const name of a.expired ?? []) expireOne(rows, name);
     state.keys.push(...rows);
   }
+  // `leftRun: { command, revoked, expiring, failed }`: a run a killed Keyward left, with that many
+  // keys of each end to come. Its keys are in the inventory, still live; the first `reap_runs` ends
+  // it (those that fail stay live, and the run open), later ones find nothing. `reapFails`: it throws.
+  state.leftRuns = [];
+  if (config.leftRun) {
+    const { command = 'pytest', revoked = 0, expiring = 0, failed = 0 } = config.leftRun;
+    const revocable = state.accounts.find((a) => a.service !== 'braintrust');
+    const proxies = state.accounts.find((a) => a.service === 'braintrust');
+    const run = { command, started_at: iso(95), keys: [] };
+    const names = ['', 'JUDGE_', 'GRADER_', 'EVAL_'];
+    const ends = [...Array(revoked).fill('revoked'), ...Array(failed).fill('failed'), ...Array(expiring).fill('expiring')];
+    ends.forEach((end, n) => {
+      const account = end === 'expiring' ? proxies : revocable;
+      const kind = end === 'expiring' ? 'braintrust_proxy_credential' : account.service === 'respan' ? 'respan_temp_key' : 'barndoor_gateway_key';
+      const env = `${names[n % names.length]}${RUN_KINDS[kind].env}`;
+      const key = { id: `${account.id}-run${n + 1}`, account_id: account.id, account_label: account.label, service: account.service, kind,
+        provider_id: `p-run${n + 1}`, name: `${env} for ${command} (keyward run)`, preview: end === 'expiring' ? null : `sk-****run${n + 1}`, owner: null,
+        created_at: run.started_at, expires_at: iso(-25), status: 'expiring', last_seen_at: iso(1), rotate_due: false, is_test: null,
+        usage_count: null, usage_limit: null, spend: null, spend_limit: null, rate_limit: null, last_used_at: null,
+        run: { run_id: 'run-left', command, pid: 39127, env_name: env, started_at: run.started_at, ended_at: null } };
+      state.keys.unshift(key);
+      run.keys.push({ id: key.id, end });
+    });
+    state.leftRuns.push(run);
+  }
+  // Ends a left run as the core does: revokes what it can; the rows carry the end only when no
+  // key was left live (otherwise the run stays open, for the next start to try again).
+  function reap(run) {
+    const at = iso(0);
+    const rows = run.keys.map(({ id, end }) => ({ key: state.keys.find((k) => k.id === id), end }));
+    const failed = rows.filter((r) => r.end === 'failed');
+    for (const r of rows) {
+      if (r.end === 'revoked') r.key.status = 'revoked';
+      if (failed.length === 0) r.key.run.ended_at = at;
+    }
+    countKeys();
+    const of = (end) => rows.filter((r) => r.end === end).map((r) => structuredClone(r.key));
+    return { command: run.command, started_at: run.started_at, end: { revoked: of('revoked'), expiring: of('expiring'),
+      failed: of('failed').map((key) => ({ key, error: err('provider', `${key.service === 'respan' ? 'Respan' : 'Barndoor'} answered 503: Service Unavailable`) })) } };
+  }
+
+  // What `keyward run` would be given to mint a key like this one per process (the core's grammar,
+  // in short): the kind's word at the account, with the limits chosen.
+  function runHint(account, request) {
+    const kind = RUN_KINDS[request.kind];
+    if (!kind) return null;
+    const limits = [];
+    if (request.kind === 'respan_temp_key') {
+      if (request.max_usage != null && request.max_usage !== -1) limits.push(`max_usage=${request.max_usage}`);
+      if (request.rate_limit != null) limits.push(`rate_limit=${request.rate_limit}`);
+      if (request.spending_limit != null) limits.push(`spending_limit=${request.spending_limit}`);
+      if (request.is_test) limits.push('is_test=true');
+    }
+    if (request.kind === 'braintrust_proxy_credential') {
+      if (request.model) limits.push(`model=${request.model}`);
+      if (request.ttl_seconds) limits.push(`ttl=${request.ttl_seconds % 3600 ? `${Math.round(request.ttl_seconds / 60)}m` : `${request.ttl_seconds / 3600}h`}`);
+    }
+    const spec = `${kind.word}@${account.label}${limits.length ? `?${limits.join('&')}` : ''}`;
+    const template_line = `${kind.env}=${spec}`;
+    return { spec, template_line, command_line: `keyward run -e '${template_line.replace(/'/g, "'\\''")}' -- COMMAND` };
+  }
+
   const countKeys = () => state.accounts.forEach((a) => {
     a.key_count = state.keys.filter((k) => k.account_id === a.id && k.status !== 'gone').length;
   });
@@ -184,6 +272,7 @@
         (!query.service || k.service === query.service) &&
         (!query.kinds?.length || query.kinds.includes(k.kind)) &&
         (!query.statuses?.length || query.statuses.includes(k.status)) &&
+        (query.from_run === undefined || !!k.run === query.from_run) &&
         words.every((w) => [k.name, k.preview, k.owner].some((f) => (f || '').toLowerCase().includes(w))));
       if (query.sort === 'name') rows.sort((a, b) => a.name.localeCompare(b.name) * (query.descending ? -1 : 1));
       const share = (k) => (k.usage_limit > 0 ? k.usage_count / k.usage_limit : -1);
@@ -212,7 +301,13 @@
       if (minted && config.secretLost === key.name)
         throw { ...err('conflict', `Braintrust created the API key “${key.name}” but sent no secret back, so the key is live and nobody can use it. It is in your inventory: revoke it, then create another.`), key_id: key.id };
       if (minted) state.secrets[`r-${key.id}`] = `sk-fake-${key.id}-0123456789`;
-      return { key, reveal: minted ? { id: `r-${key.id}`, env_var: 'BRAINTRUST_API_KEY', clear_after_secs: 30 } : null };
+      return { key, reveal: minted ? { id: `r-${key.id}`, env_var: 'BRAINTRUST_API_KEY', clear_after_secs: 30 } : null, run_hint: runHint(account, request) };
+    },
+    reap_runs: () => {
+      if (config.reapFails) throw err('storage', 'The local inventory could not be read (disk I/O error).');
+      const reaped = state.leftRuns;
+      state.leftRuns = [];
+      return reaped.map(reap);
     },
     reveal_secret: ({ revealId }) => {
       if (!(revealId in state.secrets)) throw err('not_found', 'This secret is no longer held.');
@@ -277,7 +372,8 @@
       const now = Date.now();
       const win = state.settings.expiry_window_days;
       const keys = state.keys
-        .filter((k) => k.expires_at && (k.status === 'active' || k.status === 'expiring' || k.status === 'expired') && !state.dismissed[k.id])
+        // As the core: a run's keys end with their process, so they need nobody's attention.
+        .filter((k) => k.expires_at && !k.run && (k.status === 'active' || k.status === 'expiring' || k.status === 'expired') && !state.dismissed[k.id])
         .map((k) => {
           const left = (Date.parse(k.expires_at) - now) / 86_400_000;
           return { ...k, status: left <= 0 ? 'expired' : left <= win ? 'expiring' : 'active', left };

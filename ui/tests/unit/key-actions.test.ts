@@ -86,10 +86,10 @@ test('a key created without its secret reaches the caller, naming the key, and t
 test('created: a revealed secret opens the reveal dialog; a given one is said to be sent and not kept', () => {
   dialogs.open({ kind: 'create' });
   const reveal = { id: 'r1', env_var: 'RESPAN_API_KEY', clear_after_secs: 30 };
-  actions.created({ key: row({ name: 'ci' }), reveal });
-  expect(dialogs.current).toEqual({ kind: 'reveal', created: { key: row({ name: 'ci' }), reveal } });
+  actions.created({ key: row({ name: 'ci' }), reveal, run_hint: null });
+  expect(dialogs.current).toEqual({ kind: 'reveal', created: { key: row({ name: 'ci' }), reveal, run_hint: null } });
   dialogs.open({ kind: 'create' });
-  actions.created({ key: row({ name: 'given' }), reveal: null });
+  actions.created({ key: row({ name: 'given' }), reveal: null, run_hint: null });
   expect(dialogs.current).toBeNull();
   expect(toasts.items.map((t) => t.message)).toEqual(['given created. The secret you gave was sent and not kept.']);
 });

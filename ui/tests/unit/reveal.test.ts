@@ -135,3 +135,28 @@ test('the shown secret cannot be copied past Rust: not selectable, and copy, cut
   await fireEvent.click(copyButton);
   expect(count('copy_secret')).toBe(1);
 });
+
+test('"Use in a run…" folds out the keyward run lines, copied by the page, never through the secret copy', async () => {
+  const hint = { spec: 'respan-temp@Gateway?max_usage=10', template_line: 'RESPAN_API_KEY=respan-temp@Gateway?max_usage=10',
+    command_line: "keyward run -e 'RESPAN_API_KEY=respan-temp@Gateway?max_usage=10' -- COMMAND" };
+  const { count } = setup({ ...created(), run_hint: hint });
+  const writes: string[] = [];
+  Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (t: string) => void writes.push(t) } });
+  const button = screen.getByTestId('run-hint-button');
+  const panel = document.getElementById(button.getAttribute('aria-controls')!)!;
+  expect(button.getAttribute('aria-expanded')).toBe('false');
+  expect(panel.closest('[hidden]')).not.toBeNull();
+  await fireEvent.click(button);
+  expect(button.getAttribute('aria-expanded')).toBe('true');
+  expect(panel.closest('[hidden]')).toBeNull();
+  expect(screen.getByTestId('run-hint-command').textContent).toBe(hint.command_line);
+  expect(screen.getByTestId('run-hint-template').textContent).toBe(hint.template_line);
+  await fireEvent.click(screen.getByTestId('run-hint-template-copy'));
+  await waitFor(() => expect(writes).toEqual([hint.template_line]));
+  expect(count('copy_secret')).toBe(0);
+});
+
+test('a key a run cannot mint has no "Use in a run…"', () => {
+  setup({ ...created(), run_hint: null });
+  expect(screen.queryByTestId('run-hint-button')).toBeNull();
+});

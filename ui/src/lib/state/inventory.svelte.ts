@@ -13,7 +13,8 @@ import type { KeySort } from '../bindings/KeySort';
 import type { KeyStatus } from '../bindings/KeyStatus';
 import type { Service } from '../bindings/Service';
 
-export type Filters = { service: Service | ''; kind: KeyKind | ''; status: KeyStatus | ''; env: 'test' | 'prod' | '' };
+/** `run`: only keys minted by a run (`minted`), or only the others (`other`). */
+export type Filters = { service: Service | ''; kind: KeyKind | ''; status: KeyStatus | ''; env: 'test' | 'prod' | ''; run: 'minted' | 'other' | '' };
 import { debounce } from '../debounce';
 import { plural } from '../format';
 import { toasts } from './toasts.svelte';
@@ -28,7 +29,7 @@ export class Inventory {
   search = $state('');
   accountFilter = $state<string | null>(null);
   includeGone = $state(false);
-  filters = $state<Filters>({ service: '', kind: '', status: '', env: '' });
+  filters = $state<Filters>({ service: '', kind: '', status: '', env: '', run: '' });
   sort = $state<KeySort | null>(null);
   descending = $state(false);
   progress = $state<Record<string, SyncProgress | undefined>>({});
@@ -94,6 +95,7 @@ export class Inventory {
       kinds: this.filters.kind ? [this.filters.kind] : undefined,
       statuses: this.filters.status ? [this.filters.status] : undefined,
       is_test: this.filters.env === '' ? undefined : this.filters.env === 'test',
+      from_run: this.filters.run === '' ? undefined : this.filters.run === 'minted',
       sort: this.sort ?? undefined,
       descending: this.descending,
       limit,

@@ -1,5 +1,6 @@
-// Toasts: one for every outcome. Errors stay longer; any toast can be dismissed.
-export type ToastKind = 'success' | 'error' | 'info';
+// Toasts: one for every outcome. Errors stay longer; any toast can be dismissed. A warning is for
+// what went wrong beside the person's work (a check at start), and does not stop it.
+export type ToastKind = 'success' | 'error' | 'info' | 'warning';
 export type Toast = { id: number; kind: ToastKind; message: string };
 /** At most this many at once; a new one pushes the oldest out. */
 export const MAX_SHOWN = 3;
@@ -19,6 +20,7 @@ class Toasts {
   success = (message: string) => this.show('success', message);
   error = (message: string) => this.show('error', message);
   info = (message: string) => this.show('info', message);
+  warning = (message: string) => this.show('warning', message);
 
   dismiss(id: number) {
     this.items = this.items.filter((t) => t.id !== id);
