@@ -238,6 +238,10 @@ async fn a_run_that_cannot_start_says_why_and_leaves_nothing_live() {
     assert_eq!(bad_line.status.code(), Some(125));
     assert!(text(&bad_line.stderr).contains("bad.env:3: "), "names the file and line: {}", text(&bad_line.stderr));
 
+    let typo = r.keyward(&["run", "-e", "K=respan-tmp@Gateway", "--", "touch", "ran"], "");
+    assert_eq!(typo.status.code(), Some(125));
+    assert!(text(&typo.stderr).contains("did you mean respan-temp?"), "a mistyped kind is not handed on as text: {}", text(&typo.stderr));
+
     let bad_limit = r.keyward(&["run", "-e", "K=respan-temp@Gateway?colour=red", "--", "touch", "ran"], "");
     assert_eq!(bad_limit.status.code(), Some(125));
     assert!(text(&bad_limit.stderr).contains("keyward: error: --env K: A Temporary key takes no “colour”"), "{}", text(&bad_limit.stderr));
@@ -275,4 +279,27 @@ async fn a_long_running_command_is_restarted_with_fresh_keys_before_they_expire(
     assert_ne!(digests[0], digests[1], "the restart got a fresh key");
     assert!(digests.iter().all(|d| r.minted().contains(&d.to_string())));
     assert_eq!(r.respan_left(), 0, "both keys are revoked");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_that_cannot_be_revoked_is_named_the_exit_code_says_so_and_the_next_start_revokes_it() {
+    let Some(r) = rig().await else { return };
+    // The command waits until the service starts failing, then exits 0.
+    let script = r#"touch "$OUT/started"; while [ ! -e "$OUT/go" ]; do sleep 0.02; done"#;
+    let run = r.start(&["run", "-e", "K=respan-temp@Gateway?ttl=10m", "--", "sh", "-c", script]);
+    r.wait_for_file("started");
+    r.sb.world().faults = keyward_sandbox::Faults { error_500_next: 1_000, ..Default::default() };
+    std::fs::write(r.work().join("go"), "").unwrap();
+    let out = run.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(124), "{stderr}");
+    assert!(stderr.contains("keyward: not revoked: Temporary key “K for sh (keyward run)”"), "{stderr}");
+    assert!(stderr.contains("To revoke it: keyward revoke "), "{stderr}");
+    assert!(stderr.contains("sh exited with 0; exiting with 124 because a key is still live"), "{stderr}");
+    assert_eq!(r.respan_left(), 1, "still live at the service");
+
+    r.sb.world().faults = keyward_sandbox::Faults::default();
+    let next = r.keyward(&["keys", "list"], "");
+    assert!(text(&next.stderr).contains("keyward: revoked 1 key left by a run of sh"), "{}", text(&next.stderr));
+    assert_eq!(r.respan_left(), 0);
 }

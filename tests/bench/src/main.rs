@@ -221,6 +221,21 @@ async fn run(keyward: &str) {
     emit("run of true with 2 keys median", median, "ms");
     emit("run floor (2 round trips)", floor, "ms");
     emit("run ratio", median / floor, "x");
+    // What a run cannot do without: one keychain lookup, as another Secret Service client (the
+    // stock secret-tool) takes it on this machine.
+    let listed = Command::new(keyward).args(["accounts", "list", "--json"]).env("KEYWARD_DATA_DIR", dir.path()).output().unwrap();
+    let accounts: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let id = accounts[0]["id"].as_str().unwrap().to_string();
+    let mut lookups: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let started = Instant::now();
+            let out = Command::new("secret-tool").args(["lookup", "service", "keyward", "username", &id]).output().expect("secret-tool runs");
+            assert!(out.status.success() && !out.stdout.is_empty(), "secret-tool found the token");
+            started.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    lookups.sort_by(f64::total_cmp);
+    emit("run keychain lookup (secret-tool) median", lookups[RUNS / 2], "ms");
 }
 
 #[tokio::main]

@@ -75,10 +75,37 @@ pub fn parse_entry(text: &str, field: &str) -> Result<EnvEntry> {
     Ok(EnvEntry { name: name.to_string(), value })
 }
 
-/// A value is a key to mint when it starts with a run kind and `@`; anything else is plain.
+/// The kinds a run mints, as a person types them.
+fn run_words() -> String {
+    RUN_KINDS.iter().map(|k| k.command_word()).collect::<Vec<_>>().join(", ")
+}
+
+/// A value is a key to mint when it starts with a run kind and `@`. One that starts with another
+/// kind, or with a near miss of a run kind, is refused rather than handed on as text (the
+/// command would get "respan-tmp@Gateway" for a key); anything else is plain.
 pub fn parse_value(value: &str) -> Result<EnvValue> {
     let Some((kind_word, rest)) = value.split_once('@') else { return Ok(EnvValue::Plain(value.to_string())) };
     let Some(&kind) = RUN_KINDS.iter().find(|k| k.command_word() == kind_word) else {
+        if let Some(other) = KeyKind::ALL.iter().find(|k| k.command_word() == kind_word) {
+            return Err(Error::invalid(
+                "kind",
+                format!("A run cannot mint a {}: it mints {} (each expires by itself).", other.command_word(), run_words()),
+            ));
+        }
+        let near_miss = |word: &str| {
+            strsim::levenshtein(word, kind_word) <= 2 || (kind_word.len() >= 6 && (word.starts_with(kind_word) || kind_word.starts_with(word)))
+        };
+        if let Some(near) = RUN_KINDS.iter().find(|k| near_miss(k.command_word())) {
+            return Err(Error::invalid(
+                "kind",
+                format!(
+                    "“{}” is not a kind a run mints: did you mean {}? (It mints {}.)",
+                    super::rules::clip(kind_word),
+                    near.command_word(),
+                    run_words()
+                ),
+            ));
+        }
         return Ok(EnvValue::Plain(value.to_string()));
     };
     let (account, query) = rest.split_once('?').unwrap_or((rest, ""));
@@ -293,8 +320,21 @@ mod tests {
 
     #[test]
     fn anything_else_passes_through() {
-        for plain in ["https://gateway.example/v1", "me@example.com", "", "respan@Gateway", "a=b=c", "openai-key@x?ttl=1h"] {
+        for plain in ["https://gateway.example/v1", "me@example.com", "", "a=b=c", "openai-key@x?ttl=1h"] {
             assert_eq!(parse_value(plain).unwrap(), EnvValue::Plain(plain.to_string()), "{plain}");
+        }
+    }
+
+    #[test]
+    fn a_mistyped_or_unmintable_kind_is_refused_not_passed_on() {
+        let message = |v: &str| parse_value(v).unwrap_err().message;
+        assert!(message("respan-tmp@Gateway").contains("did you mean respan-temp?"), "{}", message("respan-tmp@Gateway"));
+        assert!(message("barndoor-gateway@Platform?ttl=1h").contains("did you mean barndoor-gateway-key?"));
+        assert!(message("respan@Gateway").contains("did you mean respan-temp?"));
+        assert!(message("braintrust-api-key@Production")
+            .starts_with("A run cannot mint a braintrust-api-key: it mints respan-temp, braintrust-proxy, barndoor-gateway-key"));
+        for plain in ["support@respan.ai", "barndoor-team@example.com", "ops@braintrust.dev"] {
+            assert_eq!(parse_value(plain).unwrap(), EnvValue::Plain(plain.into()), "{plain}");
         }
     }
 

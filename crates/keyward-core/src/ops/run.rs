@@ -60,13 +60,15 @@ pub struct ReapedRun {
     pub end: RunEnd,
 }
 
-/// A revocation at the end of a run is tried this many more times, backing off from
-/// `REVOKE_FIRST_WAIT`, when the service or the network failed (not when it refused).
+/// A revocation is a DELETE, which the HTTP layer already tries again on a dropped connection,
+/// a 5xx or a 429 (with backoff, honouring Retry-After). What is left to retry here is the
+/// store being held by another process when the revocation is written down (the service has
+/// revoked the key by then; asked again, it answers that the key is gone, which is success).
 const REVOKE_RETRIES: usize = 3;
 const REVOKE_FIRST_WAIT: Duration = Duration::from_millis(200);
 
 fn worth_retrying(e: &Error) -> bool {
-    matches!(e.code, ErrorCode::Network | ErrorCode::Provider | ErrorCode::RateLimited | ErrorCode::StoreLocked)
+    matches!(e.code, ErrorCode::StoreLocked)
 }
 
 /// An error about one variable of the run, named by it.
