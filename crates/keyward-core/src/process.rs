@@ -101,6 +101,22 @@ pub fn send_signal(pid: u32, signal: i32) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Asks a process to stop (SIGTERM on unix; Windows has no such request, so it is ended).
+pub fn ask_to_stop(pid: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return send_signal(pid, libc::SIGTERM);
+    #[cfg(not(unix))]
+    return end_now(pid);
+}
+
+/// Ends a process that did not stop when asked (SIGKILL on unix, `taskkill /F` on Windows).
+pub fn end_now(pid: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return send_signal(pid, libc::SIGKILL);
+    #[cfg(not(unix))]
+    return std::process::Command::new("taskkill").args(["/F", "/PID", &pid.to_string()]).status().map(|_| ());
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     #[test]

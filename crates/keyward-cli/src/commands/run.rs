@@ -117,11 +117,11 @@ pub async fn run(core: &Keyward, args: RunArgs) -> ExitCode {
                     next = renew(core, &entries, &command, &voice).await;
                     if next.is_some() && !waiting.is_finished() {
                         voice.say(&format!("restarting {command} with fresh keys before they expire"));
-                        let _ = keyward_core::process::send_signal(pid, signal_hook::consts::SIGTERM);
+                        let _ = keyward_core::process::ask_to_stop(pid);
                         match tokio::time::timeout(RESTART_GRACE, &mut waiting).await {
                             Ok(status) => status,
                             Err(_) => {
-                                let _ = keyward_core::process::send_signal(pid, signal_hook::consts::SIGKILL);
+                                let _ = keyward_core::process::end_now(pid);
                                 (&mut waiting).await
                             }
                         }
