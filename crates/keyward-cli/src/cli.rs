@@ -97,6 +97,10 @@ enum Command {
         account: Option<String>,
         #[arg(long)]
         credentials_json: bool,
+        /// Barndoor gateway keys: how long the previous secret keeps working, so clients can move
+        /// to the new one first (e.g. 30m, 1h, 2days; at most 7 days). It stops at once by default.
+        #[arg(long, value_name = "DURATION", value_parser = parse_grace)]
+        grace: Option<u32>,
     },
     /// Change a key where its service allows it.
     Update(UpdateArgs),
@@ -159,7 +163,8 @@ A template (.env.keyward, read when no --env or --env-file is given) names keys,
   BARNDOOR_API_KEY=barndoor-gateway-key@Platform?ttl=1h
 
 Limits: respan-temp takes max_usage, rate_limit, spending_limit, is_test; braintrust-proxy takes
-model, logging_project; every kind takes ttl (1h unless given, at most 1 day).";
+model, logging_project; barndoor-gateway-key takes scopes (comma-separated) and user_id, user_email
+or group_name; every kind takes ttl (1h unless given, at most 1 day).";
 
 /// Which cached keys a listing or an export covers.
 #[derive(clap::Args)]
@@ -298,6 +303,11 @@ fn parse_service(s: &str) -> std::result::Result<Service, String> {
     Service::parse(&s.to_ascii_lowercase()).ok_or_else(|| "expected braintrust, respan or barndoor".into())
 }
 
+fn parse_grace(s: &str) -> std::result::Result<u32, String> {
+    let d = humantime::parse_duration(s.trim()).map_err(|_| "expected a duration such as 30m, 1h or 2days".to_string())?;
+    u32::try_from(d.as_secs()).map_err(|_| "at most 7 days".to_string())
+}
+
 fn parse_format(s: &str) -> std::result::Result<ExportFormat, String> {
     ExportFormat::parse(&s.to_ascii_lowercase()).ok_or_else(|| "expected csv or json".into())
 }
@@ -331,7 +341,9 @@ pub async fn run(args: Args) -> Result<std::process::ExitCode> {
         }
         Command::Expiring { json } => commands::expiring::run(core, json),
         Command::Revoke { keys, account } => commands::revoke::run(core, &keys, account.as_deref()).await,
-        Command::Reissue { key, account, credentials_json } => commands::reissue::run(core, &key, account.as_deref(), credentials_json).await,
+        Command::Reissue { key, account, credentials_json, grace } => {
+            commands::reissue::run(core, &key, account.as_deref(), credentials_json, grace).await
+        }
         Command::Update(update) => commands::update::run(core, update).await,
         Command::CheckAwsRole { account, region, role_arn, external_id } => {
             commands::check::aws_role(core, &account, region, role_arn, external_id).await

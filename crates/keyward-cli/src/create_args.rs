@@ -1,7 +1,7 @@
 //! `keyward create …`: one subcommand per kind of key, with every limit the service takes.
 
 use clap::Subcommand;
-use keyward_core::model::new_key::{default_auth_type, NewKey};
+use keyward_core::model::new_key::{default_auth_type, GatewayAccess, NewKey};
 use keyward_core::Result;
 
 use crate::token_input;
@@ -114,6 +114,18 @@ pub enum CreateCommand {
         /// ISO 8601 date or time; never expires when left out.
         #[arg(long)]
         expires_at: Option<String>,
+        /// A scope the key is limited to. Repeat for several.
+        #[arg(long = "scope", value_name = "SCOPE")]
+        scopes: Vec<String>,
+        /// The user the key acts for, by Barndoor user id (a UUID).
+        #[arg(long, conflicts_with = "user_email")]
+        user_id: Option<String>,
+        /// Or by email.
+        #[arg(long)]
+        user_email: Option<String>,
+        /// An IdP group whose budgets, rate limits and model policies the key shares (not with a user).
+        #[arg(long = "group", value_name = "GROUP")]
+        group_name: Option<String>,
     },
     /// A Barndoor credential for an upstream provider. Its secret is read from stdin or a hidden
     /// prompt: the API key, or with --credentials-json a JSON object of the provider's fields.
@@ -168,7 +180,10 @@ impl CreateCommand {
                 let api_key = token_input::read_secret("Upstream API key", "api_key")?;
                 (account, NewKey::RespanProvider { provider_id, provider_name, api_key, extra_kwargs })
             }
-            CreateCommand::BarndoorGatewayKey { account, name, expires_at } => (account, NewKey::BarndoorGatewayKey { name, expires_at }),
+            CreateCommand::BarndoorGatewayKey { account, name, expires_at, scopes, user_id, user_email, group_name } => {
+                let access = GatewayAccess { scopes: (!scopes.is_empty()).then_some(scopes), user_id, user_email, group_name };
+                (account, NewKey::BarndoorGatewayKey { name, expires_at, access })
+            }
             CreateCommand::BarndoorCredential { account, name, model_provider, base_url, auth_type, credentials_json, settings, change_note } => {
                 let auth = auth_type.clone().unwrap_or_else(|| default_auth_type(&model_provider).to_string());
                 let needs_key = !credentials_json && matches!(auth.as_str(), "api_key" | "bedrock_api_key");

@@ -52,6 +52,9 @@ fn flag_for(field: &str) -> String {
         "secret" | "api_key" => "the secret (stdin)".into(),
         "credentials" => "the credentials JSON (stdin)".into(),
         "path" => "--output".into(),
+        "scopes" => "--scope".into(),
+        "group_name" => "--group".into(),
+        "grace_period_secs" => "--grace".into(),
         other => format!("--{}", other.replace('_', "-")),
     }
 }

@@ -626,3 +626,55 @@ async fn a_key_whose_secret_never_arrived_is_named_with_its_revoke() {
     assert!(revoke.status.success(), "{}", text(&revoke.stderr));
     assert!(sb.world().respan.keys.is_empty(), "and gone after the revoke");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scoped_group_bound_gateway_key_and_a_reissue_with_a_grace_period() {
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_account(data, "barndoor", "Platform", &sb.base_url);
+    let made = keyward(
+        data,
+        &[
+            "create",
+            "barndoor-gateway-key",
+            "--account",
+            "Platform",
+            "--name",
+            "team",
+            "--scope",
+            "llm:invoke",
+            "--scope",
+            "models:read",
+            "--group",
+            "engineering",
+        ],
+        "",
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let key = sb.world().barndoor.api_keys[0].clone();
+    assert_eq!(key["scopes"], serde_json::json!(["llm:invoke", "models:read"]));
+    assert_eq!(key["group_name"], "engineering");
+
+    let both = keyward(
+        data,
+        &["create", "barndoor-gateway-key", "--account", "Platform", "--name", "x", "--user-email", "a@example.com", "--group", "eng"],
+        "",
+    );
+    assert_eq!(both.status.code(), Some(2));
+    assert!(text(&both.stderr).contains("error: --group: A key acts for a user or for a group, not both."), "{}", text(&both.stderr));
+
+    let graced = keyward(data, &["reissue", "team", "--grace", "2h"], "");
+    let said = text(&graced.stderr);
+    assert!(graced.status.success(), "{said}");
+    assert!(said.contains("The previous secret keeps working for 2h."), "{said}");
+    assert!(text(&graced.stdout).trim().starts_with("bdai_"), "the new secret alone on stdout");
+    assert!(sb.world().barndoor.api_keys[0]["previous_key_expires_at"].is_string());
+
+    let too_long = keyward(data, &["reissue", "team", "--grace", "8days"], "");
+    assert_eq!(too_long.status.code(), Some(2));
+    assert!(text(&too_long.stderr).contains("error: --grace: The previous secret can keep working for at most 7 days"), "{}", text(&too_long.stderr));
+}

@@ -184,11 +184,28 @@ async fn create_api_key(State(shared): State<Shared>, headers: HeaderMap, body: 
         },
         Some(_) => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "expires_at must be a string"),
     };
+    let scopes = match body.get("scopes") {
+        None | Some(Value::Null) => vec![],
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => items.clone(),
+        Some(_) => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "scopes must be an array of strings"),
+    };
+    let text = |field: &str| body.get(field).and_then(Value::as_str).map(str::to_string);
+    let (user_id, user_email, group_name) = (text("user_id"), text("user_email"), text("group_name"));
+    if (user_id.is_some() || user_email.is_some()) && group_name.is_some() {
+        return error(StatusCode::BAD_REQUEST, "invalid_request_error", "a key is bound to a user or to a group, not both");
+    }
+    if user_id.as_deref().is_some_and(|u| uuid::Uuid::parse_str(u).is_err()) {
+        return error(StatusCode::BAD_REQUEST, "invalid_request_error", "user_id must be a UUID");
+    }
+    // A user named by email is the org member with that email (the sandbox makes one up).
+    let user_id = user_id.or_else(|| user_email.as_ref().map(|e| uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, e.as_bytes()).to_string()));
     let secret = format!("bdai_{}", Alphanumeric.sample_string(&mut rand::rng(), 40));
+    let kind = if user_id.is_some() { "user" } else { "machine" };
     let key = json!({
-        "id": uuid::Uuid::new_v4().to_string(), "org_id": ORG, "name": name, "key_prefix": &secret[..12], "kind": "machine",
-        "scopes": [], "created_at": Utc::now().to_rfc3339(), "created_by_user_id": "0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0b01",
+        "id": uuid::Uuid::new_v4().to_string(), "org_id": ORG, "name": name, "key_prefix": &secret[..12], "kind": kind,
+        "scopes": scopes, "created_at": Utc::now().to_rfc3339(), "created_by_user_id": "0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0b01",
         "expires_at": expires_at, "last_used_at": null, "revoked_at": null, "disabled_at": null,
+        "user_id": user_id, "group_name": group_name, "rotated_at": null, "previous_key_expires_at": null,
     });
     let mut world = shared.lock();
     world.minted_digests.push(crate::digest(&secret));
@@ -292,18 +309,32 @@ async fn set_expiry(State(shared): State<Shared>, headers: HeaderMap, Path(id): 
     Json(key.clone()).into_response()
 }
 
-async fn rotate_api_key(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+/// `{grace_period_secs?: 0..=604800, expires_at?}`: a new secret; the old one keeps working
+/// until `previous_key_expires_at` when a grace period is given.
+async fn rotate_api_key(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
     guard!(authorize(&shared, &headers));
+    let body = if body.is_empty() { serde_json::Map::new() } else { guard!(object(&body)) };
+    let grace = match body.get("grace_period_secs") {
+        None | Some(Value::Null) => 0,
+        Some(v) => match v.as_i64() {
+            Some(n) if (0..=604_800).contains(&n) => n,
+            Some(_) => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "grace_period_secs must be between 0 and 604800 (7 days)"),
+            None => return error(StatusCode::BAD_REQUEST, "invalid_request_error", "grace_period_secs must be an integer"),
+        },
+    };
     let mut world = shared.lock();
     let key = guard!(find_key(&mut world.barndoor.api_keys, &id));
     let secret = format!("bdai_{}", Alphanumeric.sample_string(&mut rand::rng(), 40));
+    let now = Utc::now();
     key["key_prefix"] = json!(&secret[..12]);
-    key["rotated_at"] = json!(Utc::now().to_rfc3339());
-    Json(json!({
+    key["rotated_at"] = json!(now.to_rfc3339());
+    key["previous_key_expires_at"] = if grace > 0 { json!((now + chrono::Duration::seconds(grace)).to_rfc3339()) } else { Value::Null };
+    let out = json!({
         "id": id, "key": secret, "key_prefix": &secret[..12], "name": key["name"], "expires_at": key["expires_at"],
-        "rotated_at": key["rotated_at"], "previous_key_expires_at": null,
-    }))
-    .into_response()
+        "rotated_at": key["rotated_at"], "previous_key_expires_at": key["previous_key_expires_at"],
+    });
+    world.minted_digests.push(crate::digest(&secret));
+    Json(out).into_response()
 }
 
 fn providers_json(world: &crate::World) -> Vec<Value> {

@@ -8,8 +8,14 @@ use keyward_core::{Keyward, Result};
 use super::find_key;
 use crate::token_input;
 
-pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_json: bool) -> Result<()> {
+pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_json: bool, grace: Option<u32>) -> Result<()> {
     let found = find_key(core, key, account)?;
+    if grace.is_some() && found.kind != KeyKind::BarndoorGatewayKey {
+        return Err(keyward_core::Error::invalid(
+            "grace_period_secs",
+            format!("Only a Barndoor gateway key keeps its previous secret working; this is a {}.", found.kind.label()),
+        ));
+    }
     let given = |what: &str, field: &str| token_input::read_secret(what, field).map(Some);
     let update = match found.kind {
         KeyKind::BraintrustAiSecret => {
@@ -41,8 +47,12 @@ pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_j
         );
         return Ok(());
     }
-    let minted = core.reissue_key(&found.id).await?;
-    eprintln!("Reissued {} “{}”. This is the only time its new secret is shown:", minted.key.kind.label(), minted.key.name);
+    let minted = core.reissue_key_with_grace(&found.id, grace.unwrap_or(0)).await?;
+    let previous = match grace.filter(|g| *g > 0) {
+        Some(g) => format!(" The previous secret keeps working for {}.", humantime::format_duration(std::time::Duration::from_secs(g.into()))),
+        None => " The previous secret no longer works.".to_string(),
+    };
+    eprintln!("Reissued {} “{}”.{previous} This is the only time its new secret is shown:", minted.key.kind.label(), minted.key.name);
     if let Some(secret) = &minted.secret {
         println!("{}", secret.expose());
     }

@@ -161,6 +161,20 @@ fn non_empty_if_given(field: &str, value: Option<&str>) -> Result<()> {
     }
 }
 
+/// The longest a Barndoor gateway key's previous secret keeps working after a reissue.
+pub const GRACE_PERIOD_MAX_SECS: u32 = 7 * 24 * 3600;
+
+/// A grace period Barndoor takes: from none to 7 days.
+pub fn check_grace_period(secs: u32) -> crate::error::Result<()> {
+    if secs > GRACE_PERIOD_MAX_SECS {
+        return Err(crate::error::Error::invalid(
+            "grace_period_secs",
+            format!("The previous secret can keep working for at most 7 days ({GRACE_PERIOD_MAX_SECS} s)."),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

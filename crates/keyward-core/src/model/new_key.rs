@@ -37,6 +37,102 @@ pub const MODEL_PROVIDERS: [&str; 16] = [
 pub const AUTH_TYPES: [&str; 8] =
     ["api_key", "aws_role", "aws_keys", "bedrock_api_key", "google_adc", "google_service_account", "google_impersonation", "oauth_passthrough"];
 
+/// What a Barndoor gateway key may do and who it acts for: a user (by id or by email) or an IdP
+/// group, not both. Every field may be left out.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, TS)]
+#[ts(export)]
+pub struct GatewayAccess {
+    #[serde(default)]
+    #[ts(optional)]
+    pub scopes: Option<Vec<String>>,
+    /// The user the key acts for, by Barndoor id (a UUID).
+    #[serde(default)]
+    #[ts(optional)]
+    pub user_id: Option<String>,
+    /// Or by email.
+    #[serde(default)]
+    #[ts(optional)]
+    pub user_email: Option<String>,
+    /// An IdP group whose budgets, rate limits and model policies the key shares.
+    #[serde(default)]
+    #[ts(optional)]
+    pub group_name: Option<String>,
+}
+
+/// At most this many scopes on a key, each at most `MAX_SCOPE` characters.
+const MAX_SCOPES: usize = 50;
+const MAX_SCOPE: usize = 100;
+
+impl GatewayAccess {
+    fn given(value: &Option<String>) -> Option<&str> {
+        value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    pub fn user_id(&self) -> Option<&str> {
+        Self::given(&self.user_id)
+    }
+
+    pub fn user_email(&self) -> Option<&str> {
+        Self::given(&self.user_email)
+    }
+
+    pub fn group_name(&self) -> Option<&str> {
+        Self::given(&self.group_name)
+    }
+
+    /// The scopes as sent: trimmed, empty ones dropped.
+    pub fn scopes(&self) -> Vec<&str> {
+        self.scopes.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect()
+    }
+
+    fn problems(&self, check: &mut dyn FnMut(Result<()>)) {
+        let scopes = self.scopes();
+        if scopes.len() > MAX_SCOPES {
+            check(Err(Error::invalid("scopes", format!("At most {MAX_SCOPES} scopes."))));
+        }
+        for (i, scope) in scopes.iter().enumerate() {
+            if scope.chars().count() > MAX_SCOPE || scope.chars().any(|c| c.is_whitespace() || crate::model::rules::is_hidden_control(c)) {
+                check(Err(Error::invalid(
+                    "scopes",
+                    format!(
+                        "“{}” is not a scope: no spaces or control characters, at most {MAX_SCOPE} characters.",
+                        crate::model::rules::clip(scope)
+                    ),
+                )));
+                break;
+            }
+            if scopes[..i].contains(scope) {
+                check(Err(Error::invalid("scopes", format!("{} is given twice.", crate::model::rules::clip(scope)))));
+                break;
+            }
+        }
+        if let Some(id) = self.user_id() {
+            if uuid::Uuid::parse_str(id).is_err() {
+                check(Err(Error::invalid("user_id", "A Barndoor user id is a UUID, e.g. 0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0b01.")));
+            }
+        }
+        if let Some(email) = self.user_email() {
+            let well_formed = email.len() <= 254
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                && email
+                    .split_once('@')
+                    .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+            if !well_formed {
+                check(Err(Error::invalid("user_email", "This is not an email address.")));
+            }
+        }
+        if self.user_id().is_some() && self.user_email().is_some() {
+            check(Err(Error::invalid("user_email", "Name the user once: by id or by email, not both.")));
+        }
+        if let Some(group) = self.group_name() {
+            check(text("group_name", Some(&group.to_string()), true));
+            if self.user_id().is_some() || self.user_email().is_some() {
+                check(Err(Error::invalid("group_name", "A key acts for a user or for a group, not both.")));
+            }
+        }
+    }
+}
+
 /// `Debug` is derived: secret fields are `SecretString`, which prints as redacted.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -128,6 +224,9 @@ pub enum NewKey {
         #[serde(default)]
         #[ts(optional)]
         expires_at: Option<String>,
+        #[serde(flatten)]
+        #[ts(flatten)]
+        access: GatewayAccess,
     },
     BarndoorCredential {
         name: String,
@@ -227,9 +326,10 @@ impl NewKey {
                 check(given_key("api_key", Some(api_key), true));
                 check(respan_extra_kwargs(extra_kwargs.as_deref()).map(|_| ()));
             }
-            NewKey::BarndoorGatewayKey { name, expires_at } => {
+            NewKey::BarndoorGatewayKey { name, expires_at, access } => {
                 check(text("name", Some(name), true));
                 check(future("expires_at", expires_at.as_deref(), now).map(|_| ()));
+                access.problems(&mut check);
             }
             NewKey::BarndoorCredential { name, model_provider, base_url, auth_type, api_key, credentials, settings, change_note } => {
                 check(text("name", Some(name), true));
@@ -525,7 +625,7 @@ mod tests {
 
     #[test]
     fn gateway_key_expiry() {
-        let k = |e: &str| NewKey::BarndoorGatewayKey { name: "svc".into(), expires_at: Some(e.into()) };
+        let k = |e: &str| NewKey::BarndoorGatewayKey { name: "svc".into(), expires_at: Some(e.into()), access: Default::default() };
         assert!(fields(&k("2030-01-01"), Service::Barndoor).is_empty());
         assert_eq!(fields(&k("2020-01-01"), Service::Barndoor), ["expires_at"]);
     }

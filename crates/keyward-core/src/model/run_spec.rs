@@ -26,6 +26,8 @@ fn limits_of(kind: KeyKind) -> &'static [&'static str] {
     match kind {
         KeyKind::RespanTempKey => &["max_usage", "rate_limit", "spending_limit", "is_test"],
         KeyKind::BraintrustProxyCredential => &["model", "logging_project"],
+        // scopes=a,b: the scopes, comma-separated.
+        KeyKind::BarndoorGatewayKey => &["scopes", "user_id", "user_email", "group_name"],
         _ => &[],
     }
 }
@@ -236,7 +238,16 @@ pub fn hint_for(request: &NewKey, account: &super::Account, now: DateTime<Utc>) 
             limits.extend(logging_project.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(|p| ("logging_project", p.to_string())));
             ttl_seconds.map(|s| Duration::from_secs(s.into()))
         }
-        NewKey::BarndoorGatewayKey { expires_at, .. } => ttl_until(expires_at.as_deref()),
+        NewKey::BarndoorGatewayKey { expires_at, access, .. } => {
+            let scopes = access.scopes();
+            if !scopes.is_empty() {
+                limits.push(("scopes", scopes.join(",")));
+            }
+            limits.extend(access.user_id().map(|v| ("user_id", v.to_string())));
+            limits.extend(access.user_email().map(|v| ("user_email", v.to_string())));
+            limits.extend(access.group_name().map(|v| ("group_name", v.to_string())));
+            ttl_until(expires_at.as_deref())
+        }
         _ => None,
     };
     if let Some(ttl) = ttl.filter(|t| *t != RUN_TTL_DEFAULT) {
@@ -287,9 +298,16 @@ impl RunSpec {
                 ttl_seconds: Some(self.ttl.as_secs() as u32),
                 logging_project: limit("logging_project").map(str::to_string),
             },
-            KeyKind::BarndoorGatewayKey => {
-                NewKey::BarndoorGatewayKey { name: name.to_string(), expires_at: Some(ends.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)) }
-            }
+            KeyKind::BarndoorGatewayKey => NewKey::BarndoorGatewayKey {
+                name: name.to_string(),
+                expires_at: Some(ends.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                access: super::new_key::GatewayAccess {
+                    scopes: limit("scopes").map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()),
+                    user_id: limit("user_id").map(str::to_string),
+                    user_email: limit("user_email").map(str::to_string),
+                    group_name: limit("group_name").map(str::to_string),
+                },
+            },
             other => return Err(Error::invalid("kind", format!("A run cannot mint a {}.", other.label()))),
         })
     }
@@ -416,7 +434,21 @@ mod tests {
             hint_for(&proxy, &account("Production"), now).unwrap().spec,
             "braintrust-proxy@Production?model=gpt-4o&logging_project=demo&ttl=15m"
         );
-        let far = NewKey::BarndoorGatewayKey { name: "gw".into(), expires_at: Some("2027-06-01T00:00:00Z".into()) };
+        let far = NewKey::BarndoorGatewayKey { name: "gw".into(), expires_at: Some("2027-06-01T00:00:00Z".into()), access: Default::default() };
+        let scoped = NewKey::BarndoorGatewayKey {
+            name: "gw".into(),
+            expires_at: None,
+            access: crate::model::new_key::GatewayAccess {
+                scopes: Some(vec!["llm:invoke".into(), "models:read".into()]),
+                group_name: Some("eng".into()),
+                ..Default::default()
+            },
+        };
+        let hint = hint_for(&scoped, &account("Platform"), now).unwrap();
+        assert_eq!(hint.spec, "barndoor-gateway-key@Platform?scopes=llm:invoke,models:read&group_name=eng");
+        let EnvValue::Mint(back) = parse_value(&hint.spec).unwrap() else { panic!("a key to mint") };
+        let NewKey::BarndoorGatewayKey { access, .. } = back.request("x", now).unwrap() else { panic!("a gateway key") };
+        assert_eq!((access.scopes(), access.group_name()), (vec!["llm:invoke", "models:read"], Some("eng")), "scopes and group read back");
         assert_eq!(hint_for(&far, &account("Platform"), now).unwrap().spec, "barndoor-gateway-key@Platform", "a far expiry leaves the default ttl");
         assert_eq!(hint_for(&far, &account("Q&A?"), now).unwrap().spec, "barndoor-gateway-key@acc-1", "a label the grammar cannot hold: the id");
         let quoted = hint_for(&far, &account("it's"), now).unwrap();

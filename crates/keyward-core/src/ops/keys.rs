@@ -214,12 +214,19 @@ impl Keyward {
         row
     }
 
-    /// A new secret for the same key, shown once.
+    /// A new secret for the same key, shown once; the old one stops working at once.
     pub async fn reissue_key(&self, key_id: &str) -> Result<Minted> {
+        self.reissue_key_with_grace(key_id, 0).await
+    }
+
+    /// A new secret for the same key, shown once, while the old one keeps working for
+    /// `grace_period_secs` (at most 7 days), so the new one can be rolled out first.
+    pub async fn reissue_key_with_grace(&self, key_id: &str, grace_period_secs: u32) -> Result<Minted> {
+        crate::model::key_change::check_grace_period(grace_period_secs)?;
         let key = self.store.get_key(key_id)?;
         let account = self.get_account(&key.account_id)?;
         let provider = self.provider_for(&account)?;
-        let result = match provider.reissue_key(key.kind, &key.provider_id).await {
+        let result = match provider.reissue_key(key.kind, &key.provider_id, grace_period_secs).await {
             Ok(created) => self.store.insert_created(&account.id, &created.key, Utc::now()).and_then(|row| match created.secret {
                 None => Err(secret_never_arrived(&row, "reissued")),
                 secret => Ok(Minted { key: row, secret }),

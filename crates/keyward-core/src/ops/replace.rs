@@ -118,7 +118,19 @@ pub fn replacement_for(key: &KeyRow, details: &serde_json::Value, now: DateTime<
                 is_test: l.is_test,
             })
         }
-        KeyKind::BarndoorGatewayKey => Ok(NewKey::BarndoorGatewayKey { name, expires_at: same_lifetime(key, now) }),
+        KeyKind::BarndoorGatewayKey => {
+            // The same scopes and the same user or group: a replacement may do what the old key did.
+            let text = |field: &str| details.get(field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
+            let scopes: Vec<String> =
+                details.get("scopes").and_then(|v| v.as_array()).into_iter().flatten().filter_map(|s| s.as_str().map(str::to_string)).collect();
+            let access = crate::model::new_key::GatewayAccess {
+                scopes: (!scopes.is_empty()).then_some(scopes),
+                user_id: text("user_id"),
+                user_email: None,
+                group_name: text("group_name"),
+            };
+            Ok(NewKey::BarndoorGatewayKey { name, expires_at: same_lifetime(key, now), access })
+        }
         KeyKind::BraintrustProxyCredential => {
             Err(Error::invalid("key", "A proxy credential expires by itself and cannot be revoked: mint a new one instead."))
         }

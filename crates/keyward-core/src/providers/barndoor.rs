@@ -186,8 +186,17 @@ impl Provider for Barndoor {
 
     async fn create_key(&self, request: &NewKey) -> Result<Minted<RemoteKey>, CreateError> {
         match request {
-            NewKey::BarndoorGatewayKey { name, expires_at } => {
+            NewKey::BarndoorGatewayKey { name, expires_at, access } => {
                 let mut body = json!({ "name": name.trim() });
+                let scopes = access.scopes();
+                if !scopes.is_empty() {
+                    body["scopes"] = json!(scopes);
+                }
+                for (field, value) in [("user_id", access.user_id()), ("user_email", access.user_email()), ("group_name", access.group_name())] {
+                    if let Some(v) = value {
+                        body[field] = json!(v);
+                    }
+                }
                 if let Some(e) = future("expires_at", expires_at.as_deref(), Utc::now()).map_err(CreateError::Refused)? {
                     body["expires_at"] = json!(e.to_rfc3339());
                 }
@@ -296,12 +305,13 @@ impl Provider for Barndoor {
         }
     }
 
-    async fn reissue_key(&self, kind: KeyKind, provider_id: &str) -> Result<Minted<RemoteKey>, CreateError> {
+    async fn reissue_key(&self, kind: KeyKind, provider_id: &str, grace_period_secs: u32) -> Result<Minted<RemoteKey>, CreateError> {
         if kind != KeyKind::BarndoorGatewayKey {
             return Err(CreateError::Refused(Error::invalid("kind", format!("Barndoor reissues gateway keys, not a {}.", kind.label()))));
         }
         let key_path = super::http::with_id(&format!("{API_KEYS}/"), provider_id, "").map_err(CreateError::Refused)?;
-        let mut answer: Value = self.api.send_json(Method::POST, &format!("{key_path}/rotate"), &json!({})).await?;
+        let body = if grace_period_secs > 0 { json!({ "grace_period_secs": grace_period_secs }) } else { json!({}) };
+        let mut answer: Value = self.api.send_json(Method::POST, &format!("{key_path}/rotate"), &body).await?;
         let secret = answer.as_object_mut().and_then(|m| m.remove("key")).and_then(|v| v.as_str().map(|s| MintedSecret::new(s.to_string())));
         let raw: Value = self.api.get_json(&key_path, &[]).await.map_err(CreateError::Ambiguous)?;
         let key = gateway_key(raw)

@@ -53,9 +53,10 @@ pub trait Provider: Send + Sync {
         Err(unsupported(kind))
     }
 
-    /// Issues a new secret for the same key (Barndoor gateway keys).
-    async fn reissue_key(&self, kind: KeyKind, provider_id: &str) -> Result<Minted<RemoteKey>, CreateError> {
-        let _ = provider_id;
+    /// Issues a new secret for the same key (Barndoor gateway keys); the previous secret keeps
+    /// working for `grace_period_secs` (0: it stops at once).
+    async fn reissue_key(&self, kind: KeyKind, provider_id: &str, grace_period_secs: u32) -> Result<Minted<RemoteKey>, CreateError> {
+        let _ = (provider_id, grace_period_secs);
         Err(CreateError::Refused(unsupported(kind)))
     }
 

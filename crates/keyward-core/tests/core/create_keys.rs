@@ -184,7 +184,11 @@ async fn barndoor_gateway_key_and_credential_lifecycle() {
     let r = rig(SandboxConfig::default()).await;
     let id = account(&r, Service::Barndoor).await;
 
-    let gateway = r.core.create_key(&id, NewKey::BarndoorGatewayKey { name: "svc".into(), expires_at: Some("2099-01-01".into()) }).await.unwrap();
+    let gateway = r
+        .core
+        .create_key(&id, NewKey::BarndoorGatewayKey { name: "svc".into(), expires_at: Some("2099-01-01".into()), access: Default::default() })
+        .await
+        .unwrap();
     let secret = gateway.secret.as_ref().unwrap().expose().to_string();
     assert!(secret.starts_with("bdai_"));
     assert_eq!(gateway.key.preview.as_deref(), Some(&format!("{}…", &secret[..12])[..]));
@@ -353,7 +357,7 @@ async fn barndoor_credential_rotation_and_gateway_key_changes() {
     };
     assert_eq!(r.core.update_key(&cred.id, bad_url).await.unwrap_err().field.as_deref(), Some("base_url"));
 
-    let key = r.core.create_key(&id, NewKey::BarndoorGatewayKey { name: "svc".into(), expires_at: None }).await.unwrap();
+    let key = r.core.create_key(&id, NewKey::BarndoorGatewayKey { name: "svc".into(), expires_at: None, access: Default::default() }).await.unwrap();
     let old_secret = key.secret.unwrap().expose().to_string();
     let new = r.core.reissue_key(&key.key.id).await.unwrap();
     let new_secret = new.secret.as_ref().unwrap().expose().to_string();
@@ -540,7 +544,7 @@ async fn refresh_fetches_one_key_of_every_kind_and_notices_deletion() {
             .unwrap()
             .key,
         r.core.create_key(&bd, openai_credential("C", "sk-3")).await.unwrap().key,
-        r.core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "g".into(), expires_at: None }).await.unwrap().key,
+        r.core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "g".into(), expires_at: None, access: Default::default() }).await.unwrap().key,
     ];
     for s in [&bt, &rs, &bd] {
         r.core.sync_account(s, &|_: SyncProgress| {}).await.unwrap();

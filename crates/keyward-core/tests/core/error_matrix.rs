@@ -58,7 +58,7 @@ fn creates() -> Vec<(Service, NewKey)> {
             Service::Respan,
             NewKey::RespanProvider { provider_id: "m".into(), provider_name: "m".into(), api_key: "sk".to_string().into(), extra_kwargs: None },
         ),
-        (Service::Barndoor, NewKey::BarndoorGatewayKey { name: "m".into(), expires_at: None }),
+        (Service::Barndoor, NewKey::BarndoorGatewayKey { name: "m".into(), expires_at: None, access: Default::default() }),
         (
             Service::Barndoor,
             NewKey::BarndoorCredential {

@@ -29,7 +29,7 @@ async fn rig(service: Service) -> Rig {
     let id = core.add_account(input).await.unwrap().id;
     if service == Service::Barndoor {
         for n in 0..3 {
-            core.create_key(&id, NewKey::BarndoorGatewayKey { name: format!("gw-{n}"), expires_at: None }).await.unwrap();
+            core.create_key(&id, NewKey::BarndoorGatewayKey { name: format!("gw-{n}"), expires_at: None, access: Default::default() }).await.unwrap();
         }
     }
     core.sync_account(&id, &|_: SyncProgress| {}).await.unwrap();
@@ -67,7 +67,10 @@ async fn change_at_service(r: &Rig, service: Service, n: usize) {
                 .unwrap();
         }
         Service::Barndoor => {
-            r.core.create_key(&r.id, NewKey::BarndoorGatewayKey { name: format!("new-{n}"), expires_at: None }).await.unwrap();
+            r.core
+                .create_key(&r.id, NewKey::BarndoorGatewayKey { name: format!("new-{n}"), expires_at: None, access: Default::default() })
+                .await
+                .unwrap();
         }
     }
 }

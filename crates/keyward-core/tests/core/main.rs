@@ -12,6 +12,7 @@ mod create_keys;
 mod error_matrix;
 mod expiry;
 mod faults;
+mod gateway_access;
 mod install_and_replace;
 mod keychain;
 mod keychain_mock;

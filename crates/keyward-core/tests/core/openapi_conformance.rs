@@ -241,8 +241,21 @@ async fn every_request_conforms_to_the_specs() {
         change_note: Some("rotate".into()),
     };
     core.update_key(&cred.id, rotate).await.unwrap();
-    let gw = core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "g".into(), expires_at: Some("2099-01-01".into()) }).await.unwrap().key;
+    let gw = core
+        .create_key(&bd, NewKey::BarndoorGatewayKey { name: "g".into(), expires_at: Some("2099-01-01".into()), access: Default::default() })
+        .await
+        .unwrap()
+        .key;
     core.reissue_key(&gw.id).await.unwrap();
+    core.reissue_key_with_grace(&gw.id, 3600).await.unwrap();
+    let scoped = keyward_core::model::new_key::GatewayAccess {
+        scopes: Some(vec!["llm:invoke".into()]),
+        group_name: Some("engineering".into()),
+        ..Default::default()
+    };
+    core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "scoped".into(), expires_at: None, access: scoped }).await.unwrap();
+    let for_user = keyward_core::model::new_key::GatewayAccess { user_email: Some("ana@example.com".into()), ..Default::default() };
+    core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "ana".into(), expires_at: None, access: for_user }).await.unwrap();
     core.update_key(&gw.id, KeyUpdate::BarndoorGatewayKey { disabled: Some(true), expires_at: Some("2099-03-01".into()), clear_expiry: None })
         .await
         .unwrap();
@@ -267,7 +280,7 @@ async fn every_request_conforms_to_the_specs() {
     core.revoke_key(&gw.id).await.unwrap();
     core.revoke_key(&cred.id).await.unwrap();
     sb.world().faults = Faults { drop_create_next: 1, ..Default::default() };
-    core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "lost".into(), expires_at: None }).await.err().unwrap();
+    core.create_key(&bd, NewKey::BarndoorGatewayKey { name: "lost".into(), expires_at: None, access: Default::default() }).await.err().unwrap();
 
     let specs = [("braintrust", spec("braintrust")), ("respan", spec("respan")), ("barndoor", spec("barndoor"))];
     let log = sb.world().log.clone();

@@ -215,7 +215,7 @@ async fn a_key_created_without_its_secret_is_named_cached_and_revocable() {
                 is_test: None,
             },
         ),
-        (barndoor.clone(), NewKey::BarndoorGatewayKey { name: "lost-gateway".into(), expires_at: None }),
+        (barndoor.clone(), NewKey::BarndoorGatewayKey { name: "lost-gateway".into(), expires_at: None, access: Default::default() }),
     ];
     for (account_id, request) in requests {
         let name = request.display_name();
@@ -229,7 +229,11 @@ async fn a_key_created_without_its_secret_is_named_cached_and_revocable() {
         assert_eq!((row.name.as_str(), row.status), (name.as_str(), KeyStatus::Revoked));
     }
 
-    let minted = r.core.create_key(&barndoor, NewKey::BarndoorGatewayKey { name: "reissued".into(), expires_at: None }).await.unwrap();
+    let minted = r
+        .core
+        .create_key(&barndoor, NewKey::BarndoorGatewayKey { name: "reissued".into(), expires_at: None, access: Default::default() })
+        .await
+        .unwrap();
     r.sandbox.world().faults = Faults { strip_secret_next: 1, ..Default::default() };
     let err = r.core.reissue_key(&minted.key.id).await.err().unwrap();
     assert_eq!(err.key_id.as_deref(), Some(minted.key.id.as_str()), "{}", err.message);

@@ -71,7 +71,19 @@ extra_kwargs?: string, } | { "kind": "barndoor_gateway_key", name: string,
 /**
  * ISO 8601; must be in the future. Never expires when left out.
  */
-expires_at?: string, } | { "kind": "barndoor_credential", name: string, model_provider: string, base_url: string, 
+expires_at?: string, scopes?: Array<string>, 
+/**
+ * The user the key acts for, by Barndoor id (a UUID).
+ */
+user_id?: string, 
+/**
+ * Or by email.
+ */
+user_email?: string, 
+/**
+ * An IdP group whose budgets, rate limits and model policies the key shares.
+ */
+group_name?: string, } | { "kind": "barndoor_credential", name: string, model_provider: string, base_url: string, 
 /**
  * Left out: the server picks the provider's default.
  */
