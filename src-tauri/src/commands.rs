@@ -97,8 +97,8 @@ pub async fn create_key(state: State<'_, AppState>, account_id: String, request:
 }
 
 #[tauri::command]
-pub async fn reissue_key(state: State<'_, AppState>, key_id: String) -> Result<MintedKey, Error> {
-    let minted = state.core()?.reissue_key(&key_id).await?;
+pub async fn reissue_key(state: State<'_, AppState>, key_id: String, grace_period_secs: Option<u32>) -> Result<MintedKey, Error> {
+    let minted = state.core()?.reissue_key_with_grace(&key_id, grace_period_secs.unwrap_or(0)).await?;
     Ok(state.ticket(minted, None))
 }
 

@@ -227,6 +227,27 @@ fn the_window_ends_runs_whose_processes_are_gone() {
     assert_eq!(invoke(&s, "reap_runs", json!({})).unwrap(), json!([]), "ended once");
 }
 
+/// A gateway key reissued through IPC: at once without a grace period, and with one the
+/// previous secret keeps working; one over 7 days is refused by field.
+#[test]
+fn a_gateway_key_is_reissued_with_or_without_a_grace_period() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt.block_on(keyward_sandbox::spawn(Default::default())).unwrap();
+    let s = shell();
+    let input = json!({"service": "barndoor", "label": "B", "host": sb.base_url, "org_name": null, "token": keyward_sandbox::DEFAULT_TOKEN});
+    let account = invoke(&s, "add_account", json!({ "input": input })).unwrap();
+    let request = json!({"kind": "barndoor_gateway_key", "name": "svc", "scopes": ["llm:invoke"], "group_name": "engineering"});
+    let created = invoke(&s, "create_key", json!({"accountId": account["id"], "request": request})).unwrap();
+    assert_eq!(sb.world().barndoor.api_keys[0]["group_name"], "engineering", "the form's binding reaches the service");
+    let id = created["key"]["id"].clone();
+    invoke(&s, "reissue_key", json!({"keyId": id})).unwrap();
+    assert!(sb.world().barndoor.api_keys[0]["previous_key_expires_at"].is_null(), "no grace period given: at once");
+    invoke(&s, "reissue_key", json!({"keyId": id, "gracePeriodSecs": 3600})).unwrap();
+    assert!(sb.world().barndoor.api_keys[0]["previous_key_expires_at"].is_string());
+    let err = invoke(&s, "reissue_key", json!({"keyId": id, "gracePeriodSecs": 700_000})).unwrap_err();
+    assert_eq!(err["field"], "grace_period_secs");
+}
+
 /// An account with three keys created through IPC, against the sandbox.
 fn shell_with_keys(sb: &keyward_sandbox::SandboxHandle) -> Shell {
     let s = shell();

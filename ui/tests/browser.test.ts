@@ -339,6 +339,130 @@ describe('edit, reissue and bulk revoke', () => {
   });
 });
 
+describe('Barndoor gateway keys: scopes, who a key acts for, and a reissue with a grace period', () => {
+  const gateway = { label: 'Gateway', service: 'barndoor', host: 'https://platform.barndoor.ai', keys: 1, kinds: ['barndoor_gateway_key'], names: ['gw-ci'] };
+  type Fake = { __fake: { calls: { cmd: string; args: Record<string, unknown> }[]; reissues: unknown[] } };
+  const toastText = async (page: import('playwright-core').Page) => (await page.locator(tid('toast')).allTextContents()).join(' | ');
+  /** Presses Tab until the control with this test id has focus; false if it never does. */
+  async function tabTo(page: import('playwright-core').Page, id: string, max = 25) {
+    for (let i = 0; i < max; i++) {
+      if (await page.evaluate((t) => (document.activeElement as HTMLElement | null)?.dataset.testid === t, id)) return true;
+      await page.keyboard.press('Tab');
+    }
+    return false;
+  }
+
+  test('the create form sends the scopes and a group, light and dark; the core names the field it refuses', async () => {
+    for (const dark of [false, true]) {
+      const { page, context, errors } = await h.open({ accounts: [gateway] }, { dark });
+      await expect.poll(() => page.textContent(tid('key-count'))).toBe('1');
+      await page.click(tid('new-key-button'));
+      await page.selectOption(tid('field-kind'), 'barndoor_gateway_key');
+      await page.fill(tid('field-name'), 'eval-runner');
+      expect(await page.locator(tid('field-group_name')).count(), 'no binding field until one is chosen').toBe(0);
+
+      // A scope twice is the core's to refuse, under the scopes field.
+      await page.fill(tid('field-scopes'), 'chat chat');
+      await expect.poll(() => page.textContent(tid('field-error-scopes'))).toContain('twice');
+      await page.fill(tid('field-scopes'), 'chat, embeddings models:read');
+      await expect.poll(() => page.locator(tid('field-error-scopes')).count()).toBe(0);
+
+      // A user first, then a group: only the group goes.
+      await page.selectOption(tid('field-acts_for'), 'user');
+      await page.fill(tid('field-user_email'), 'ana@example.com');
+      await page.selectOption(tid('field-acts_for'), 'group');
+      expect(await page.locator(tid('field-user_email')).count()).toBe(0);
+      await page.fill(tid('field-group_name'), 'engineering');
+      expect(await page.textContent(tid('create-form'))).toContain("A group key shares the group's budgets, rate limits and model policies.");
+      await shot(page, dark ? 'create-gateway-key-dark' : 'create-gateway-key');
+      await page.click(tid('submit-key'));
+      await page.waitForSelector(tid('reveal-dialog'));
+      const created = await page.evaluate(() => (window as unknown as Fake).__fake.calls.filter((c) => c.cmd === 'create_key').map((c) => c.args.request));
+      expect(created).toEqual([{ kind: 'barndoor_gateway_key', name: 'eval-runner', scopes: ['chat', 'embeddings', 'models:read'], group_name: 'engineering' }]);
+
+      // The form never sends a user and a group together; the core (here the fake, as it) refuses it by the group field.
+      const refusal = await page.evaluate(() => (window as unknown as { __TAURI_INTERNALS__: { invoke: (c: string, a: unknown) => Promise<unknown> } })
+        .__TAURI_INTERNALS__.invoke('create_key', { accountId: 'acc-1', request: { kind: 'barndoor_gateway_key', name: 'both', user_email: 'ana@example.com', group_name: 'engineering' } })
+        .then(() => null, (e) => e));
+      expect(refusal).toMatchObject({ code: 'invalid_input', field: 'group_name' });
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
+  test('reissue with a 1-hour grace: the toast and the detail panel say until when the previous secret works, light and dark', async () => {
+    for (const dark of [false, true]) {
+      const { page, context, errors } = await h.open({ accounts: [gateway] }, { dark });
+      await expect.poll(() => page.textContent(tid('key-count'))).toBe('1');
+      await page.click(`${tid('key-row')}:has-text("gw-ci")`);
+      await page.waitForSelector(tid('key-detail'));
+      await expect.poll(() => page.textContent(tid('detail-scopes'))).toBe('none');
+      expect(await page.textContent(tid('detail-acts-for'))).toBe('Nobody in particular');
+      expect(await page.textContent(tid('detail-rotated'))).toBe('Never');
+      expect(await page.locator(tid('previous-secret-until')).count()).toBe(0);
+
+      await page.click(tid('reissue-key'));
+      await page.waitForSelector(tid('reissue-dialog'));
+      expect(await page.isChecked(tid('grace-0')), 'the previous secret stops at once unless chosen').toBe(true);
+      await page.check(tid('grace-3600'));
+      if (!dark) await shot(page, 'reissue-gateway-key');
+      await page.click(tid('confirm-reissue'));
+      await page.waitForSelector(tid('reveal-dialog'));
+      await expect.poll(() => toastText(page)).toContain('gw-ci reissued. The previous secret keeps working until');
+      expect(await page.evaluate(() => (window as unknown as Fake).__fake.reissues)).toEqual([{ keyId: 'acc-1-k1', gracePeriodSecs: 3600 }]);
+      await page.click(tid('close-reveal'));
+      await page.click(tid('discard-button'));
+      await page.waitForSelector(tid('reveal-dialog'), { state: 'detached' });
+
+      await expect.poll(() => page.textContent(tid('previous-secret-until'))).toMatch(/Previous secret works until .+ \(in 1 hour\)/);
+      expect(await page.textContent(tid('detail-rotated'))).toMatch(/^just now · /);
+      await shot(page, dark ? 'key-detail-reissued-gateway-dark' : 'key-detail-reissued-gateway');
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
+  test('a created key shows its scopes and group; every new control is reachable from the keyboard', async () => {
+    const { page, context, errors } = await h.open({ accounts: [gateway] });
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('1');
+    await page.click(tid('new-key-button'));
+    await page.selectOption(tid('field-kind'), 'barndoor_gateway_key');
+    await page.focus(tid('field-name'));
+    await page.keyboard.type('kb-key');
+    expect(await tabTo(page, 'field-scopes')).toBe(true);
+    await page.keyboard.type('chat,embeddings');
+    expect(await tabTo(page, 'field-acts_for')).toBe(true);
+    await page.selectOption(tid('field-acts_for'), 'group');
+    expect(await tabTo(page, 'field-group_name')).toBe(true);
+    await page.keyboard.type('engineering');
+    expect(await tabTo(page, 'submit-key')).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(tid('reveal-dialog'));
+    await page.click(tid('close-reveal'));
+    await page.click(tid('discard-button'));
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('2');
+
+    await page.click(`${tid('key-row')}:has-text("kb-key")`);
+    await expect.poll(() => page.locator(`${tid('detail-scopes')} li`).allTextContents()).toEqual(['chat', 'embeddings']);
+    expect(await page.textContent(tid('detail-acts-for'))).toBe('The IdP group engineering');
+
+    // The reissue dialog from the keyboard: Tab to the grace choice, arrows through it, Enter to confirm.
+    await page.focus(tid('reissue-key'));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(tid('reissue-dialog'));
+    expect(await tabTo(page, 'grace-0')).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.isChecked(tid('grace-3600'))).toBe(true);
+    expect(await tabTo(page, 'confirm-reissue')).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(tid('reveal-dialog'));
+    expect(await page.evaluate(() => (window as unknown as Fake).__fake.reissues)).toMatchObject([{ gracePeriodSecs: 3600 }]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 test('filters narrow by kind and status, headers sort', async () => {
   const { page, context } = await h.open({ accounts: [{ label: 'Production', keys: 12 }] });
   await expect.poll(() => page.textContent(tid('key-count'))).toBe('12');

@@ -64,7 +64,9 @@ enum Command {
         print_secret: bool,
     },
     /// Start a command with keys minted for it alone, in its environment only, revoked when it
-    /// exits. Exit code: the command's (128 + N when a signal N ended it); 125 when the run did
+    /// exits.
+    ///
+    /// Exit code: the command's (128 + N when a signal N ended it); 125 when the run did
     /// not start (an entry refused, a key not minted: nothing is left live); 126 or 127 when the
     /// command cannot be run or is not found; 124 when a key could not be revoked (stderr names
     /// it, with `keyward revoke ID`; the next keyward to start tries again).

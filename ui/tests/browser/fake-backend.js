@@ -179,6 +179,22 @@
   state.initDoneAt = performance.now();
 
   const err = (code, message, field = null) => ({ code, message, field });
+  // A gateway key's scopes, binding and rotation, by key id (what Barndoor returns beyond the row).
+  const gatewayDetails = {};
+  // The core's checks of who a gateway key acts for, each naming its field.
+  function gatewayProblems(request) {
+    if (request.kind !== 'barndoor_gateway_key') return [];
+    const problems = [];
+    if (request.group_name && (request.user_id || request.user_email))
+      problems.push({ field: 'group_name', message: 'A key acts for a user or an IdP group, not both.' });
+    if (request.user_id && request.user_email)
+      problems.push({ field: 'user_email', message: 'Name the user by id or by email, not both.' });
+    if (request.user_email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(request.user_email))
+      problems.push({ field: 'user_email', message: `“${request.user_email}” is not an email address.` });
+    const scopes = request.scopes ?? [];
+    if (new Set(scopes).size !== scopes.length) problems.push({ field: 'scopes', message: 'Each scope once: a scope is listed twice.' });
+    return problems;
+  }
   function validate(input) {
     const errors = [];
     if (!input.label.trim()) errors.push({ field: 'label', message: 'Give the account a name, e.g. "Production".' });
@@ -281,7 +297,7 @@
       return structuredClone(query.limit ? rows.slice(0, query.limit) : rows);
     },
     validate_key: ({ request }) => {
-      const problems = [];
+      const problems = [...gatewayProblems(request)];
       if (request.kind === 'braintrust_proxy_credential' && request.ttl_seconds !== undefined && (request.ttl_seconds < 1 || request.ttl_seconds > 86400))
         problems.push({ field: 'ttl_seconds', message: `A proxy credential lives 1 to 86400 seconds (24 hours); ${request.ttl_seconds} is outside that.` });
       if ('name' in request && request.kind !== 'respan_temp_key' && !String(request.name).trim())
@@ -289,11 +305,19 @@
       return problems;
     },
     create_key: ({ accountId, request }) => {
+      // As the core: what validate_key finds, create_key refuses, naming the field.
+      const [problem] = gatewayProblems(request);
+      if (problem) throw err('invalid_input', problem.message, problem.field);
       const account = state.accounts.find((a) => a.id === accountId);
       const expires = request.ttl_seconds ? new Date(Date.now() + request.ttl_seconds * 1000).toISOString() : request.expiry_date ?? null;
       const key = { id: `new-${state.keys.length + 1}`, account_id: accountId, account_label: account.label, service: account.service,
         kind: request.kind, provider_id: 'p-new', name: request.name || (request.model ? `Proxy credential · ${request.model}` : 'Proxy credential · all models'),
         preview: null, owner: null, created_at: iso(0), expires_at: expires, status: 'active', last_seen_at: iso(0) };
+      // What Barndoor returns for a gateway key: its scopes and who it acts for (by id), kept for key_details.
+      if (request.kind === 'barndoor_gateway_key')
+        gatewayDetails[key.id] = { scopes: request.scopes ?? [], group_name: request.group_name ?? null,
+          user_id: request.user_id ?? (request.user_email ? '5f0c9a4e-2b7d-4c1a-9e3f-8d6b2a1c0e47' : null) };
+      if (request.user_email) key.owner = request.user_email;
       state.keys.unshift(key);
       countKeys();
       const minted = !['braintrust_ai_secret', 'respan_provider', 'barndoor_credential'].includes(request.kind);
@@ -353,7 +377,26 @@
       if (key.kind === 'barndoor_credential')
         return { id: key.provider_id, name: key.name, model_provider: 'openai', base_url: 'https://api.openai.com/v1', auth_type: 'api_key',
           key_last4: (key.preview ?? '').slice(-4), settings: { organization: 'org-1' }, last_change_note: null };
+      if (key.kind === 'barndoor_gateway_key')
+        return { id: key.provider_id, name: key.name, key_prefix: key.preview, kind: 'machine', scopes: [], group_name: null, user_id: null,
+          rotated_at: null, previous_key_expires_at: null, last_used_at: key.last_used_at ?? null, ...gatewayDetails[key.id] };
       return { id: key.provider_id, name: key.name, preview_name: key.preview, user_email: key.owner };
+    },
+    // A gateway key's new secret, in place; the previous one keeps working `gracePeriodSecs` (at most 7 days).
+    reissue_key: ({ keyId, gracePeriodSecs }) => {
+      const key = state.keys.find((k) => k.id === keyId);
+      if (!key) throw err('not_found', 'No such key.');
+      if (gracePeriodSecs != null && (gracePeriodSecs < 0 || gracePeriodSecs > 604800))
+        throw err('invalid_input', `A grace period is at most 604800 seconds (7 days); ${gracePeriodSecs} is more.`, 'grace_period_secs');
+      state.reissues = [...(state.reissues ?? []), { keyId, gracePeriodSecs }];
+      const n = state.reissues.length;
+      const now = Date.now();
+      gatewayDetails[key.id] = { ...gatewayDetails[key.id], rotated_at: new Date(now).toISOString(),
+        previous_key_expires_at: gracePeriodSecs ? new Date(now + gracePeriodSecs * 1000).toISOString() : null };
+      key.preview = `bd-****r${n}`;
+      const id = `r-${key.id}-reissue${n}`;
+      state.secrets[id] = `bd-fake-reissued-${key.id}-${n}`;
+      return { key: structuredClone(key), reveal: { id, env_var: 'BARNDOOR_API_KEY', clear_after_secs: 30 }, run_hint: null };
     },
     refresh_key: ({ keyId }) => state.keys.find((k) => k.id === keyId),
     close_reveal: ({ revealId }) => {

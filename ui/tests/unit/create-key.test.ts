@@ -143,3 +143,40 @@ test('a key created without its secret is named with a Revoke button that revoke
   expect(changed).toHaveBeenCalledTimes(2);
   expect(created).not.toHaveBeenCalled();
 });
+
+test('a gateway key sends its scopes as a list and only the binding chosen', () => {
+  const gw = KIND_FORMS.find((f) => f.kind === 'barndoor_gateway_key')!;
+  const base = { ...initialValues(gw), name: 'gw' };
+  expect(toRequest(gw, base)).toEqual({ kind: 'barndoor_gateway_key', name: 'gw' });
+  const typed = { ...base, scopes: ' chat, embeddings  models:read,', user_email: 'ana@example.com', user_id: 'u', group_name: 'engineering' };
+  expect(toRequest(gw, { ...typed, acts_for: 'group' })).toEqual({ kind: 'barndoor_gateway_key', name: 'gw', scopes: ['chat', 'embeddings', 'models:read'], group_name: 'engineering' });
+  expect(toRequest(gw, { ...typed, acts_for: 'user' })).toMatchObject({ user_email: 'ana@example.com' });
+  expect(toRequest(gw, { ...typed, acts_for: 'user' })).not.toHaveProperty('group_name');
+  expect(toRequest(gw, { ...typed, acts_for: 'user_id' })).toMatchObject({ user_id: 'u' });
+  expect(toRequest(gw, { ...typed, acts_for: 'user_id' })).not.toHaveProperty('user_email');
+});
+
+test('a gateway key: the core’s refusal of a user and a group together lands on the group field', async () => {
+  const sent: Record<string, unknown>[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'validate_key') return [];
+    if (cmd === 'create_key') {
+      sent.push((args as { request: Record<string, unknown> }).request);
+      return Promise.reject({ code: 'invalid_input', message: 'A key acts for a user or an IdP group, not both.', field: 'group_name' });
+    }
+    return null;
+  });
+  render(CreateKeyDialog, { actions: new KeyActions(new Inventory(), new Dialogs()), accounts: [account('d', 'barndoor')], onclose: vi.fn(), oncreated: vi.fn() });
+  await choose('kind', 'barndoor_gateway_key');
+  await waitFor(() => expect(field('acts_for')).toBeTruthy());
+  expect(screen.queryByTestId('field-group_name')).toBeNull();
+  await fireEvent.input(field('name'), { target: { value: 'gw' } });
+  await choose('acts_for', 'group');
+  await waitFor(() => expect(field('group_name')).toBeTruthy());
+  await fireEvent.input(field('group_name'), { target: { value: 'engineering' } });
+  await fireEvent.click(screen.getByTestId('submit-key'));
+  await waitFor(() => expect(screen.getByTestId('field-error-group_name').textContent).toBe('A key acts for a user or an IdP group, not both.'));
+  expect(field('group_name').getAttribute('aria-invalid')).toBe('true');
+  expect(sent[0]).toMatchObject({ kind: 'barndoor_gateway_key', group_name: 'engineering' });
+  expect(screen.queryByTestId('form-error')).toBeNull();
+});

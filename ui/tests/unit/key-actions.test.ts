@@ -184,3 +184,28 @@ test('a refused replace reaches the caller', async () => {
   await expect(actions.replace('k1', [])).rejects.toEqual(refusal);
   await notReread();
 });
+
+test('reissue sends the grace period, says until when the previous secret works, opens the reveal and reads the inventory again', async () => {
+  const reveal = { id: 'r1', env_var: 'BARNDOOR_API_KEY', clear_after_secs: 30 };
+  backend({ reissue_key: () => ({ key: row({ kind: 'barndoor_gateway_key' }), reveal, run_hint: null }) });
+  await actions.reissue(row({ name: 'gw-ci', kind: 'barndoor_gateway_key' }), 3600);
+  expect(sent()).toEqual([{ cmd: 'reissue_key', args: { keyId: 'k1', gracePeriodSecs: 3600 } }]);
+  expect(toasts.items.map((t) => t.message)).toEqual([expect.stringMatching(/^gw-ci reissued\. The previous secret keeps working until .+\.$/)]);
+  expect(dialogs.current).toMatchObject({ kind: 'reveal', created: { reveal } });
+  await reread();
+});
+
+test('reissue with no grace period sends null and says nothing beyond the reveal', async () => {
+  backend({ reissue_key: () => ({ key: row(), reveal: null, run_hint: null }) });
+  await actions.reissue(row(), 0);
+  expect(sent()).toEqual([{ cmd: 'reissue_key', args: { keyId: 'k1', gracePeriodSecs: null } }]);
+  expect(toasts.items).toEqual([]);
+});
+
+test('a refused reissue reaches the caller, with no toast and nothing read again', async () => {
+  const refusal = { code: 'invalid_input', message: 'A grace period is at most 7 days.', field: 'grace_period_secs' };
+  backend({ reissue_key: refusing(refusal) });
+  await expect(actions.reissue(row(), 700000)).rejects.toEqual(refusal);
+  expect(toasts.items).toEqual([]);
+  await notReread();
+});

@@ -42,7 +42,7 @@ export const validateUpdate = (keyId: string, update: KeyUpdate) => call<FieldEr
 export const checkCredential = (accountId: string, request: NewKey) => call<CheckOutcome>('check_credential', { accountId, request });
 /** The secret goes to a reveal slot; the window gets the row and a ticket. */
 export const createKey = (accountId: string, request: NewKey) => call<MintedKey>('create_key', { accountId, request });
-export const reissueKey = (keyId: string) => call<MintedKey>('reissue_key', { keyId });
+export const reissueKey = (keyId: string, gracePeriodSecs: number | null) => call<MintedKey>('reissue_key', { keyId, gracePeriodSecs });
 /** The plaintext, once, for the dialog to display (zeroized here once sent; see `Revealed`). */
 export const revealSecret = (revealId: string) => call<string>('reveal_secret', { revealId });
 /** Copies from Rust: the page never needs the plaintext for this. Returns seconds until cleared. */

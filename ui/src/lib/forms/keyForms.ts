@@ -6,7 +6,7 @@ import type { Service } from '../bindings/Service';
 import { CATALOG } from '../bindings/catalog';
 import { KINDS } from '../kinds';
 
-export type FieldType = 'text' | 'number' | 'secret' | 'json' | 'secret-json' | 'checkbox' | 'datetime' | 'select';
+export type FieldType = 'text' | 'number' | 'secret' | 'json' | 'secret-json' | 'checkbox' | 'datetime' | 'select' | 'list';
 export type Field = {
   name: string;
   label: string;
@@ -17,6 +17,8 @@ export type Field = {
   /** Shown only when this returns true for the current values (Barndoor's auth types). */
   when?: (values: Values) => boolean;
   initial?: string | boolean;
+  /** A choice the form makes with the person (which of the next fields to show); never sent. */
+  local?: boolean;
 };
 /** Svelte binds number inputs as numbers (and an empty one as null). */
 export type Values = Record<string, string | number | boolean | null>;
@@ -35,6 +37,10 @@ export const checkable = (v: Values) => AUTH[authOf(v)]?.checkable ?? false;
 export const takesKey = (auth: string) => AUTH[auth]?.takes_key ?? false;
 export const usesKey = (v: Values) => takesKey(authOf(v));
 const TTL = CATALOG.proxy_ttl;
+/** A list typed in one box, its items separated by commas or spaces. */
+export const splitList = (v: unknown) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : []);
+/** Who a gateway key acts for: only the chosen one is shown and sent. */
+const actsFor = (who: string) => (v: Values) => v.acts_for === who;
 
 export type KindForm = { kind: KeyKind; service: Service; title: string; mints: boolean; fields: Field[] };
 
@@ -79,6 +85,15 @@ export const KIND_FORMS: KindForm[] = [
   kindForm('barndoor_gateway_key', [
     { name: 'name', label: 'Name', type: 'text' },
     { name: 'expires_at', label: 'Expires', type: 'datetime', help: 'Leave empty for a key that never expires.' },
+    { name: 'scopes', label: 'Scopes', type: 'list', help: 'Separated by commas or spaces. Leave empty for none.' },
+    { name: 'acts_for', label: 'Acts for', type: 'select', local: true, initial: '',
+      options: [{ value: '', label: 'Nobody in particular' }, { value: 'user', label: 'A user' }, { value: 'user_id', label: 'A user, by Barndoor user id' },
+        { value: 'group', label: 'An IdP group' }],
+      help: "A group key shares the group's budgets, rate limits and model policies." },
+    { name: 'user_email', label: 'User email', type: 'text', placeholder: 'ana@example.com', when: actsFor('user') },
+    { name: 'user_id', label: 'User id', type: 'text', placeholder: '00000000-0000-0000-0000-000000000000', when: actsFor('user_id'), help: 'The Barndoor id of the user (a UUID).' },
+    { name: 'group_name', label: 'Group name', type: 'text', placeholder: 'engineering', when: actsFor('group'),
+      help: 'As your identity provider names it.' },
   ]),
   kindForm('barndoor_credential', [
     { name: 'name', label: 'Name', type: 'text', placeholder: 'OpenAI Production' },
@@ -101,13 +116,17 @@ export function initialValues(form: KindForm): Values {
 }
 
 /** The request the core checks and sends. Text goes as typed (the core treats empty as absent
- * and names a missing required field); empty numbers and dates are left out. */
+ * and names a missing required field); empty numbers, dates and lists are left out, and so are the
+ * form's own choices and the fields they hide. */
 export function toRequest(form: KindForm, values: Values): NewKey {
   const out: Record<string, unknown> = { kind: form.kind };
   for (const f of form.fields) {
-    if (f.when && !f.when(values)) continue;
+    if (f.local || (f.when && !f.when(values))) continue;
     const v = values[f.name];
-    if (f.type === 'checkbox') out[f.name] = Boolean(v);
+    if (f.type === 'list') {
+      const items = splitList(v);
+      if (items.length) out[f.name] = items;
+    } else if (f.type === 'checkbox') out[f.name] = Boolean(v);
     else if (f.type === 'number') {
       if (typeof v === 'number' && !Number.isNaN(v)) out[f.name] = v;
       else if (typeof v === 'string' && v.trim() !== '') out[f.name] = Number(v);

@@ -16,6 +16,7 @@ export type Dialog =
   | { kind: 'reveal'; created: RevealedKey }
   | { kind: 'edit-key'; key: KeyRow; reissue: boolean }
   | { kind: 'revoke'; key: KeyRow }
+  | { kind: 'reissue'; key: KeyRow }
   | { kind: 'bulk-revoke' }
   | { kind: 'settings' }
   | { kind: 'assist'; keyId: string };

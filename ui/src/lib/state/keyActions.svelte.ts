@@ -13,7 +13,7 @@ import type { KeyUpdate } from '../bindings/KeyUpdate';
 import type { NewKey } from '../bindings/NewKey';
 import type { ReplaceOutcome } from '../bindings/ReplaceOutcome';
 import type { RevokeOutcome } from '../bindings/RevokeOutcome';
-import { plural } from '../format';
+import { clockTime, plural } from '../format';
 import { editFormFor, reissues } from '../forms/editForms';
 import { serviceName } from '../services';
 import type { Dialogs, RevealedKey } from './dialogs.svelte';
@@ -72,14 +72,13 @@ export class KeyActions {
     await this.#inventory.refresh();
   }
 
-  async reissue(key: KeyRow) {
-    try {
-      const c = await ipc.reissueKey(key.id);
-      if (c.reveal) this.#dialogs.open({ kind: 'reveal', created: c as RevealedKey });
-    } catch (e) {
-      toasts.error((e as IpcError).message);
-    }
-    await this.#inventory.refresh();
+  /** Mints the key a new secret, shown once. `graceSecs` (a gateway key's, at most 7 days) keeps
+   * the previous secret working that long; null or 0 stops it at once. A refusal goes to the caller. */
+  async reissue(key: KeyRow, graceSecs: number | null = null) {
+    const c = await ipc.reissueKey(key.id, graceSecs || null);
+    if (graceSecs) toasts.success(`${key.name} reissued. The previous secret keeps working until ${clockTime(new Date(Date.now() + graceSecs * 1000).toISOString())}.`);
+    if (c.reveal) this.#dialogs.open({ kind: 'reveal', created: c as RevealedKey });
+    void this.#inventory.refresh();
   }
 
   /** Creates a key; the inventory is re-read behind it. A key the service made without sending its
