@@ -222,8 +222,7 @@ impl Keyward {
     }
 
     pub(crate) fn provider_for(&self, account: &Account) -> Result<Box<dyn Provider>> {
-        let token = self.token_for(account)?;
-        providers::connect(Connection { service: account.service, host: account.host.clone(), org_name: account.org_name.clone(), token }, &self.http)
+        self.connect_with(account, self.vault.read(&account.id)?)
     }
 
     /// A connection with the keychain entry the caller read (several at once, for a run).

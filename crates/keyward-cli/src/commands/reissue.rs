@@ -10,11 +10,8 @@ use crate::token_input;
 
 pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_json: bool, grace: Option<u32>) -> Result<()> {
     let found = find_key(core, key, account)?;
-    if grace.is_some() && found.kind != KeyKind::BarndoorGatewayKey {
-        return Err(keyward_core::Error::invalid(
-            "grace_period_secs",
-            format!("Only a Barndoor gateway key keeps its previous secret working; this is a {}.", found.kind.label()),
-        ));
+    if let Some(grace) = grace {
+        keyward_core::model::key_change::check_grace_period(found.kind, grace)?;
     }
     let given = |what: &str, field: &str| token_input::read_secret(what, field).map(Some);
     let update = match found.kind {

@@ -65,10 +65,10 @@ impl Voice {
         eprintln!("keyward: {text}");
     }
 
+    /// An entry's error is named by its flag ("--env KEY: …"); the rest as the core says them.
     fn error(&self, e: &Error) {
         match e.field.as_deref() {
-            Some("env") => self.warn(&format!("error: --env {}", e.message)),
-            Some("env_file") => self.warn(&format!("error: --env-file {}", e.message)),
+            Some(field @ ("env" | "env_file")) => self.warn(&format!("error: {} {}", crate::flag_for(field), e.message)),
             _ => self.warn(&format!("error: {}", e.message)),
         }
     }

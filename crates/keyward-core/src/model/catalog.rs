@@ -37,6 +37,8 @@ pub struct KindInfo {
     pub reissuable: bool,
     /// Its service can be asked for it again (a proxy credential is never listed).
     pub refreshable: bool,
+    /// How long a reissue can keep the previous secret working; `None`: it stops at once.
+    pub reissue_grace_max_secs: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -197,6 +199,7 @@ fn kind_info(kind: KeyKind) -> KindInfo {
         // where it can be revoked: `replace::replacement_for` refuses the rest.
         replaceable: mints_secret && kind.revocable(),
         reissuable: kind.reissuable(),
+        reissue_grace_max_secs: kind.reissue_grace_max_secs(),
         refreshable: KeyKind::LISTED.contains(&kind),
     }
 }

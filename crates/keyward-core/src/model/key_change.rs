@@ -161,18 +161,20 @@ fn non_empty_if_given(field: &str, value: Option<&str>) -> Result<()> {
     }
 }
 
-/// The longest a Barndoor gateway key's previous secret keeps working after a reissue.
-pub const GRACE_PERIOD_MAX_SECS: u32 = 7 * 24 * 3600;
-
-/// A grace period Barndoor takes: from none to 7 days.
-pub fn check_grace_period(secs: u32) -> crate::error::Result<()> {
-    if secs > GRACE_PERIOD_MAX_SECS {
-        return Err(crate::error::Error::invalid(
+/// A grace period `kind` takes: none for a kind whose previous secret always stops at once, up
+/// to its maximum otherwise.
+pub fn check_grace_period(kind: KeyKind, secs: u32) -> Result<()> {
+    match kind.reissue_grace_max_secs() {
+        _ if secs == 0 => Ok(()),
+        None => Err(Error::invalid(
             "grace_period_secs",
-            format!("The previous secret can keep working for at most 7 days ({GRACE_PERIOD_MAX_SECS} s)."),
-        ));
+            format!("Only a Barndoor gateway key keeps its previous secret working; this is a {}.", kind.label()),
+        )),
+        Some(max) if secs > max => {
+            Err(Error::invalid("grace_period_secs", format!("The previous secret can keep working for at most {} days ({max} s).", max / 86_400)))
+        }
+        Some(_) => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]

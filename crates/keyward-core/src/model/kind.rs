@@ -113,6 +113,12 @@ impl KeyKind {
         self == KeyKind::BarndoorGatewayKey
     }
 
+    /// How long, at most, a reissue can keep the previous secret working (Barndoor gateway keys:
+    /// 7 days); `None` where the previous secret always stops at once.
+    pub fn reissue_grace_max_secs(self) -> Option<u32> {
+        (self == KeyKind::BarndoorGatewayKey).then_some(7 * 24 * 3600)
+    }
+
     /// Whether the service mints this kind's secret (shown once); the others' secret is given
     /// by the person.
     pub fn mints_secret(self) -> bool {

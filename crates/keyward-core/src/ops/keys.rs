@@ -222,8 +222,8 @@ impl Keyward {
     /// A new secret for the same key, shown once, while the old one keeps working for
     /// `grace_period_secs` (at most 7 days), so the new one can be rolled out first.
     pub async fn reissue_key_with_grace(&self, key_id: &str, grace_period_secs: u32) -> Result<Minted> {
-        crate::model::key_change::check_grace_period(grace_period_secs)?;
         let key = self.store.get_key(key_id)?;
+        crate::model::key_change::check_grace_period(key.kind, grace_period_secs)?;
         let account = self.get_account(&key.account_id)?;
         let provider = self.provider_for(&account)?;
         let result = match provider.reissue_key(key.kind, &key.provider_id, grace_period_secs).await {

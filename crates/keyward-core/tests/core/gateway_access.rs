@@ -103,6 +103,16 @@ async fn a_reissue_with_a_grace_period_keeps_the_previous_secret_working_until_t
 
     r.core.reissue_key(&key.id).await.unwrap();
     assert!(at_service(&r, "svc")["previous_key_expires_at"].is_null(), "without a grace period the previous secret stops at once");
+
+    let respan = account(&r, Service::Respan).await;
+    let temp =
+        NewKey::RespanTempKey { name: Some("t".into()), expiry_date: None, max_usage: None, rate_limit: None, spending_limit: None, is_test: None };
+    let temp = r.core.create_key(&respan, temp).await.unwrap().key;
+    let sent = posts(&r);
+    let no_grace = r.core.reissue_key_with_grace(&temp.id, 60).await.err().unwrap();
+    assert_eq!(no_grace.field.as_deref(), Some("grace_period_secs"), "{}", no_grace.message);
+    assert!(no_grace.message.contains("Only a Barndoor gateway key"), "{}", no_grace.message);
+    assert_eq!(posts(&r), sent, "nothing was sent");
 }
 
 #[tokio::test]

@@ -33,4 +33,8 @@ reissuable: boolean,
 /**
  * Its service can be asked for it again (a proxy credential is never listed).
  */
-refreshable: boolean, };
+refreshable: boolean, 
+/**
+ * How long a reissue can keep the previous secret working; `None`: it stops at once.
+ */
+reissue_grace_max_secs: number | null, };

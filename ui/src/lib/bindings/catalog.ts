@@ -14,7 +14,8 @@ export const CATALOG: CoreCatalog = {
       "revocable": true,
       "replaceable": true,
       "reissuable": false,
-      "refreshable": true
+      "refreshable": true,
+      "reissue_grace_max_secs": null
     },
     {
       "kind": "braintrust_proxy_credential",
@@ -26,7 +27,8 @@ export const CATALOG: CoreCatalog = {
       "revocable": false,
       "replaceable": false,
       "reissuable": false,
-      "refreshable": false
+      "refreshable": false,
+      "reissue_grace_max_secs": null
     },
     {
       "kind": "braintrust_service_token",
@@ -38,7 +40,8 @@ export const CATALOG: CoreCatalog = {
       "revocable": true,
       "replaceable": true,
       "reissuable": false,
-      "refreshable": true
+      "refreshable": true,
+      "reissue_grace_max_secs": null
     },
     {
       "kind": "braintrust_ai_secret",
@@ -50,7 +53,8 @@ export const CATALOG: CoreCatalog = {
       "revocable": true,
       "replaceable": false,
       "reissuable": false,
-      "refreshable": true
+      "refreshable": true,
+      "reissue_grace_max_secs": null
     },
     {
       "kind": "respan_temp_key",
@@ -62,7 +66,8 @@ export const CATALOG: CoreCatalog = {
       "revocable": true,
       "replaceable": true,
       "reissuable": false,
-      "refreshable": true
+      "refreshable": true,
+      "reissue_grace_max_secs": null
     },
     {
       "kind": "respan_provider",
@@ -74,7 +79,8 @@ export const CATALOG: CoreCatalog = {
       "revocable": true,
       "replaceable": false,
       "reissuable": false,
-      "refreshable": true
+      "refreshable": true,
+      "reissue_grace_max_secs": null
     },
     {
       "kind": "barndoor_gateway_key",
@@ -86,7 +92,8 @@ export const CATALOG: CoreCatalog = {
       "revocable": true,
       "replaceable": true,
       "reissuable": true,
-      "refreshable": true
+      "refreshable": true,
+      "reissue_grace_max_secs": 604800
     },
     {
       "kind": "barndoor_credential",
@@ -98,7 +105,8 @@ export const CATALOG: CoreCatalog = {
       "revocable": true,
       "replaceable": false,
       "reissuable": false,
-      "refreshable": true
+      "refreshable": true,
+      "reissue_grace_max_secs": null
     },
     {
       "kind": "barndoor_provider",
@@ -110,7 +118,8 @@ export const CATALOG: CoreCatalog = {
       "revocable": false,
       "replaceable": false,
       "reissuable": false,
-      "refreshable": true
+      "refreshable": true,
+      "reissue_grace_max_secs": null
     }
   ],
   "services": [
