@@ -26,6 +26,7 @@ macro_rules! keyward_commands {
             update_key,
             refresh_key,
             key_details,
+            list_projects,
             check_setup,
             audit_query,
             audit_actions,

@@ -1,5 +1,6 @@
 //! One line per command: deserialize, call the core, let `Error` cross as `{code, message, field}`.
 
+use keyward_core::model::env_var::Project;
 use keyward_core::model::key_change::KeyUpdate;
 use keyward_core::model::new_key::NewKey;
 use keyward_core::model::settings::Settings;
@@ -139,6 +140,12 @@ pub async fn update_key(state: State<'_, AppState>, key_id: String, update: KeyU
 #[tauri::command]
 pub async fn refresh_key(state: State<'_, AppState>, key_id: String) -> Result<KeyRow, Error> {
     state.core()?.refresh_key(&key_id).await
+}
+
+/// The projects a Braintrust account's token can see, to scope an env var to one.
+#[tauri::command]
+pub async fn list_projects(state: State<'_, AppState>, account_id: String) -> Result<Vec<Project>, Error> {
+    state.core()?.list_projects(&account_id).await
 }
 
 #[tauri::command]

@@ -248,6 +248,29 @@ fn a_gateway_key_is_reissued_with_or_without_a_grace_period() {
     assert_eq!(err["field"], "grace_period_secs");
 }
 
+#[test]
+fn an_env_var_is_created_in_a_project_the_window_lists() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt.block_on(keyward_sandbox::spawn(Default::default())).unwrap();
+    let s = shell();
+    let input = json!({"service": "braintrust", "label": "BT", "host": sb.base_url, "org_name": null, "token": keyward_sandbox::DEFAULT_TOKEN});
+    let account = invoke(&s, "add_account", json!({ "input": input })).unwrap();
+    let projects = invoke(&s, "list_projects", json!({"accountId": account["id"]})).unwrap();
+    let checkout = projects.as_array().unwrap().iter().find(|p| p["name"] == "checkout").expect("the seeded project").clone();
+    let request = json!({"kind": "braintrust_env_var", "name": "RESPAN_API_KEY", "object_type": "project",
+        "object_id": checkout["id"], "value": "rs-window-value-4d4d"});
+    let created = invoke(&s, "create_key", json!({"accountId": account["id"], "request": request})).unwrap();
+    assert!(created["reveal"].is_null(), "a given value has nothing to reveal: {created}");
+    assert_eq!(created["key"]["owner"], "project checkout");
+    assert!(!created.to_string().contains("rs-window-value"));
+    let id = sb.world().braintrust.env_vars[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(sb.world().env_var_digests.get(&id), Some(&keyward_sandbox::digest("rs-window-value-4d4d")));
+    let respan = json!({"service": "respan", "label": "R", "host": sb.base_url, "org_name": null, "token": keyward_sandbox::DEFAULT_TOKEN});
+    let respan = invoke(&s, "add_account", json!({ "input": respan })).unwrap();
+    let err = invoke(&s, "list_projects", json!({"accountId": respan["id"]})).unwrap_err();
+    assert_eq!(err["field"], "account_id");
+}
+
 /// An account with three keys created through IPC, against the sandbox.
 fn shell_with_keys(sb: &keyward_sandbox::SandboxHandle) -> Shell {
     let s = shell();

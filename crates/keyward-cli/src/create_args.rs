@@ -1,6 +1,7 @@
 //! `keyward create …`: one subcommand per kind of key, with every limit the service takes.
 
 use clap::Subcommand;
+use keyward_core::model::env_var::EnvVarScope;
 use keyward_core::model::new_key::{default_auth_type, GatewayAccess, NewKey};
 use keyward_core::Result;
 
@@ -62,6 +63,35 @@ pub enum CreateCommand {
         #[arg(long)]
         metadata: Option<String>,
         /// Replace the AI secret of the same name.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// A Braintrust environment variable for the organization, a project or a function. The value
+    /// is read from stdin or a prompt, sent once and never kept.
+    #[command(group(clap::ArgGroup::new("scope").required(true).args(["project", "project_id", "function", "org"])))]
+    BraintrustEnvVar {
+        /// Account id or label.
+        #[arg(long)]
+        account: String,
+        /// The variable's name, e.g. RESPAN_API_KEY.
+        #[arg(long)]
+        name: String,
+        /// A project the account's token can see, by name.
+        #[arg(long)]
+        project: Option<String>,
+        /// A project, by id.
+        #[arg(long)]
+        project_id: Option<String>,
+        /// A function, by id.
+        #[arg(long)]
+        function: Option<String>,
+        /// The whole organization.
+        #[arg(long)]
+        org: bool,
+        /// What the value is, e.g. the AI provider it is a key for (openai).
+        #[arg(long = "type")]
+        secret_type: Option<String>,
+        /// Replace the value of the variable of the same name and scope.
         #[arg(long)]
         replace: bool,
     },
@@ -159,9 +189,41 @@ pub enum CreateCommand {
 }
 
 impl CreateCommand {
+    pub fn account(&self) -> &str {
+        match self {
+            CreateCommand::BraintrustApiKey { account, .. }
+            | CreateCommand::BraintrustProxy { account, .. }
+            | CreateCommand::BraintrustServiceToken { account, .. }
+            | CreateCommand::BraintrustAiSecret { account, .. }
+            | CreateCommand::BraintrustEnvVar { account, .. }
+            | CreateCommand::RespanTemp { account, .. }
+            | CreateCommand::RespanProvider { account, .. }
+            | CreateCommand::BarndoorGatewayKey { account, .. }
+            | CreateCommand::BarndoorCredential { account, .. } => account,
+        }
+    }
+
+    /// The project named by `--project`, which the core looks up before anything is read or sent.
+    pub fn project_name(&self) -> Option<&str> {
+        match self {
+            CreateCommand::BraintrustEnvVar { project, .. } => project.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The account it is for, and what to ask the core for (reading a given secret, if any).
-    pub fn into_request(self) -> Result<(String, NewKey)> {
+    /// `project_id` is the id of the project `project_name` named.
+    pub fn into_request(self, project_id: Option<String>) -> Result<(String, NewKey)> {
         Ok(match self {
+            CreateCommand::BraintrustEnvVar { account, name, project: _, project_id: given_id, function, org, secret_type, replace } => {
+                let (object_type, object_id) = match (function, org) {
+                    (Some(f), _) => (EnvVarScope::Function, Some(f)),
+                    (None, true) => (EnvVarScope::Organization, None),
+                    (None, false) => (EnvVarScope::Project, project_id.or(given_id)),
+                };
+                let value = token_input::read_secret("Value", "value")?;
+                (account, NewKey::BraintrustEnvVar { name, object_type, object_id, value, secret_type, replace_existing: Some(replace) })
+            }
             CreateCommand::BraintrustApiKey { account, name } => (account, NewKey::BraintrustApiKey { name }),
             CreateCommand::BraintrustProxy { account, model, ttl, logging_project } => {
                 (account, NewKey::BraintrustProxyCredential { model, ttl_seconds: Some(ttl), logging_project })

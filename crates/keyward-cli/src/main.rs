@@ -55,6 +55,9 @@ fn flag_for(field: &str) -> String {
         "scopes" => "--scope".into(),
         "group_name" => "--group".into(),
         "grace_period_secs" => "--grace".into(),
+        "value" => "the value (stdin)".into(),
+        "object_id" => "--project (or --project-id, --function)".into(),
+        "secret_type" => "--type".into(),
         other => format!("--{}", other.replace('_', "-")),
     }
 }

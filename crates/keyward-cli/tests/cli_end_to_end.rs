@@ -77,6 +77,47 @@ async fn braintrust_proxy_credential_and_the_refused_api_key() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_braintrust_env_var_in_a_project_picked_by_name() {
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_account(data, "braintrust", "BT", &sb.base_url);
+    let create = |project: &str, value: &str, replace: bool| {
+        let mut args = vec!["create", "braintrust-env-var", "--account", "BT", "--name", "RESPAN_API_KEY", "--project", project];
+        if replace {
+            args.push("--replace");
+        }
+        keyward(data, &args, &format!("{value}\n"))
+    };
+    let made = create("checkout", "rs-env-value-9a9a", false);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(made.stdout.is_empty(), "a given value is never printed");
+    assert!(text(&made.stderr).contains("sent and not kept"), "{}", text(&made.stderr));
+    let id = sb.world().braintrust.env_vars[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(sb.world().env_var_digests.get(&id), Some(&keyward_sandbox::digest("rs-env-value-9a9a")));
+
+    let typo = create("chekout", "rs-x", false);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(text(&typo.stderr).contains("Did you mean “checkout”"), "{}", text(&typo.stderr));
+    let taken = create("checkout", "rs-y", false);
+    assert!(text(&taken.stderr).contains("already has a variable named RESPAN_API_KEY"), "{}", text(&taken.stderr));
+    let replaced = create("checkout", "rs-env-second-8b8b", true);
+    assert!(replaced.status.success(), "{}", text(&replaced.stderr));
+    assert_eq!(sb.world().env_var_digests.get(&id), Some(&keyward_sandbox::digest("rs-env-second-8b8b")));
+    let no_scope = keyward(data, &["create", "braintrust-env-var", "--account", "BT", "--name", "X"], "v\n");
+    assert_eq!(no_scope.status.code(), Some(2), "clap asks for a scope");
+
+    let listed = keyward(data, &["keys", "list", "--json"], "");
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let row = rows.as_array().unwrap().iter().find(|r| r["kind"] == "braintrust_env_var").expect("listed");
+    assert_eq!(row["owner"], "project checkout");
+    assert!(!text(&listed.stdout).contains("rs-env-"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn respan_temporary_key_create_list_revoke_audit() {
     if !real_keychain() {
         return;

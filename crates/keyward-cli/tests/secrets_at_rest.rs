@@ -150,11 +150,17 @@ async fn no_token_or_secret_is_found_anywhere_after_a_full_session() {
         ],
         &format!("{aws}\n"),
     );
-    let rotated: Vec<String> = ["ai-rotated", "provider-rotated", "credential-rotated"].iter().map(|w| given(w)).collect();
+    let env_var = given("env-var");
+    rig.run(
+        &["create", "braintrust-env-var", "--account", "braintrust", "--name", "RESPAN_API_KEY", "--project", "checkout"],
+        &format!("{env_var}\n"),
+    );
+    let rotated: Vec<String> = ["ai-rotated", "provider-rotated", "credential-rotated", "env-var-rotated"].iter().map(|w| given(w)).collect();
     rig.run(&["reissue", "OPENAI_API_KEY"], &format!("{}\n", rotated[0]));
     rig.run(&["reissue", "My OpenAI"], &format!("{}\n", rotated[1]));
     rig.run(&["reissue", "OpenAI Production"], &format!("{}\n", rotated[2]));
-    secrets.extend([ai, provider, credential, given("aws-external-id")]);
+    rig.run(&["reissue", "RESPAN_API_KEY"], &format!("{}\n", rotated[3]));
+    secrets.extend([ai, provider, credential, env_var, given("aws-external-id")]);
     secrets.extend(rotated);
 
     // A service that echoes a refused create: the PEM comes back JSON-escaped and multi-line, and

@@ -1,5 +1,6 @@
 //! Braintrust: `/v1/organization` and `/v1/api_key`, with its paging (`limit` plus one of
 //! `starting_after`/`ending_before`, no has-more field) and its unshaped error bodies.
+//! Projects and env vars are in `braintrust_env`, on the same helpers.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -12,9 +13,10 @@ use serde_json::{json, Value};
 
 use crate::Shared;
 
-const ORG_ID: &str = "5d7c7a52-1c1e-4b0e-9d61-0d3f3c1f0a01";
+pub(crate) const ORG_ID: &str = "5d7c7a52-1c1e-4b0e-9d61-0d3f3c1f0a01";
 const ORG_NAME: &str = "sandbox-org";
-const USERS: [(&str, &str, &str, &str); 3] = [
+/// The first is the caller: what a token creates is theirs.
+pub(crate) const USERS: [(&str, &str, &str, &str); 3] = [
     ("0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0a01", "ana@example.com", "Ana", "Lima"),
     ("0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0a02", "ben@example.com", "Ben", "Okafor"),
     ("0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0a03", "chen@example.com", "Chen", "Wei"),
@@ -54,11 +56,14 @@ pub struct Braintrust {
     /// Service tokens and AI secrets as the API shows them, newest first.
     pub service_tokens: Vec<Value>,
     pub ai_secrets: Vec<Value>,
+    /// Projects and env vars as the API shows them, newest first (env var values are never kept).
+    pub projects: Vec<Value>,
+    pub env_vars: Vec<Value>,
     /// Answer 403 on service-token calls, as for a token without owner permission.
     pub forbid_service_tokens: bool,
 }
 
-fn seed_epoch() -> DateTime<Utc> {
+pub(crate) fn seed_epoch() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap_or_default()
 }
 
@@ -66,10 +71,18 @@ fn preview(secret: &str) -> String {
     format!("sk-****{}", &secret[secret.len().saturating_sub(4)..])
 }
 
+/// How a secret the caller gave is shown back: its last four characters (by character, since
+/// it is request data and may not be ASCII).
+pub(crate) fn redacted(secret: &str) -> String {
+    let tail: String = secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("********{tail}")
+}
+
 impl Braintrust {
-    /// `n` keys that are the same for the same `n`: ids are uuid v5 of their number.
+    /// `n` keys that are the same for the same `n`: ids are uuid v5 of their number. The
+    /// projects are always the same two, so env vars have somewhere to be scoped.
     pub fn seeded(n: usize) -> Braintrust {
-        let mut bt = Braintrust::default();
+        let mut bt = Braintrust { projects: crate::braintrust_env::seeded_projects(), ..Default::default() };
         bt.add_seeded(n);
         bt
     }
@@ -119,14 +132,15 @@ pub fn routes() -> Router<Shared> {
         .route("/v1/service_token/{id}", get(get_service_token).delete(delete_service_token))
         .route("/v1/ai_secret", get(list_ai_secrets).post(create_ai_secret).put(replace_ai_secret))
         .route("/v1/ai_secret/{id}", get(get_ai_secret).delete(delete_ai_secret).patch(patch_ai_secret))
+        .merge(crate::braintrust_env::routes())
 }
 
-fn bad_request(message: &str) -> Response {
+pub(crate) fn bad_request(message: &str) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
 }
 
 /// Braintrust answers an unknown token in plain text.
-fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+pub(crate) fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
     let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
     match token {
         Some(t) if shared.lock().config.tokens.iter().any(|known| known == t) => Ok(()),
@@ -134,15 +148,25 @@ fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
     }
 }
 
-struct Paging {
-    limit: Option<usize>,
-    starting_after: Option<String>,
-    ending_before: Option<String>,
-    ids: Vec<String>,
-    name: Option<String>,
+pub(crate) struct Paging {
+    pub limit: Option<usize>,
+    pub starting_after: Option<String>,
+    pub ending_before: Option<String>,
+    pub ids: Vec<String>,
+    pub name: Option<String>,
 }
 
-fn paging(raw: Option<String>) -> Result<Paging, Response> {
+pub(crate) fn paging(raw: Option<String>) -> Result<Paging, Response> {
+    let p = list_parameters(raw)?;
+    if p.starting_after.is_some() && p.ending_before.is_some() {
+        return Err(bad_request("You may only pass one of starting_after and ending_before"));
+    }
+    Ok(p)
+}
+
+/// The list parameters as sent, the cursors unchecked: a list that takes no cursor (env vars)
+/// ignores them rather than refusing them.
+pub(crate) fn list_parameters(raw: Option<String>) -> Result<Paging, Response> {
     let mut p = Paging { limit: None, starting_after: None, ending_before: None, ids: vec![], name: None };
     for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match k.as_ref() {
@@ -156,12 +180,9 @@ fn paging(raw: Option<String>) -> Result<Paging, Response> {
             "starting_after" => p.starting_after = Some(v.into_owned()),
             "ending_before" => p.ending_before = Some(v.into_owned()),
             "ids" => p.ids.push(v.into_owned()),
-            "api_key_name" | "service_token_name" | "ai_secret_name" => p.name = Some(v.into_owned()),
+            "api_key_name" | "service_token_name" | "ai_secret_name" | "project_name" | "env_var_name" => p.name = Some(v.into_owned()),
             _ => {} // org_name and unknown parameters do not narrow a one-org sandbox
         }
-    }
-    if p.starting_after.is_some() && p.ending_before.is_some() {
-        return Err(bad_request("You may only pass one of starting_after and ending_before"));
     }
     Ok(p)
 }
@@ -291,7 +312,7 @@ async fn create_proxy_credential(State(shared): State<Shared>, headers: HeaderMa
 }
 
 /// One page of objects (newest first) by their ids, with the same cursor rules as the API keys.
-fn page_values(items: &[Value], p: &Paging) -> Result<Vec<Value>, Response> {
+pub(crate) fn page_values(items: &[Value], p: &Paging) -> Result<Vec<Value>, Response> {
     let filtered: Vec<&Value> = items
         .iter()
         .filter(|v| p.ids.is_empty() || p.ids.iter().any(|id| v["id"] == id.as_str()))
@@ -310,18 +331,18 @@ fn page_values(items: &[Value], p: &Paging) -> Result<Vec<Value>, Response> {
     Ok(slice.into_iter().cloned().collect())
 }
 
-fn objects(items: Vec<Value>) -> Response {
+pub(crate) fn objects(items: Vec<Value>) -> Response {
     Json(json!({ "objects": items })).into_response()
 }
 
-fn json_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, Response> {
+pub(crate) fn json_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, Response> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
         _ => Err(bad_request("Request body is not valid JSON")),
     }
 }
 
-fn required(body: &serde_json::Map<String, Value>, field: &str) -> Result<String, Response> {
+pub(crate) fn required(body: &serde_json::Map<String, Value>, field: &str) -> Result<String, Response> {
     body.get(field)
         .and_then(Value::as_str)
         .map(str::trim)
@@ -338,6 +359,7 @@ macro_rules! guard {
         }
     };
 }
+pub(crate) use guard;
 
 fn service_tokens_allowed(shared: &Shared) -> Result<(), Response> {
     if shared.lock().braintrust.forbid_service_tokens {
@@ -404,11 +426,10 @@ async fn list_ai_secrets(State(shared): State<Shared>, headers: HeaderMap, RawQu
 /// The secret's value is kept only as its redacted preview, as Braintrust shows it.
 fn ai_secret_json(id: &str, body: &serde_json::Map<String, Value>, name: &str, created: &str) -> Value {
     let secret = body.get("secret").and_then(Value::as_str).unwrap_or("");
-    let tail: String = secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
     json!({
         "id": id, "created": created, "updated_at": Utc::now().to_rfc3339(), "org_id": ORG_ID, "name": name,
         "type": body.get("type").cloned().unwrap_or(Value::Null), "metadata": body.get("metadata").cloned().unwrap_or(Value::Null),
-        "preview_secret": if secret.is_empty() { Value::Null } else { json!(format!("********{tail}")) },
+        "preview_secret": if secret.is_empty() { Value::Null } else { json!(redacted(secret)) },
     })
 }
 
@@ -464,8 +485,7 @@ async fn patch_ai_secret(State(shared): State<Shared>, headers: HeaderMap, Path(
         }
     }
     if let Some(secret) = body.get("secret").and_then(Value::as_str) {
-        let tail: String = secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-        current["preview_secret"] = json!(format!("********{tail}"));
+        current["preview_secret"] = json!(redacted(secret));
     }
     current["updated_at"] = json!(Utc::now().to_rfc3339());
     Json(current.clone()).into_response()

@@ -19,7 +19,10 @@ pub fn routes() -> Router<Shared> {
         .route("/braintrust/api_keys", post(add_keys))
         .route("/braintrust/api_keys/{id}/vanish", post(vanish))
         .route("/braintrust/allow_api_key_create", post(allow_api_key_create))
+        .route("/braintrust/env_vars/{id}/digest", get(env_var_digest))
+        .route("/braintrust/env_vars/{id}/used", post(env_var_used))
         .route("/counts", get(counts))
+        .route("/minted_digests", get(minted_digests))
         .route("/barndoor/providers", post(add_barndoor_provider).delete(clear_barndoor_providers))
         .route("/barndoor/connections/{id}/held_key", get(held_key))
         .route("/respan/temporary_keys", post(add_respan_key))
@@ -31,6 +34,32 @@ async fn held_key(State(shared): State<Shared>, Path(id): Path<String>) -> impl 
     match shared.lock().barndoor.held_keys.get(&id) {
         Some(k) => Json(json!({ "key": k })).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The digest of the value a Braintrust env var holds now: a journey proves an install sent
+/// the secret it minted, while the sandbox keeps no value.
+async fn env_var_digest(State(shared): State<Shared>, Path(id): Path<String>) -> impl IntoResponse {
+    match shared.lock().env_var_digests.get(&id) {
+        Some(d) => Json(json!({ "digest": d })).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct Used {
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An env var last used when the test says: Braintrust stamps `used` itself, on a function's
+/// run, which no test can cause here.
+async fn env_var_used(State(shared): State<Shared>, Path(id): Path<String>, Json(body): Json<Used>) -> impl IntoResponse {
+    match shared.lock().braintrust.env_vars.iter_mut().find(|e| e["id"] == id.as_str()) {
+        Some(env) => {
+            env["used"] = json!(body.at.to_rfc3339());
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::NOT_FOUND,
     }
 }
 
@@ -57,6 +86,7 @@ async fn reset(State(shared): State<Shared>) -> impl IntoResponse {
     world.respan = crate::respan::Respan::seeded(world.config.seed_respan_keys);
     world.proxy_credentials_issued = 0;
     world.minted_digests.clear();
+    world.env_var_digests.clear();
     world.barndoor = Default::default();
     world.faults = Faults { latency_ms: world.config.latency_ms, ..Default::default() };
     world.requests.clear();
@@ -113,11 +143,19 @@ async fn allow_api_key_create(State(shared): State<Shared>, Json(body): Json<All
 }
 
 /// How many objects each service holds: lets a test prove exactly one key was made.
+/// The SHA-256 of every secret minted so far, oldest first: what a test compares an installed
+/// value's digest with, without the secret itself leaving the sandbox.
+async fn minted_digests(State(shared): State<Shared>) -> impl IntoResponse {
+    Json(shared.lock().minted_digests.clone())
+}
+
 async fn counts(State(shared): State<Shared>) -> impl IntoResponse {
     let world = shared.lock();
     Json(json!({
         "braintrust_api_keys": world.braintrust.len(),
         "braintrust_proxy_credentials": world.proxy_credentials_issued,
+        "braintrust_projects": world.braintrust.projects.len(),
+        "braintrust_env_vars": world.braintrust.env_vars.len(),
         "respan_temp_keys": world.respan.keys.len(),
         "barndoor_credentials": world.barndoor.connections.len(),
         "barndoor_gateway_keys": world.barndoor.api_keys.len(),

@@ -7,6 +7,7 @@
 
 mod barndoor;
 mod braintrust;
+mod braintrust_env;
 mod control;
 mod faults;
 mod respan;
@@ -54,6 +55,9 @@ pub struct World {
     /// The SHA-256 (hex) of every secret minted, newest last: a test compares what a process
     /// was handed with what was minted, without the sandbox keeping the secrets themselves.
     pub minted_digests: Vec<String>,
+    /// The SHA-256 (hex) of each Braintrust env var's current value, by env var id: the value
+    /// a caller gives is write-only, and this is how a test tells which one was installed.
+    pub env_var_digests: std::collections::BTreeMap<String, String>,
     pub faults: Faults,
     pub requests: std::collections::BTreeMap<String, u64>,
     /// Every service request as sent, for tests that check them against the OpenAPI files.
@@ -84,6 +88,7 @@ pub fn app(config: SandboxConfig) -> (Router, Shared) {
         barndoor: barndoor::Barndoor::default(),
         proxy_credentials_issued: 0,
         minted_digests: Vec::new(),
+        env_var_digests: Default::default(),
         faults: Faults { latency_ms: config.latency_ms, ..Default::default() },
         config,
         requests: Default::default(),

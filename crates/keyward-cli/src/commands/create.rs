@@ -11,7 +11,14 @@ use super::find_key;
 use crate::create_args::CreateCommand;
 
 pub async fn run(core: &Keyward, what: CreateCommand, install_into: &[String]) -> Result<()> {
-    let (account, request) = what.into_request()?;
+    let project_id = match what.project_name() {
+        Some(name) => {
+            let account = core.find_account(what.account())?;
+            Some(core.find_project(&account.id, name).await?.id)
+        }
+        None => None,
+    };
+    let (account, request) = what.into_request(project_id)?;
     let account = core.find_account(&account)?;
     // Every place is found, and known to take a secret, before anything is minted.
     let targets = install_into.iter().map(|t| find_key(core, t, None)).collect::<Result<Vec<_>>>()?;

@@ -18,6 +18,7 @@ pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_j
         KeyKind::BraintrustAiSecret => {
             Some(KeyUpdate::BraintrustAiSecret { name: None, secret_type: None, secret: given("New secret", "secret")?, metadata: None })
         }
+        KeyKind::BraintrustEnvVar => Some(KeyUpdate::BraintrustEnvVar { name: None, value: given("New value", "value")? }),
         KeyKind::RespanProvider => {
             Some(KeyUpdate::RespanProvider { provider_name: None, api_key: given("New upstream API key", "api_key")?, extra_kwargs: None })
         }

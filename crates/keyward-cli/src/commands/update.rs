@@ -18,6 +18,7 @@ pub async fn run(core: &Keyward, args: UpdateArgs) -> Result<()> {
             KeyUpdate::BarndoorCredential { name, base_url, auth_type: None, api_key: None, credentials: None, settings: None, change_note: None }
         }
         KeyKind::BraintrustAiSecret => KeyUpdate::BraintrustAiSecret { name, secret_type: None, secret: None, metadata: None },
+        KeyKind::BraintrustEnvVar => KeyUpdate::BraintrustEnvVar { name, value: None },
         KeyKind::RespanProvider => KeyUpdate::RespanProvider { provider_name: name, api_key: None, extra_kwargs: None },
         other => return Err(Error::invalid("key", format!("{} cannot be changed; revoke it and create another.", other.label()))),
     };

@@ -39,6 +39,8 @@ pub struct KindInfo {
     pub refreshable: bool,
     /// How long a reissue can keep the previous secret working; `None`: it stops at once.
     pub reissue_grace_max_secs: Option<u32>,
+    /// Its service says when it was last used: no date means never used.
+    pub reports_last_use: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -200,6 +202,7 @@ fn kind_info(kind: KeyKind) -> KindInfo {
         replaceable: mints_secret && kind.revocable(),
         reissuable: kind.reissuable(),
         reissue_grace_max_secs: kind.reissue_grace_max_secs(),
+        reports_last_use: kind.reports_last_use(),
         refreshable: KeyKind::LISTED.contains(&kind),
     }
 }

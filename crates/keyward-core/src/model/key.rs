@@ -33,6 +33,8 @@ pub struct KeyRow {
     pub rotate_due: bool,
     /// The `keyward run` it was minted for, if any: such a key ends with that process.
     pub run: Option<RunMark>,
+    /// A Barndoor gateway key's kind, scopes, binding and secret state; `None` for other kinds.
+    pub gateway: Option<super::gateway_state::GatewayState>,
 }
 
 /// The run a key was minted for (`keyward run`).
@@ -118,6 +120,11 @@ pub struct KeyQuery {
     #[serde(default)]
     #[ts(optional)]
     pub from_run: Option<bool>,
+    /// Only keys whose service reports their last use (`KeyKind::reports_last_use`) and that
+    /// were not used in this many days; 0: never used.
+    #[serde(default)]
+    #[ts(optional)]
+    pub unused_days: Option<u32>,
     #[serde(default)]
     #[ts(optional)]
     pub sort: Option<KeySort>,
@@ -144,6 +151,8 @@ pub enum KeySort {
     Expires,
     /// How much of its use or spend limit a key has used (the larger of the two).
     Usage,
+    /// The last use a service reported; keys never used come first ascending.
+    LastUsed,
     Status,
 }
 
@@ -167,6 +176,7 @@ impl KeySort {
             KeySort::Created => "k.created_at",
             KeySort::Expires => "k.expires_at IS NULL, k.expires_at",
             KeySort::Usage => concat!(used_share!(), " IS NULL, ", used_share!()),
+            KeySort::LastUsed => "k.last_used_at",
             KeySort::Status => "shown_status",
         }
     }

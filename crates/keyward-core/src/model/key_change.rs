@@ -56,6 +56,15 @@ pub enum KeyUpdate {
         #[ts(optional)]
         metadata: Option<String>,
     },
+    /// Braintrust's PATCH: a new name, or a new value in place of the stored one.
+    BraintrustEnvVar {
+        #[serde(default)]
+        #[ts(optional)]
+        name: Option<String>,
+        #[serde(default)]
+        #[ts(optional, type = "string")]
+        value: Option<SecretString>,
+    },
     /// A new `api_key` or `credentials` reissues the credential for every provider using it.
     BarndoorCredential {
         #[serde(default)]
@@ -101,6 +110,7 @@ impl KeyUpdate {
             KeyUpdate::RespanTempKey { .. } => KeyKind::RespanTempKey,
             KeyUpdate::RespanProvider { .. } => KeyKind::RespanProvider,
             KeyUpdate::BraintrustAiSecret { .. } => KeyKind::BraintrustAiSecret,
+            KeyUpdate::BraintrustEnvVar { .. } => KeyKind::BraintrustEnvVar,
             KeyUpdate::BarndoorCredential { .. } => KeyKind::BarndoorCredential,
             KeyUpdate::BarndoorGatewayKey { .. } => KeyKind::BarndoorGatewayKey,
         }
@@ -128,6 +138,15 @@ impl KeyUpdate {
                 check(text("type", secret_type.as_ref(), false));
                 check(given_key("secret", secret.as_ref(), false));
                 check(json_object("metadata", metadata.as_deref()).map(|_| ()));
+            }
+            KeyUpdate::BraintrustEnvVar { name, value } => {
+                if let Some(n) = name {
+                    check(crate::model::env_var::check_name("name", n));
+                }
+                check(crate::model::env_var::check_value("value", value.as_ref(), false));
+                if name.is_none() && value.as_ref().is_none_or(|v| secrecy::ExposeSecret::expose_secret(v).trim().is_empty()) {
+                    check(Err(Error::invalid("value", "Nothing to change: give a new name or a new value.")));
+                }
             }
             KeyUpdate::BarndoorCredential { name, base_url, auth_type, api_key, credentials, settings, change_note } => {
                 check(non_empty_if_given("name", name.as_deref()));

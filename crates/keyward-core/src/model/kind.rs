@@ -46,6 +46,9 @@ pub enum KeyKind {
     BraintrustServiceToken,
     /// An upstream provider key stored in Braintrust; its secret was given by the user.
     BraintrustAiSecret,
+    /// A Braintrust environment variable or provider secret, scoped to the organization, a
+    /// project or a function; its value was given by the user.
+    BraintrustEnvVar,
     RespanTempKey,
     /// An upstream provider key stored in Respan; its secret was given by the user.
     RespanProvider,
@@ -57,11 +60,12 @@ pub enum KeyKind {
 }
 
 impl KeyKind {
-    pub const ALL: [KeyKind; 9] = [
+    pub const ALL: [KeyKind; 10] = [
         KeyKind::BraintrustApiKey,
         KeyKind::BraintrustProxyCredential,
         KeyKind::BraintrustServiceToken,
         KeyKind::BraintrustAiSecret,
+        KeyKind::BraintrustEnvVar,
         KeyKind::RespanTempKey,
         KeyKind::RespanProvider,
         KeyKind::BarndoorGatewayKey,
@@ -75,6 +79,7 @@ impl KeyKind {
             KeyKind::BraintrustProxyCredential => "braintrust_proxy_credential",
             KeyKind::BraintrustServiceToken => "braintrust_service_token",
             KeyKind::BraintrustAiSecret => "braintrust_ai_secret",
+            KeyKind::BraintrustEnvVar => "braintrust_env_var",
             KeyKind::RespanTempKey => "respan_temp_key",
             KeyKind::RespanProvider => "respan_provider",
             KeyKind::BarndoorGatewayKey => "barndoor_gateway_key",
@@ -88,10 +93,11 @@ impl KeyKind {
     }
 
     /// The kinds services list (a proxy credential is never listed: Braintrust keeps no record).
-    pub const LISTED: [KeyKind; 8] = [
+    pub const LISTED: [KeyKind; 9] = [
         KeyKind::BraintrustApiKey,
         KeyKind::BraintrustServiceToken,
         KeyKind::BraintrustAiSecret,
+        KeyKind::BraintrustEnvVar,
         KeyKind::RespanTempKey,
         KeyKind::RespanProvider,
         KeyKind::BarndoorGatewayKey,
@@ -100,7 +106,8 @@ impl KeyKind {
     ];
 
     /// The kinds a secret can be installed into: the ones whose secret a person gives.
-    pub const INSTALL_TARGETS: [KeyKind; 3] = [KeyKind::BarndoorCredential, KeyKind::BraintrustAiSecret, KeyKind::RespanProvider];
+    pub const INSTALL_TARGETS: [KeyKind; 4] =
+        [KeyKind::BarndoorCredential, KeyKind::BraintrustAiSecret, KeyKind::BraintrustEnvVar, KeyKind::RespanProvider];
 
     /// Whether its service lets Keyward revoke or delete it: a proxy credential only expires,
     /// and a Barndoor provider is removed in Barndoor. (What each provider's `delete_key` accepts.)
@@ -117,6 +124,11 @@ impl KeyKind {
     /// 7 days); `None` where the previous secret always stops at once.
     pub fn reissue_grace_max_secs(self) -> Option<u32> {
         (self == KeyKind::BarndoorGatewayKey).then_some(7 * 24 * 3600)
+    }
+
+    /// Whether its service says when it was last used (so no date means never used, not unknown).
+    pub fn reports_last_use(self) -> bool {
+        matches!(self, KeyKind::RespanTempKey | KeyKind::BarndoorGatewayKey | KeyKind::BraintrustEnvVar)
     }
 
     /// Whether the service mints this kind's secret (shown once); the others' secret is given
@@ -140,6 +152,7 @@ impl KeyKind {
             KeyKind::BraintrustProxyCredential => "braintrust-proxy",
             KeyKind::BraintrustServiceToken => "braintrust-service-token",
             KeyKind::BraintrustAiSecret => "braintrust-ai-secret",
+            KeyKind::BraintrustEnvVar => "braintrust-env-var",
             KeyKind::RespanTempKey => "respan-temp",
             KeyKind::RespanProvider => "respan-provider",
             KeyKind::BarndoorGatewayKey => "barndoor-gateway-key",
@@ -154,6 +167,7 @@ impl KeyKind {
             KeyKind::BraintrustProxyCredential => "Proxy credential",
             KeyKind::BraintrustServiceToken => "Service token",
             KeyKind::BraintrustAiSecret => "AI secret",
+            KeyKind::BraintrustEnvVar => "Env var",
             KeyKind::RespanTempKey => "Temporary key",
             KeyKind::RespanProvider => "Custom provider",
             KeyKind::BarndoorGatewayKey => "Gateway key",
@@ -169,6 +183,8 @@ impl KeyKind {
             KeyKind::BraintrustApiKey | KeyKind::BraintrustServiceToken => "BRAINTRUST_API_KEY",
             KeyKind::BraintrustProxyCredential => "BRAINTRUST_PROXY_CREDENTIAL",
             KeyKind::BraintrustAiSecret => "OPENAI_API_KEY",
+            // Its own name is the variable; this is only the form's first suggestion.
+            KeyKind::BraintrustEnvVar => "RESPAN_API_KEY",
             KeyKind::RespanTempKey | KeyKind::RespanProvider => "RESPAN_API_KEY",
             KeyKind::BarndoorGatewayKey | KeyKind::BarndoorCredential | KeyKind::BarndoorProvider => "BARNDOOR_API_KEY",
         }
@@ -176,9 +192,11 @@ impl KeyKind {
 
     pub fn service(self) -> Service {
         match self {
-            KeyKind::BraintrustApiKey | KeyKind::BraintrustProxyCredential | KeyKind::BraintrustServiceToken | KeyKind::BraintrustAiSecret => {
-                Service::Braintrust
-            }
+            KeyKind::BraintrustApiKey
+            | KeyKind::BraintrustProxyCredential
+            | KeyKind::BraintrustServiceToken
+            | KeyKind::BraintrustAiSecret
+            | KeyKind::BraintrustEnvVar => Service::Braintrust,
             KeyKind::RespanTempKey | KeyKind::RespanProvider => Service::Respan,
             KeyKind::BarndoorGatewayKey | KeyKind::BarndoorCredential | KeyKind::BarndoorProvider => Service::Barndoor,
         }

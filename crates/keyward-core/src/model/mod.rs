@@ -6,6 +6,8 @@
 mod account;
 pub mod account_rules;
 pub mod catalog;
+pub mod env_var;
+pub mod gateway_state;
 pub mod host;
 mod key;
 pub mod key_change;

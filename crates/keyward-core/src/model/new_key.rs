@@ -7,12 +7,13 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::model::env_var::EnvVarScope;
+pub(crate) use crate::model::rules::text;
 use crate::model::time::parse_timestamp;
 use crate::model::{FieldError, KeyKind, Service};
 
 pub const PROXY_TTL_DEFAULT: u32 = 600;
 pub const PROXY_TTL_MAX: u32 = 86_400;
-const MAX_NAME: usize = 200;
 
 /// Barndoor's upstream providers, as its API names them.
 pub const MODEL_PROVIDERS: [&str; 16] = [
@@ -182,6 +183,26 @@ pub enum NewKey {
         #[ts(optional)]
         replace_existing: Option<bool>,
     },
+    BraintrustEnvVar {
+        /// The variable's name, as the function or project reads it.
+        name: String,
+        object_type: EnvVarScope,
+        /// The project's or function's id; left out for the organization (the token's own).
+        #[serde(default)]
+        #[ts(optional)]
+        object_id: Option<String>,
+        /// Given by the user; sent once, never stored.
+        #[ts(type = "string")]
+        value: SecretString,
+        /// e.g. the AI provider it is a key for ("openai").
+        #[serde(default)]
+        #[ts(optional)]
+        secret_type: Option<String>,
+        /// Replace the value of the variable of the same name and scope (PUT) instead of failing.
+        #[serde(default)]
+        #[ts(optional)]
+        replace_existing: Option<bool>,
+    },
     RespanTempKey {
         #[serde(default)]
         #[ts(optional)]
@@ -261,6 +282,7 @@ impl NewKey {
             NewKey::BraintrustProxyCredential { .. } => KeyKind::BraintrustProxyCredential,
             NewKey::BraintrustServiceToken { .. } => KeyKind::BraintrustServiceToken,
             NewKey::BraintrustAiSecret { .. } => KeyKind::BraintrustAiSecret,
+            NewKey::BraintrustEnvVar { .. } => KeyKind::BraintrustEnvVar,
             NewKey::RespanTempKey { .. } => KeyKind::RespanTempKey,
             NewKey::RespanProvider { .. } => KeyKind::RespanProvider,
             NewKey::BarndoorGatewayKey { .. } => KeyKind::BarndoorGatewayKey,
@@ -278,7 +300,8 @@ impl NewKey {
             NewKey::BarndoorGatewayKey { name, .. }
             | NewKey::BarndoorCredential { name, .. }
             | NewKey::BraintrustServiceToken { name, .. }
-            | NewKey::BraintrustAiSecret { name, .. } => name.trim().to_string(),
+            | NewKey::BraintrustAiSecret { name, .. }
+            | NewKey::BraintrustEnvVar { name, .. } => name.trim().to_string(),
         }
     }
 
@@ -312,6 +335,12 @@ impl NewKey {
                 check(text("type", secret_type.as_ref(), false));
                 check(given_key("secret", Some(secret), true));
                 check(json_object("metadata", metadata.as_deref()).map(|_| ()));
+            }
+            NewKey::BraintrustEnvVar { name, object_type, object_id, value, secret_type, .. } => {
+                check(crate::model::env_var::check_name("name", name));
+                check(crate::model::env_var::check_object(*object_type, object_id.as_deref()));
+                check(crate::model::env_var::check_value("value", Some(value), true));
+                check(text("secret_type", secret_type.as_ref(), false));
             }
             NewKey::RespanTempKey { name, expiry_date, max_usage, rate_limit, spending_limit, .. } => {
                 check(text("name", name.as_ref(), false));
@@ -358,20 +387,6 @@ pub fn proxy_name(model: Option<&str>) -> String {
         Some(m) => format!("Proxy credential · {m}"),
         None => "Proxy credential · all models".into(),
     }
-}
-
-pub(crate) fn text(field: &str, value: Option<&String>, required: bool) -> Result<()> {
-    let v = value.map(|s| s.trim()).unwrap_or("");
-    if v.is_empty() {
-        return if required { Err(Error::invalid(field, "This cannot be empty.")) } else { Ok(()) };
-    }
-    if v.chars().count() > MAX_NAME {
-        return Err(Error::invalid(field, format!("Keep this under {MAX_NAME} characters.")));
-    }
-    if v.chars().any(crate::model::rules::is_hidden_control) {
-        return Err(Error::invalid(field, "This contains control or text-direction characters."));
-    }
-    Ok(())
 }
 
 /// An identifier that goes into a URL path: letters, digits, `-` and `_`.

@@ -2,6 +2,11 @@
 //! checks (`new_key`) and the quoting of typed text in messages (`clip`). A leaf, so that `host`
 //! and `account_rules` (which checks hosts) need not import each other.
 
+use crate::error::{Error, Result};
+
+/// Names and other one-line text a person types stay under this many characters.
+const MAX_NAME: usize = 200;
+
 /// Characters that change how text is shown without being seen: control characters and the
 /// bidirectional controls (marks, embeddings, overrides, isolates) that can make one name look
 /// like another. The one rule for every text field a person types.
@@ -18,4 +23,19 @@ pub(crate) fn clip(s: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// One line of text a person types: not blank when required, short, nothing hidden in it.
+pub(crate) fn text(field: &str, value: Option<&String>, required: bool) -> Result<()> {
+    let v = value.map(|s| s.trim()).unwrap_or("");
+    if v.is_empty() {
+        return if required { Err(Error::invalid(field, "This cannot be empty.")) } else { Ok(()) };
+    }
+    if v.chars().count() > MAX_NAME {
+        return Err(Error::invalid(field, format!("Keep this under {MAX_NAME} characters.")));
+    }
+    if v.chars().any(is_hidden_control) {
+        return Err(Error::invalid(field, "This contains control or text-direction characters."));
+    }
+    Ok(())
 }

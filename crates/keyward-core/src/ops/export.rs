@@ -62,7 +62,7 @@ pub struct ExportReport {
 }
 
 /// The inventory's CSV columns, in order.
-pub const KEY_COLUMNS: [&str; 18] = [
+pub const KEY_COLUMNS: [&str; 24] = [
     "id",
     "account",
     "service",
@@ -81,6 +81,14 @@ pub const KEY_COLUMNS: [&str; 18] = [
     "rate_limit",
     "last_used_at",
     "rotate_due",
+    // A Barndoor gateway key's: its kind of credential, scopes (space-separated), the user id
+    // or IdP group it acts for, and where its secret stands.
+    "gateway_class",
+    "scopes",
+    "acts_for",
+    "disabled_at",
+    "rotated_at",
+    "previous_secret_works_until",
 ];
 
 /// The audit log's CSV columns, in order. `account` is empty once the account was removed.
@@ -132,6 +140,7 @@ pub fn keys_csv(rows: &[KeyRow]) -> Result<String> {
         KEY_COLUMNS,
         rows.iter().map(|k| {
             let l = &k.limits;
+            let g = k.gateway.as_ref();
             [
                 k.id.clone(),
                 text(&k.account_label).into_owned(),
@@ -151,6 +160,12 @@ pub fn keys_csv(rows: &[KeyRow]) -> Result<String> {
                 number(l.rate_limit),
                 time(l.last_used_at),
                 number(Some(k.rotate_due)),
+                opt_text(g.and_then(|g| g.class.as_deref())).into_owned(),
+                text(&g.map(|g| g.scopes.join(" ")).unwrap_or_default()).into_owned(),
+                opt_text(g.and_then(|g| g.group_name.as_deref().or(g.user_id.as_deref()))).into_owned(),
+                time(g.and_then(|g| g.disabled_at)),
+                time(g.and_then(|g| g.rotated_at)),
+                time(g.and_then(|g| g.previous_key_expires_at)),
             ]
         }),
     )
@@ -279,6 +294,7 @@ mod tests {
             },
             rotate_due: i == 2,
             run: None,
+            gateway: None,
         }
     }
 

@@ -1,5 +1,5 @@
 //! Install: a minted secret installed where it is used (a Barndoor credential, a Braintrust AI
-//! secret, a Respan custom provider) straight from Rust, never shown. Each install is read back
+//! secret or env var, a Respan custom provider) straight from Rust, never shown. Each install is read back
 //! from the service and checked where the service shows the secret's last characters.
 
 use secrecy::{ExposeSecret, SecretString};
@@ -37,12 +37,15 @@ pub struct Installed {
 }
 
 /// Secret fields of a create form: the minted secret fills them, so they are not the form's problem.
-const SECRET_FIELDS: [&str; 3] = ["api_key", "secret", "credentials"];
+const SECRET_FIELDS: [&str; 4] = ["api_key", "secret", "credentials", "value"];
 
 fn not_a_target(kind: KeyKind) -> Error {
     Error::invalid(
         "kind",
-        format!("A {} cannot take a secret; install into a Barndoor credential, a Braintrust AI secret or a Respan custom provider.", kind.label()),
+        format!(
+            "A {} cannot take a secret; install into a Barndoor credential, a Braintrust AI secret or env var, or a Respan custom provider.",
+            kind.label()
+        ),
     )
 }
 
@@ -69,6 +72,9 @@ fn with_secret(request: NewKey, secret: &SecretString) -> Result<NewKey> {
         NewKey::BraintrustAiSecret { name, secret_type, metadata, replace_existing, .. } => {
             Ok(NewKey::BraintrustAiSecret { name, secret_type, secret: secret.clone(), metadata, replace_existing })
         }
+        NewKey::BraintrustEnvVar { name, object_type, object_id, secret_type, replace_existing, .. } => {
+            Ok(NewKey::BraintrustEnvVar { name, object_type, object_id, value: secret.clone(), secret_type, replace_existing })
+        }
         NewKey::RespanProvider { provider_id, provider_name, extra_kwargs, .. } => {
             Ok(NewKey::RespanProvider { provider_id, provider_name, api_key: secret.clone(), extra_kwargs })
         }
@@ -90,6 +96,7 @@ fn reissue_to(kind: KeyKind, secret: &SecretString) -> Result<KeyUpdate> {
             change_note: Some("Secret installed by Keyward".into()),
         }),
         KeyKind::BraintrustAiSecret => Ok(KeyUpdate::BraintrustAiSecret { name: None, secret_type: None, secret: s, metadata: None }),
+        KeyKind::BraintrustEnvVar => Ok(KeyUpdate::BraintrustEnvVar { name: None, value: s }),
         KeyKind::RespanProvider => Ok(KeyUpdate::RespanProvider { provider_name: None, api_key: s, extra_kwargs: None }),
         other => Err(not_a_target(other)),
     }
@@ -104,7 +111,7 @@ fn last4(secret: &SecretString) -> String {
 fn verification(row: &KeyRow, secret: &SecretString) -> (Option<bool>, String) {
     let service = row.service.display_name();
     match row.kind {
-        KeyKind::BarndoorCredential | KeyKind::BraintrustAiSecret => {
+        KeyKind::BarndoorCredential | KeyKind::BraintrustAiSecret | KeyKind::BraintrustEnvVar => {
             let tail = last4(secret);
             match row.preview.as_deref() {
                 Some(p) if p.ends_with(&tail) => (Some(true), format!("{service} shows the new secret's last 4 characters.")),

@@ -17,6 +17,24 @@ use crate::Keyward;
 /// A replacement whose old key had no known lifetime and an expiry already past gets this long.
 const FALLBACK_LIFETIME_DAYS: i64 = 30;
 
+/// A kind whose service reissues in place with a grace period (Barndoor gateway keys) is replaced
+/// that way: the same key gets a new secret and the previous one keeps working this long, so
+/// every client keeps working while the new secret is installed. Nothing is revoked.
+pub const REPLACE_GRACE_SECS: u32 = 3600;
+
+fn in_words(secs: u32) -> String {
+    match secs {
+        s if s % 86_400 == 0 => format!("{} day{}", s / 86_400, if s == 86_400 { "" } else { "s" }),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s => format!("{} min", s.div_ceil(60)),
+    }
+}
+
+/// The grace period the assistant replaces `kind` with, where it replaces in place.
+fn in_place_grace(kind: KeyKind) -> Option<u32> {
+    kind.reissue_grace_max_secs().map(|max| REPLACE_GRACE_SECS.min(max))
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct Setting {
@@ -195,7 +213,14 @@ impl Keyward {
                 TargetChoice { key: k, suggested }
             })
             .collect();
-        Ok(ReplacePlan { key, replacement: describe(&request), targets })
+        let mut replacement = describe(&request);
+        if let Some(grace) = in_place_grace(key.kind) {
+            replacement.push(Setting {
+                label: "How".into(),
+                value: format!("A new secret for the same key; the previous one keeps working {} more", in_words(grace)),
+            });
+        }
+        Ok(ReplacePlan { key, replacement, targets })
     }
 
     /// Runs the assistant. `progress` sees every step as it changes. Errors only for what stops it
@@ -214,6 +239,9 @@ impl Keyward {
             if let Some(p) = self.validate_install(t)?.into_iter().next() {
                 return Err(Error::invalid(&p.field, format!("Target {}: {}", i + 1, p.message)));
             }
+        }
+        if let Some(grace) = in_place_grace(old.kind) {
+            return self.replace_in_place(old, targets, grace, progress).await;
         }
         let step = |label: String| ReplaceStep { label, state: StepState::Pending, message: None };
         let mut steps = vec![step(format!("Mint a new {} “{}”", old.kind.label(), old.name))];
@@ -290,6 +318,88 @@ impl Keyward {
         }
     }
 
+    /// A gateway key replaced in place: reissued with a grace period, installed everywhere chosen,
+    /// and left to let the previous secret lapse by itself. A failure after the reissue cannot be
+    /// undone, so the report says until when the previous secret still works.
+    async fn replace_in_place(
+        &self,
+        old: KeyRow,
+        targets: Vec<InstallTarget>,
+        grace: u32,
+        progress: &(dyn Fn(&ReplaceReport) + Send + Sync),
+    ) -> Result<Replacement> {
+        let step = |label: String| ReplaceStep { label, state: StepState::Pending, message: None };
+        let mut steps = vec![step(format!("Issue “{}” a new secret; the previous one keeps working {} more", old.name, in_words(grace)))];
+        steps.extend(targets.iter().map(|t| step(format!("Install into {} and check it", target_name(self, t)))));
+        steps.push(step("Let the previous secret stop working".into()));
+        let mut report = ReplaceReport {
+            key_id: old.id.clone(),
+            steps,
+            old_key: Some(old.clone()),
+            new_key: None,
+            completed: false,
+            replacement_unused: false,
+            summary: String::new(),
+        };
+        let set = |report: &mut ReplaceReport, i: usize, state: StepState, message: Option<String>| {
+            report.steps[i].state = state;
+            report.steps[i].message = message;
+            progress(report);
+        };
+        set(&mut report, 0, StepState::Running, None);
+        let minted = match self.reissue_key_with_grace(&old.id, grace).await {
+            Ok(m) => m,
+            Err(e) => {
+                set(&mut report, 0, StepState::Failed, Some(e.message.clone()));
+                let summary = format!("Nothing changed: “{}” was not given a new secret ({}). Its secret works as before.", old.name, e.message);
+                return Ok(self.finish(report, None, summary));
+            }
+        };
+        let until =
+            minted.key.gateway.as_ref().and_then(|g| g.previous_key_expires_at).unwrap_or_else(|| Utc::now() + Duration::seconds(grace.into()));
+        let until_words = until.format("%Y-%m-%d %H:%M UTC").to_string();
+        set(&mut report, 0, StepState::Done, Some(format!("The previous secret works until {until_words}.")));
+        report.new_key = Some(minted.key.clone());
+        report.old_key = Some(minted.key.clone());
+        let secret = minted.secret;
+        let Some(plain) = secret.as_ref().map(MintedSecret::for_install) else {
+            return Err(Error::new(crate::ErrorCode::Provider, "The service reissued the key without returning its new secret."));
+        };
+        let mut installed: Vec<String> = Vec::new();
+        for (n, target) in targets.into_iter().enumerate() {
+            let i = n + 1;
+            set(&mut report, i, StepState::Running, None);
+            let name = target_name(self, &target);
+            let why = match self.install_secret(&plain, target, &old.name).await {
+                Ok(done) if done.verified != Some(false) => {
+                    set(&mut report, i, StepState::Done, Some(done.check));
+                    installed.push(format!("“{}”", done.key.name));
+                    continue;
+                }
+                Ok(done) => done.check,
+                Err(e) => e.message,
+            };
+            report.steps[i].state = StepState::Failed;
+            report.steps[i].message = Some(why.clone());
+            for s in report.steps.iter_mut().skip(i + 1) {
+                s.state = StepState::Skipped;
+            }
+            let placed = if installed.is_empty() { "installed nowhere yet".to_string() } else { format!("installed in {}", installed.join(", ")) };
+            let why = if why.ends_with(['.', '!', '?']) { why } else { format!("{why}.") };
+            let summary = format!(
+                "Stopped. “{}” has a new secret, {placed}; installing into {name} failed: {why} The previous secret keeps working until {until_words}: install the new one there by then (its secret is shown once now).",
+                old.name
+            );
+            return Ok(self.finish(report, secret, summary));
+        }
+        let last = report.steps.len() - 1;
+        set(&mut report, last, StepState::Done, Some(format!("It stops by itself at {until_words}; nothing is revoked.")));
+        report.completed = true;
+        let placed = if installed.is_empty() { String::new() } else { format!(", installed in {}", installed.join(", ")) };
+        let summary = format!("“{}” has a new secret{placed}; the previous one stops working at {until_words}.", old.name);
+        Ok(self.finish(report, secret, summary))
+    }
+
     /// A failed install: later steps skipped, nothing revoked, and where things stand.
     #[allow(clippy::too_many_arguments)]
     fn stop(
@@ -360,6 +470,7 @@ mod tests {
             limits: KeyLimits::default(),
             rotate_due: false,
             run: None,
+            gateway: None,
         }
     }
 
@@ -425,6 +536,7 @@ mod tests {
                 limits: Default::default(),
                 rotate_due: false,
                 run: None,
+                gateway: None,
             };
             let details = serde_json::json!({ "service_account_id": "sa" });
             assert_eq!(replacement_for(&row, &details, now).is_ok(), k.replaceable, "{:?}", k.kind);

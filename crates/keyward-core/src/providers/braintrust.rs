@@ -1,5 +1,9 @@
 //! Braintrust: `/v1/organization` to verify a token, `/v1/api_key` paged by `starting_after`.
 
+mod env_vars;
+
+pub(crate) use env_vars::env_var;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
@@ -283,6 +287,16 @@ impl Provider for Braintrust {
                 Err(e) => return Err(e),
             }
         }
+        match self.env_vars(&mut listing.skipped).await {
+            Ok(vars) => {
+                listing.keys.extend(vars);
+                listing.kinds.push(KeyKind::BraintrustEnvVar);
+                pages += 1;
+                progress(pages, listing.keys.len() as u32);
+            }
+            Err(e) if e.code == ErrorCode::Forbidden => tracing::info!("env vars not listed: the token may not list them"),
+            Err(e) => return Err(e),
+        }
         Ok(listing)
     }
 
@@ -311,6 +325,12 @@ impl Provider for Braintrust {
                 let raw: serde_json::Value = self.api.send_json(method, "/v1/ai_secret", &body).await?;
                 Ok(Minted { key: ai_secret(raw).map_err(CreateError::Ambiguous)?, secret: None })
             }
+            NewKey::BraintrustEnvVar { name, object_type, object_id, value, secret_type, replace_existing } => {
+                let key = self
+                    .create_env_var(name, *object_type, object_id.as_deref(), value, secret_type.as_deref(), replace_existing.unwrap_or(false))
+                    .await?;
+                Ok(Minted { key, secret: None })
+            }
             other => Err(CreateError::Refused(Error::invalid("kind", format!("Braintrust cannot create a {}.", other.kind().label())))),
         }
     }
@@ -320,6 +340,14 @@ impl Provider for Braintrust {
             NewKey::BraintrustApiKey { .. } => ("/v1/api_key", "api_key_name", to_remote),
             NewKey::BraintrustServiceToken { .. } => ("/v1/service_token", "service_token_name", service_token),
             NewKey::BraintrustAiSecret { .. } => ("/v1/ai_secret", "ai_secret_name", ai_secret),
+            NewKey::BraintrustEnvVar { name, .. } => {
+                let recent = self
+                    .find_created_env_var(name)
+                    .await?
+                    .into_iter()
+                    .filter(|k| k.created_at.is_none_or(|c| c >= since - chrono::Duration::seconds(5)));
+                return Ok(recent.max_by_key(|k| k.created_at));
+            }
             _ => return Ok(None), // a proxy credential leaves no trace to find; it expires by itself
         };
         let name = request.display_name();
@@ -338,6 +366,7 @@ impl Provider for Braintrust {
             KeyKind::BraintrustApiKey => ("/v1/api_key", to_remote),
             KeyKind::BraintrustServiceToken => ("/v1/service_token", service_token),
             KeyKind::BraintrustAiSecret => ("/v1/ai_secret", ai_secret),
+            KeyKind::BraintrustEnvVar => return self.get_env_var(provider_id).await,
             _ => return Err(Error::invalid("kind", format!("Braintrust cannot look up a {}; it is kept only here.", kind.label()))),
         };
         match super::found(self.api.get_json::<serde_json::Value>(&super::http::with_id(&format!("{path}/"), provider_id, "")?, &[]).await)? {
@@ -347,6 +376,9 @@ impl Provider for Braintrust {
     }
 
     async fn update_key(&self, kind: KeyKind, provider_id: &str, update: &crate::model::key_change::KeyUpdate) -> Result<RemoteKey> {
+        if kind == KeyKind::BraintrustEnvVar {
+            return self.update_env_var(provider_id, update).await;
+        }
         let crate::model::key_change::KeyUpdate::BraintrustAiSecret { name, secret_type, secret, metadata } = update else {
             return Err(Error::invalid("kind", format!("Braintrust cannot change a {} that way.", kind.label())));
         };
@@ -369,11 +401,16 @@ impl Provider for Braintrust {
         ai_secret(raw)
     }
 
+    async fn list_projects(&self) -> Result<Vec<crate::model::env_var::Project>> {
+        self.projects().await
+    }
+
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         match kind {
             KeyKind::BraintrustApiKey => self.api.delete(&super::http::with_id("/v1/api_key/", provider_id, "")?).await,
             KeyKind::BraintrustServiceToken => self.api.delete(&super::http::with_id("/v1/service_token/", provider_id, "")?).await,
             KeyKind::BraintrustAiSecret => self.api.delete(&super::http::with_id("/v1/ai_secret/", provider_id, "")?).await,
+            KeyKind::BraintrustEnvVar => self.api.delete(&super::http::with_id("/v1/env_var/", provider_id, "")?).await,
             _ => Err(Error::invalid("kind", format!("Braintrust cannot revoke a {}: it stops working when it expires.", kind.label()))),
         }
     }

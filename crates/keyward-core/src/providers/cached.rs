@@ -22,13 +22,15 @@ const SECRET_MARKS: [&str; 9] = ["key", "secret", "token", "passw", "credential"
 /// redacted preview, when and by whom a secret changed, a use count, an auth *type*. Vouched for
 /// only at the top of an object the contract describes: inside a free-form map the same name is
 /// dropped like any other, as nothing there is documented.
-const NOT_SECRET: [&str; 9] = [
+const NOT_SECRET: [&str; 11] = [
     "key_prefix",
     "key_last4",
     "key_usage",
     "preview_secret",
     "secret_updated_at",
     "secret_updated_by_user_id",
+    "secret_type",
+    "secret_category",
     "auth_type",
     "stores_key_material",
     "previous_key_expires_at",
@@ -43,6 +45,22 @@ const BRAINTRUST_SERVICE_TOKEN: &[&str] =
     &["id", "created", "name", "preview_name", "service_account_id", "service_account_email", "service_account_name", "org_id"];
 const BRAINTRUST_AI_SECRET: &[&str] =
     &["id", "created", "updated_at", "secret_updated_at", "org_id", "name", "type", "metadata", "secret_updated_by_user_id", "preview_secret"];
+/// `project_name` is Keyward's: the scope's project, looked up by its id.
+const BRAINTRUST_ENV_VAR: &[&str] = &[
+    "id",
+    "object_type",
+    "object_id",
+    "project_name",
+    "name",
+    "created",
+    "used",
+    "metadata",
+    "preview_secret",
+    "secret_type",
+    "secret_category",
+    "secret_updated_at",
+    "secret_updated_by_user_id",
+];
 /// Never listed: Keyward writes these itself from the request it sent.
 const BRAINTRUST_PROXY_CREDENTIAL: &[&str] = &["model", "ttl_seconds", "logging"];
 const RESPAN_TEMP_KEY: &[&str] = &[
@@ -142,6 +160,7 @@ pub(crate) fn allowed(kind: KeyKind) -> &'static [&'static str] {
         KeyKind::BraintrustApiKey => BRAINTRUST_API_KEY,
         KeyKind::BraintrustServiceToken => BRAINTRUST_SERVICE_TOKEN,
         KeyKind::BraintrustAiSecret => BRAINTRUST_AI_SECRET,
+        KeyKind::BraintrustEnvVar => BRAINTRUST_ENV_VAR,
         KeyKind::BraintrustProxyCredential => BRAINTRUST_PROXY_CREDENTIAL,
         KeyKind::RespanTempKey => RESPAN_TEMP_KEY,
         KeyKind::RespanProvider => RESPAN_PROVIDER,

@@ -65,6 +65,11 @@ pub trait Provider: Send + Sync {
         Err(Error::invalid("kind", format!("{} has no such check.", check.service().display_name())))
     }
 
+    /// The projects the token can see, to scope a Braintrust env var to one.
+    async fn list_projects(&self) -> Result<Vec<crate::model::env_var::Project>> {
+        Err(Error::invalid("account_id", "Only a Braintrust account has projects."))
+    }
+
     /// Revokes (deletes) a key at the service.
     async fn delete_key(&self, kind: KeyKind, provider_id: &str) -> Result<()> {
         let _ = provider_id;

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, RemoteKey, Service};
 
 /// The kinds services list (the fuzz targets and property tests run every parser of them).
-pub const LISTED: [KeyKind; 8] = KeyKind::LISTED;
+pub const LISTED: [KeyKind; 9] = KeyKind::LISTED;
 
 /// One listed object, from the bytes of its JSON. `Ok(None)`: an object that is not inventory
 /// (a Barndoor gateway key reported revoked).
@@ -20,6 +20,7 @@ pub fn item(kind: KeyKind, bytes: &[u8]) -> Result<Option<RemoteKey>> {
         KeyKind::BraintrustApiKey => super::braintrust::to_remote(raw).map(Some),
         KeyKind::BraintrustServiceToken => super::braintrust::service_token(raw).map(Some),
         KeyKind::BraintrustAiSecret => super::braintrust::ai_secret(raw).map(Some),
+        KeyKind::BraintrustEnvVar => super::braintrust::env_var(raw).map(Some),
         KeyKind::RespanTempKey => super::respan::to_remote(raw).map(Some),
         KeyKind::RespanProvider => super::respan::provider(raw).map(Some),
         KeyKind::BarndoorGatewayKey => super::barndoor::gateway_key(raw),

@@ -38,7 +38,8 @@ pub(super) fn select(settings: &Settings) -> String {
         k.last_seen_at, k.is_test, k.usage_count, k.usage_limit, k.spend, k.spend_limit, k.rate_limit, k.last_used_at,
         COALESCE(k.status = 'active' AND (k.expires_at IS NULL OR k.expires_at > ?1) AND k.kind NOT IN ({never})
             AND julianday(?1) - julianday(COALESCE(k.created_at, k.first_seen_at)) >= {rotate}, 0) AS rotate_due,
-        r.id, r.command, COALESCE(r.child_pid, r.keeper_pid), rk.env_name, r.started_at, r.ended_at
+        r.id, r.command, COALESCE(r.child_pid, r.keeper_pid), rk.env_name, r.started_at, r.ended_at,
+        CASE WHEN k.kind = 'barndoor_gateway_key' THEN k.details END
     FROM keys k JOIN accounts a ON a.id = k.account_id
     LEFT JOIN run_keys rk ON rk.key_id = k.id LEFT JOIN runs r ON r.id = rk.run_id",
         window = settings.expiry_window_days,
@@ -89,6 +90,10 @@ pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
                 ended_at: row.get(26)?,
             }),
         },
+        // Only a gateway key's details are read per row (the others' stay unparsed).
+        gateway: row
+            .get::<_, Option<String>>(27)?
+            .map(|d| crate::model::gateway_state::GatewayState::from_details(&serde_json::from_str(&d).unwrap_or_default(), Utc::now())),
     })
 }
 
@@ -214,6 +219,16 @@ impl Store {
         }
         if let Some(from_run) = query.from_run {
             sql.push_str(if from_run { " AND rk.run_id IS NOT NULL" } else { " AND rk.run_id IS NULL" });
+        }
+        if let Some(days) = query.unused_days {
+            let reporting: Vec<String> = KeyKind::ALL.into_iter().filter(|k| k.reports_last_use()).map(|k| format!("'{}'", k.as_str())).collect();
+            sql.push_str(&format!(" AND k.kind IN ({})", reporting.join(", ")));
+            if days == 0 {
+                sql.push_str(" AND k.last_used_at IS NULL");
+            } else {
+                args.push(Box::new(Utc::now() - chrono::Duration::days(days.into())));
+                sql.push_str(&format!(" AND (k.last_used_at IS NULL OR k.last_used_at < ?{})", args.len()));
+            }
         }
         let search = checked_search(query.search.as_deref())?;
         if let Some(fts) = fts_query(search) {

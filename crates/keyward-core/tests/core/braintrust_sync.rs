@@ -90,11 +90,12 @@ async fn paging_fetches_every_page_with_exact_counts() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     let report = r.core.sync_account(&id, &move |p: SyncProgress| log.lock().unwrap().push(p)).await.unwrap();
-    // Three pages of API keys, then one (empty) page each of service tokens and AI secrets.
-    assert_eq!((report.fetched, report.added, report.pages), (250, 250, 5));
+    // Three pages of API keys, then one (empty) page each of service tokens and AI secrets, and
+    // the env vars, which Braintrust lists whole.
+    assert_eq!((report.fetched, report.added, report.pages), (250, 250, 6));
     assert_eq!(list_calls(&r), 3);
     let progress: Vec<(u32, u32, bool)> = seen.lock().unwrap().iter().map(|p| (p.pages, p.fetched, p.done)).collect();
-    assert_eq!(progress, [(1, 100, false), (2, 200, false), (3, 250, false), (4, 250, false), (5, 250, false), (0, 250, true)]);
+    assert_eq!(progress, [(1, 100, false), (2, 200, false), (3, 250, false), (4, 250, false), (5, 250, false), (6, 250, false), (0, 250, true)]);
     let keys = r.core.list_keys(&KeyQuery::default()).unwrap();
     assert_eq!(keys.len(), 250);
     assert_eq!(keys[0].name, "key-0250", "newest first");
@@ -106,7 +107,7 @@ async fn a_full_last_page_costs_one_empty_page_more() {
     let r = rig(200, 100).await;
     let id = added(&r).await;
     let report = r.core.sync_account(&id, &no_progress).await.unwrap();
-    assert_eq!((report.fetched, report.pages), (200, 5));
+    assert_eq!((report.fetched, report.pages), (200, 6));
     assert_eq!(list_calls(&r), 3);
 }
 
@@ -129,7 +130,7 @@ async fn a_thousand_keys_sync_and_search() {
     let r = rig(1000, 100).await;
     let id = added(&r).await;
     let report = r.core.sync_account(&id, &no_progress).await.unwrap();
-    assert_eq!((report.fetched, report.pages), (1000, 13));
+    assert_eq!((report.fetched, report.pages), (1000, 14));
     let q = |s: &str| KeyQuery { search: Some(s.into()), ..Default::default() };
     assert_eq!(r.core.list_keys(&q("key-09")).unwrap().len(), 100);
     assert_eq!(r.core.list_keys(&q("ben@")).unwrap().len(), 334);

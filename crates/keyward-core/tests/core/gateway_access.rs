@@ -5,6 +5,7 @@
 
 use keyward_core::model::new_key::{GatewayAccess, NewKey};
 use keyward_core::model::{KeyQuery, Service};
+use keyward_core::ops::install::InstallTarget;
 use keyward_core::ErrorCode;
 use keyward_sandbox::SandboxConfig;
 
@@ -36,6 +37,16 @@ async fn a_key_is_created_with_its_scopes_and_a_group_or_a_user() {
     let details = r.core.key_details(&made.key.id).unwrap();
     assert_eq!(details["scopes"], serde_json::json!(["llm:invoke", "models:read"]));
     assert_eq!(details["group_name"], "engineering");
+    // The row itself carries it, for the table, `keys list --json` and the exports.
+    let state = made.key.gateway.clone().expect("a gateway key's row has its state");
+    assert_eq!((state.class.as_deref(), state.group_name.as_deref()), (Some("machine"), Some("engineering")));
+    assert_eq!(state.scopes, ["llm:invoke", "models:read"]);
+    let csv = keyward_core::ops::export::keys_csv(std::slice::from_ref(&made.key)).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let cells: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let cell = |name: &str| cells[header.iter().position(|c| *c == name).unwrap()];
+    assert_eq!((cell("scopes"), cell("acts_for"), cell("gateway_class")), ("llm:invoke models:read", "engineering", "machine"));
 
     let by_email = GatewayAccess { user_email: Some("ana@example.com".into()), ..Default::default() };
     r.core.create_key(&bd, gateway("ana", by_email)).await.unwrap();
@@ -95,6 +106,10 @@ async fn a_reissue_with_a_grace_period_keeps_the_previous_secret_working_until_t
     let details = r.core.key_details(&key.id).unwrap();
     assert!(details["previous_key_expires_at"].is_string(), "the detail panel can say until when: {details}");
     assert!(details["rotated_at"].is_string());
+    let row = r.core.list_keys(&KeyQuery::default()).unwrap().into_iter().find(|k| k.id == key.id).unwrap();
+    let state = row.gateway.expect("a gateway key's row has its state");
+    assert!(state.rotated_at.is_some());
+    assert_eq!(state.previous_key_expires_at.map(|t| t.timestamp()), Some(until.timestamp()), "the row says until when");
 
     let sent = posts(&r);
     let too_long = r.core.reissue_key_with_grace(&key.id, 7 * 24 * 3600 + 1).await.err().unwrap();
@@ -116,16 +131,41 @@ async fn a_reissue_with_a_grace_period_keeps_the_previous_secret_working_until_t
 }
 
 #[tokio::test]
-async fn the_replace_assistant_keeps_a_keys_scopes_and_binding() {
+async fn the_replace_assistant_reissues_a_gateway_key_in_place_so_no_client_breaks() {
     let r = rig(SandboxConfig::default()).await;
     let bd = account(&r, Service::Barndoor).await;
+    let bt = account(&r, Service::Braintrust).await;
     let access = GatewayAccess { scopes: Some(vec!["llm:invoke".into()]), group_name: Some("engineering".into()), ..Default::default() };
     let old = r.core.create_key(&bd, gateway("scoped", access)).await.unwrap().key;
-    let report = r.core.replace_key(&old.id, Vec::new(), &|_| {}).await.unwrap();
-    assert!(report.report.completed, "{:?}", report.report);
-    let keys = r.core.list_keys(&KeyQuery::default()).unwrap();
-    let successor = keys.iter().find(|k| k.name == "scoped" && k.id != old.id).expect("a successor");
-    let sent = r.sandbox.world().barndoor.api_keys.iter().find(|k| k["id"] == successor.provider_id.as_str()).cloned().unwrap();
-    assert_eq!(sent["scopes"], serde_json::json!(["llm:invoke"]));
-    assert_eq!(sent["group_name"], "engineering");
+    let checkout = r.core.find_project(&bt, "checkout").await.unwrap();
+    let var = NewKey::BraintrustEnvVar {
+        name: "BARNDOOR_API_KEY".into(),
+        object_type: keyward_core::model::env_var::EnvVarScope::Project,
+        object_id: Some(checkout.id),
+        value: "bd-old-0000".to_string().into(),
+        secret_type: None,
+        replace_existing: None,
+    };
+    let target = r.core.create_key(&bt, var).await.unwrap().key;
+    let plan = r.core.replace_plan(&old.id).unwrap();
+    assert!(plan.replacement.iter().any(|s| s.value.contains("previous one keeps working 1 h more")), "{:?}", plan.replacement);
+
+    let before = chrono::Utc::now();
+    let done = r.core.replace_key(&old.id, vec![InstallTarget::Existing { key_id: target.id.clone() }], &|_| {}).await.unwrap();
+    let report = &done.report;
+    assert!(report.completed, "{}", report.summary);
+    assert_eq!(report.steps.len(), 3);
+    assert!(report.steps[0].label.contains("new secret") && report.steps[2].label.contains("previous secret stop"), "{:?}", report.steps);
+    assert!(report.summary.contains("the previous one stops working at"), "{}", report.summary);
+    let at = at_service(&r, "scoped");
+    assert_eq!(at["id"], old.provider_id.as_str(), "the same key: id, scopes and binding kept");
+    assert_eq!((at["scopes"].clone(), at["group_name"].clone()), (serde_json::json!(["llm:invoke"]), serde_json::json!("engineering")));
+    assert!(at["revoked_at"].is_null(), "nothing is revoked");
+    let until: chrono::DateTime<chrono::Utc> = at["previous_key_expires_at"].as_str().unwrap().parse().unwrap();
+    assert!(until > before + chrono::Duration::minutes(59), "{until}");
+    let keys = r.core.list_keys(&KeyQuery { account_id: Some(bd.clone()), ..Default::default() }).unwrap();
+    assert_eq!(keys.iter().filter(|k| k.name == "scoped").count(), 1, "no successor key was minted");
+    let secret = done.secret.unwrap().expose().to_string();
+    let held = r.sandbox.world().env_var_digests.get(&target.provider_id).cloned();
+    assert_eq!(held, Some(keyward_sandbox::digest(&secret)), "the project's env var holds the new secret");
 }

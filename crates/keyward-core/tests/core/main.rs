@@ -9,6 +9,7 @@ mod bad_input;
 mod braintrust_sync;
 mod cached_details;
 mod create_keys;
+mod env_vars;
 mod error_matrix;
 mod expiry;
 mod faults;

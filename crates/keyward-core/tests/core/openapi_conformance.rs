@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use keyward_core::model::env_var::EnvVarScope;
 use keyward_core::model::key_change::KeyUpdate;
 use keyward_core::model::new_key::NewKey;
 use keyward_core::model::{NewAccount, Service, SyncProgress};
@@ -161,6 +162,30 @@ async fn every_request_conforms_to_the_specs() {
             core.refresh_key(&key.id).await.unwrap();
         }
     }
+    // Env vars in each scope, a project picked from every page of projects, create-or-replace,
+    // patch of the name and of the value, and delete.
+    let checkout = core.find_project(&bt, "checkout").await.unwrap();
+    let mut vars = Vec::new();
+    for (scope, object_id, replace) in [
+        (EnvVarScope::Project, Some(checkout.id.clone()), false),
+        (EnvVarScope::Project, Some(checkout.id.clone()), true),
+        (EnvVarScope::Organization, None, false),
+        (EnvVarScope::Function, Some("0b6c3c8e-8a0e-4a38-9a43-6f1c1d1e0f01".into()), false),
+    ] {
+        let var = NewKey::BraintrustEnvVar {
+            name: "RESPAN_API_KEY".into(),
+            object_type: scope,
+            object_id,
+            value: "rs-value".to_string().into(),
+            secret_type: Some("respan".into()),
+            replace_existing: Some(replace),
+        };
+        vars.push(core.create_key(&bt, var).await.unwrap().key);
+    }
+    core.update_key(&vars[0].id, KeyUpdate::BraintrustEnvVar { name: Some("RESPAN_KEY".into()), value: None }).await.unwrap();
+    core.update_key(&vars[0].id, KeyUpdate::BraintrustEnvVar { name: None, value: Some("rs-new".to_string().into()) }).await.unwrap();
+    core.sync_account(&bt, &none).await.unwrap();
+    core.revoke_key(&vars[2].id).await.unwrap();
     core.revoke_key(&ai.id).await.unwrap();
     core.revoke_key(&api_key.id).await.unwrap();
     sb.world().faults = Faults { drop_create_next: 1, ..Default::default() };
