@@ -52,9 +52,36 @@
       if (r.ended) key.status = 'revoked';
     }
   }
+  // What Barndoor returns for a gateway key beyond the row, by key id (kept for key_details), and
+  // the row's `gateway` read from it as the core reads it: `kind` is the class, and a previous
+  // secret's end only while it is ahead. Every other kind's row has `gateway: null`.
+  const gatewayDetails = {};
+  const GATEWAY_USER = '5f0c9a4e-2b7d-4c1a-9e3f-8d6b2a1c0e47';
+  const gatewayState = (d = {}) => ({
+    class: d.kind || null, scopes: Array.isArray(d.scopes) ? d.scopes.filter((x) => typeof x === 'string') : [],
+    user_id: d.user_id || null, group_name: d.group_name || null, disabled_at: d.disabled_at || null, rotated_at: d.rotated_at || null,
+    previous_key_expires_at: d.previous_key_expires_at && Date.parse(d.previous_key_expires_at) > Date.now() ? d.previous_key_expires_at : null,
+  });
+  /** Sets what Barndoor holds of a gateway key (merged into what it held), and the row's state from it. */
+  function setGateway(key, details) {
+    gatewayDetails[key.id] = { kind: 'user', scopes: [], user_id: null, group_name: null, disabled_at: null, rotated_at: null,
+      previous_key_expires_at: null, ...gatewayDetails[key.id], ...details };
+    key.gateway = gatewayState(gatewayDetails[key.id]);
+  }
+  // Each account's gateway keys in turn (`gateways` on an account to choose them): a plain user
+  // key; one disabled 3 days ago; a machine key bound to a group; and one reissued a minute ago
+  // whose previous secret works an hour more.
+  const GATEWAYS = [
+    {},
+    { scopes: ['llm:invoke'], user_id: GATEWAY_USER, disabled_at: iso(3 * 24 * 60) },
+    { kind: 'machine', scopes: ['llm:invoke', 'mcp:read'], group_name: 'engineering' },
+    { scopes: ['llm:invoke', 'mcp:read', 'models:read'], user_id: GATEWAY_USER, rotated_at: iso(1), previous_key_expires_at: iso(-60) },
+  ];
   function makeKeys(account, n) {
     const rows = [];
     const kinds = account.kinds ?? KINDS[account.service];
+    const gateways = account.gateways ?? GATEWAYS;
+    let gateway = 0;
     for (let i = 1; i <= n; i++) {
       rows.push({
         id: `${account.id}-k${i}`, account_id: account.id, account_label: account.label, service: account.service,
@@ -65,11 +92,52 @@
           ? { usage_count: (i * 37) % 100, usage_limit: 100, spend: ((i * 13) % 50) / 10, spend_limit: 5, is_test: i % 2 === 0,
               expires_at: new Date(Date.now() + i * 36 * 3600_000).toISOString(), status: i * 36 < 7 * 24 ? 'expiring' : 'active' }
           : {}),
+        gateway: null,
       });
+      if (rows.at(-1).kind === 'barndoor_gateway_key') setGateway(rows.at(-1), gateways[gateway++ % gateways.length]);
     }
     markRuns(account, rows);
     return rows.reverse();
   }
+
+  // The Braintrust projects a token sees (`config.projects` to change them), newest first as
+  // Braintrust lists them. `projectsFail: n` fails the first n asks; `projectsDelay` ms slows each.
+  const PROJECTS = config.projects ?? [
+    { id: '9b2e4f10-7a3c-4d5e-8f61-2c4b6d8e0a13', name: 'checkout', description: 'Checkout flow evals', created_at: iso(10 * 24 * 60) },
+    { id: '5d7c7a52-1c1e-4b0e-9d61-0d3f3c1f0a01', name: 'support-bot', description: 'Customer support assistant', created_at: iso(30 * 24 * 60) },
+  ];
+  const ORG_ID = '0c6f3a1e-8b2d-4e9f-a1c3-5d7e9f1b3a5c';
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  // What Braintrust returns for an env var beyond the row (kept by key id for key_details).
+  const envDetails = {};
+  // As the core names an env var's scope in the owner column.
+  const envOwner = (objectType, objectId) => {
+    if (objectType === 'organization') return 'organization';
+    const project = objectType === 'project' && PROJECTS.find((p) => p.id === objectId);
+    return project ? `project ${project.name}` : `${objectType} ${String(objectId ?? '').slice(0, 8)}`;
+  };
+  const days = (n) => iso(n * 24 * 60);
+  function envVarRow(account, id, v) {
+    const objectId = v.object_type === 'organization' ? ORG_ID : v.object_id ?? PROJECTS.find((p) => p.name === v.project)?.id;
+    const preview = `********${v.tail}`;
+    envDetails[id] = { id: `ev-${id}`, name: v.name, object_type: v.object_type, object_id: objectId,
+      ...(v.object_type === 'project' ? { project_name: PROJECTS.find((p) => p.id === objectId)?.name } : {}),
+      preview_secret: preview, secret_type: v.secret_type ?? null, secret_category: v.category ?? 'env_var',
+      used: v.used ?? null, secret_updated_at: v.changed ?? v.created, created: v.created, metadata: null };
+    return { id, account_id: account.id, account_label: account.label, service: 'braintrust', kind: 'braintrust_env_var', provider_id: `ev-${id}`,
+      name: v.name, preview, owner: envOwner(v.object_type, objectId), created_at: v.created, expires_at: null, status: 'active', last_seen_at: iso(1),
+      rotate_due: false, run: null, gateway: null, is_test: null, usage_count: null, usage_limit: null, spend: null, spend_limit: null, rate_limit: null,
+      last_used_at: v.used ?? null };
+  }
+  // `envVars: true` on a Braintrust account: three variables, one in each scope, used 3 days ago,
+  // never, and 45 days ago.
+  const ENV_VARS = [
+    { name: 'RESPAN_API_KEY', object_type: 'project', project: 'checkout', tail: '7f3a', secret_type: 'respan', category: 'env_var',
+      created: days(60), changed: days(12), used: days(3) },
+    { name: 'OPENAI_API_KEY', object_type: 'organization', tail: 'c0de', secret_type: 'openai', category: 'ai_provider', created: days(90), changed: days(40), used: null },
+    { name: 'E2B_API_KEY', object_type: 'function', object_id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', tail: 'e2b0', secret_type: 'e2b', category: 'sandbox_provider',
+      created: days(120), changed: days(100), used: days(45) },
+  ];
 
   // A key that expired yesterday, when a test asks for one.
   const expireOne = (rows, name) => rows.forEach((k) => { if (k.name === name) Object.assign(k, { expires_at: iso(24 * 60), status: 'expired' }); });
@@ -82,6 +150,7 @@
     state.accounts.push(account);
     const rows = makeKeys(account, a.keys ?? config.keysPerAccount);
     for (const name of a.expired ?? []) expireOne(rows, name);
+    if (a.envVars) (a.envVars === true ? ENV_VARS : a.envVars).forEach((v, n) => rows.unshift(envVarRow(account, `${account.id}-ev${n + 1}`, v)));
     state.keys.push(...rows);
   }
   // `leftRun: { command, revoked, expiring, failed }`: a run a killed Keyward left, with that many
@@ -103,7 +172,8 @@
         provider_id: `p-run${n + 1}`, name: `${env} for ${command} (keyward run)`, preview: end === 'expiring' ? null : `sk-****run${n + 1}`, owner: null,
         created_at: run.started_at, expires_at: iso(-25), status: 'expiring', last_seen_at: iso(1), rotate_due: false, is_test: null,
         usage_count: null, usage_limit: null, spend: null, spend_limit: null, rate_limit: null, last_used_at: null,
-        run: { run_id: 'run-left', command, pid: 39127, env_name: env, started_at: run.started_at, ended_at: null } };
+        run: { run_id: 'run-left', command, pid: 39127, env_name: env, started_at: run.started_at, ended_at: null }, gateway: null };
+      if (kind === 'barndoor_gateway_key') setGateway(key, {});
       state.keys.unshift(key);
       run.keys.push({ id: key.id, end });
     });
@@ -146,6 +216,12 @@
     return { spec, template_line, command_line: `keyward run -e '${template_line.replace(/'/g, "'\\''")}' -- COMMAND` };
   }
 
+  // The kinds whose service says when they were last used (the catalog's reports_last_use).
+  const REPORTS_USE = ['respan_temp_key', 'barndoor_gateway_key', 'braintrust_env_var'];
+  // As the core's `unused_days`: a reporting kind never used (0), or not in that many days.
+  const unused = (k, n) => REPORTS_USE.includes(k.kind) &&
+    (n === 0 ? !k.last_used_at : !k.last_used_at || Date.parse(k.last_used_at) < Date.now() - n * 86_400_000);
+
   const countKeys = () => state.accounts.forEach((a) => {
     a.key_count = state.keys.filter((k) => k.account_id === a.id && k.status !== 'gone').length;
   });
@@ -179,8 +255,6 @@
   state.initDoneAt = performance.now();
 
   const err = (code, message, field = null) => ({ code, message, field });
-  // A gateway key's scopes, binding and rotation, by key id (what Barndoor returns beyond the row).
-  const gatewayDetails = {};
   // The core's checks of who a gateway key acts for, each naming its field.
   function gatewayProblems(request) {
     if (request.kind !== 'barndoor_gateway_key') return [];
@@ -195,6 +269,27 @@
     if (new Set(scopes).size !== scopes.length) problems.push({ field: 'scopes', message: 'Each scope once: a scope is listed twice.' });
     return problems;
   }
+  // The core's checks of a create request, each naming its field.
+  function keyProblems(request) {
+    const problems = [...gatewayProblems(request)];
+    if (request.kind === 'braintrust_proxy_credential' && request.ttl_seconds !== undefined && (request.ttl_seconds < 1 || request.ttl_seconds > 86400))
+      problems.push({ field: 'ttl_seconds', message: `A proxy credential lives 1 to 86400 seconds (24 hours); ${request.ttl_seconds} is outside that.` });
+    if ('name' in request && request.kind !== 'respan_temp_key' && !String(request.name).trim())
+      problems.push({ field: 'name', message: 'This cannot be empty.' });
+    if (request.kind === 'braintrust_env_var') {
+      if (/[=\s]/.test(String(request.name ?? '').trim()))
+        problems.push({ field: 'name', message: "An environment variable's name has no spaces or '='; e.g. RESPAN_API_KEY." });
+      const id = String(request.object_id ?? '').trim();
+      if (request.object_type !== 'organization' && !id) problems.push({ field: 'object_id', message: `Pick the ${request.object_type} the variable is for.` });
+      else if (id && !UUID.test(id))
+        problems.push({ field: 'object_id', message: `A Braintrust ${request.object_type} id is a UUID, e.g. 5d7c7a52-1c1e-4b0e-9d61-0d3f3c1f0a01.` });
+      if (!String(request.value ?? '').trim()) problems.push({ field: 'value', message: "Give the variable's value." });
+    }
+    return problems;
+  }
+  /** The fields a minted secret fills in an install: not the form's problem (as the core). */
+  const SECRET_FIELDS = ['api_key', 'secret', 'credentials', 'value'];
+
   function validate(input) {
     const errors = [];
     if (!input.label.trim()) errors.push({ field: 'label', message: 'Give the account a name, e.g. "Production".' });
@@ -211,6 +306,64 @@
     within('rotate_after_days', s.rotate_after_days, 1, 3650, 'days');
     within('clipboard_clear_secs', s.clipboard_clear_secs, 5, 600, 'seconds');
     return out;
+  }
+
+  // The core's in-place replacement of a gateway key: reissued with an hour's grace, installed
+  // where chosen, and its previous secret left to lapse; nothing revoked, no successor (the
+  // report's new and old key are the key itself). `failInstall` stops it at that place;
+  // `failReissue` refuses the reissue, so nothing changes.
+  const REPLACE_GRACE_SECS = 3600;
+  const REPLACE_GRACE_WORDS = '1 h';
+  const utcWords = (ms) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  async function replaceInPlace(key, targets) {
+    const named = (t) => `“${state.keys.find((k) => k.id === t.key_id)?.name}”`;
+    const report = { key_id: key.id, old_key: structuredClone(key), new_key: null, completed: false, replacement_unused: false, summary: '',
+      steps: [{ label: `Issue “${key.name}” a new secret; the previous one keeps working ${REPLACE_GRACE_WORDS} more` },
+        ...targets.map((t) => ({ label: `Install into ${named(t)} and check it` })), { label: 'Let the previous secret stop working' }]
+        .map((s) => ({ ...s, state: 'pending', message: null })) };
+    const step = async (i, st, message = null) => {
+      report.steps[i] = { ...report.steps[i], state: st, message };
+      emit('replace-progress', structuredClone(report));
+      await new Promise((r) => setTimeout(r, 60));
+    };
+    await step(0, 'running');
+    if (config.failReissue) {
+      const why = 'Barndoor answered 503: Service Unavailable';
+      await step(0, 'failed', why);
+      report.summary = `Nothing changed: “${key.name}” was not given a new secret (${why}). Its secret works as before.`;
+      return { report: structuredClone(report), reveal: null };
+    }
+    const now = Date.now();
+    const until = now + REPLACE_GRACE_SECS * 1000;
+    setGateway(key, { rotated_at: new Date(now).toISOString(), previous_key_expires_at: new Date(until).toISOString() });
+    state.reissues = [...(state.reissues ?? []), { keyId: key.id, gracePeriodSecs: REPLACE_GRACE_SECS, by: 'replace' }];
+    key.preview = `bd-****r${state.reissues.length}`;
+    const reveal = { id: `r-${key.id}-replace${state.reissues.length}`, env_var: 'BARNDOOR_API_KEY', clear_after_secs: 30 };
+    state.secrets[reveal.id] = `bd-fake-replaced-${key.id}-${state.reissues.length}`;
+    report.new_key = structuredClone(key);
+    report.old_key = structuredClone(key);
+    await step(0, 'done', `The previous secret works until ${utcWords(until)}.`);
+    const installed = [];
+    for (let n = 0; n < targets.length; n++) {
+      const t = state.keys.find((k) => k.id === targets[n].key_id);
+      await step(n + 1, 'running');
+      if (config.failInstall === t.name) {
+        const why = 'Barndoor answered 500: Refused by the sandbox (injected).';
+        report.steps[n + 1] = { ...report.steps[n + 1], state: 'failed', message: why };
+        for (let j = n + 2; j < report.steps.length; j++) report.steps[j].state = 'skipped';
+        const placed = installed.length ? `installed in ${installed.join(', ')}` : 'installed nowhere yet';
+        report.summary = `Stopped. “${key.name}” has a new secret, ${placed}; installing into “${t.name}” failed: ${why} `
+          + `The previous secret keeps working until ${utcWords(until)}: install the new one there by then (its secret is shown once now).`;
+        return { report: structuredClone(report), reveal };
+      }
+      t.preview = `…${state.secrets[reveal.id].slice(-4)}`;
+      installed.push(`“${t.name}”`);
+      await step(n + 1, 'done', `${t.service === 'barndoor' ? 'Barndoor' : 'Braintrust'} shows the new secret's last 4 characters.`);
+    }
+    await step(report.steps.length - 1, 'done', `It stops by itself at ${utcWords(until)}; nothing is revoked.`);
+    report.completed = true;
+    report.summary = `“${key.name}” has a new secret${installed.length ? `, installed in ${installed.join(', ')}` : ''}; the previous one stops working at ${utcWords(until)}.`;
+    return { report: structuredClone(report), reveal };
   }
 
   const listeners = new Map();
@@ -289,34 +442,61 @@
         (!query.kinds?.length || query.kinds.includes(k.kind)) &&
         (!query.statuses?.length || query.statuses.includes(k.status)) &&
         (query.from_run === undefined || !!k.run === query.from_run) &&
+        (query.unused_days === undefined || unused(k, query.unused_days)) &&
         words.every((w) => [k.name, k.preview, k.owner].some((f) => (f || '').toLowerCase().includes(w))));
       if (query.sort === 'name') rows.sort((a, b) => a.name.localeCompare(b.name) * (query.descending ? -1 : 1));
       const share = (k) => (k.usage_limit > 0 ? k.usage_count / k.usage_limit : -1);
       if (query.sort === 'usage') rows.sort((a, b) => (share(a) - share(b)) * (query.descending ? -1 : 1));
-      // Like SQL's LIMIT: only what is asked for is copied across.
-      return structuredClone(query.limit ? rows.slice(0, query.limit) : rows);
+      // As SQLite orders it: no date (never used, or not reported) first ascending.
+      const used = (k) => (k.last_used_at ? Date.parse(k.last_used_at) : -Infinity);
+      if (query.sort === 'last_used') rows.sort((a, b) => (used(a) === used(b) ? 0 : used(a) < used(b) ? -1 : 1) * (query.descending ? -1 : 1));
+      // Like SQL's LIMIT: only what is asked for is copied across. A gateway key's state is read
+      // again from its details, as the core does (a grace period now over is no longer shown).
+      const out = structuredClone(query.limit ? rows.slice(0, query.limit) : rows);
+      for (const k of out) if (k.kind === 'barndoor_gateway_key') k.gateway = gatewayState(gatewayDetails[k.id]);
+      return out;
     },
-    validate_key: ({ request }) => {
-      const problems = [...gatewayProblems(request)];
-      if (request.kind === 'braintrust_proxy_credential' && request.ttl_seconds !== undefined && (request.ttl_seconds < 1 || request.ttl_seconds > 86400))
-        problems.push({ field: 'ttl_seconds', message: `A proxy credential lives 1 to 86400 seconds (24 hours); ${request.ttl_seconds} is outside that.` });
-      if ('name' in request && request.kind !== 'respan_temp_key' && !String(request.name).trim())
-        problems.push({ field: 'name', message: 'This cannot be empty.' });
-      return problems;
+    validate_key: ({ request }) => keyProblems(request),
+    // The projects of a Braintrust account, asked of the service each time (never cached).
+    list_projects: async ({ accountId }) => {
+      const account = state.accounts.find((a) => a.id === accountId);
+      if (!account) throw err('not_found', 'No such account.');
+      if (account.service !== 'braintrust') throw err('invalid_input', `${account.label} has no projects: only a Braintrust account does.`, 'account_id');
+      state.projectCalls = (state.projectCalls ?? 0) + 1;
+      if (config.projectsDelay) await new Promise((r) => setTimeout(r, config.projectsDelay));
+      if (state.projectCalls <= (config.projectsFail ?? 0))
+        throw err('network', 'Could not reach Braintrust at api.braintrust.dev (connection failed). Check your connection and try again.');
+      return structuredClone(PROJECTS);
     },
     create_key: ({ accountId, request }) => {
       // As the core: what validate_key finds, create_key refuses, naming the field.
-      const [problem] = gatewayProblems(request);
+      const [problem] = request.kind === 'braintrust_env_var' ? keyProblems(request) : gatewayProblems(request);
       if (problem) throw err('invalid_input', problem.message, problem.field);
       const account = state.accounts.find((a) => a.id === accountId);
+      if (request.kind === 'braintrust_env_var') {
+        // `createRefusal`: the service refuses the next create so (once), e.g. a project deleted meanwhile.
+        if (config.createRefusal && !state.refused) {
+          state.refused = true;
+          const r = config.createRefusal;
+          throw err(r.code ?? 'invalid_input', r.message, r.field ?? null);
+        }
+        const owner = envOwner(request.object_type, request.object_id);
+        if (!request.replace_existing && state.keys.some((k) => k.kind === 'braintrust_env_var' && k.status === 'active' && k.name === request.name.trim() && k.owner === owner))
+          throw err('invalid_input', `${owner} already has a variable named ${request.name.trim()}: choose another name, or replace its value.`, 'name');
+        const key = envVarRow(account, `new-${state.keys.length + 1}`, { name: request.name.trim(), object_type: request.object_type, object_id: request.object_id,
+          tail: request.value.trim().slice(-4), secret_type: request.secret_type || null, created: iso(0), used: null });
+        state.keys.unshift(key);
+        countKeys();
+        return { key: structuredClone(key), reveal: null, run_hint: null };
+      }
       const expires = request.ttl_seconds ? new Date(Date.now() + request.ttl_seconds * 1000).toISOString() : request.expiry_date ?? null;
       const key = { id: `new-${state.keys.length + 1}`, account_id: accountId, account_label: account.label, service: account.service,
         kind: request.kind, provider_id: 'p-new', name: request.name || (request.model ? `Proxy credential · ${request.model}` : 'Proxy credential · all models'),
-        preview: null, owner: null, created_at: iso(0), expires_at: expires, status: 'active', last_seen_at: iso(0) };
+        preview: null, owner: null, created_at: iso(0), expires_at: expires, status: 'active', last_seen_at: iso(0), run: null, gateway: null };
       // What Barndoor returns for a gateway key: its scopes and who it acts for (by id), kept for key_details.
       if (request.kind === 'barndoor_gateway_key')
-        gatewayDetails[key.id] = { scopes: request.scopes ?? [], group_name: request.group_name ?? null,
-          user_id: request.user_id ?? (request.user_email ? '5f0c9a4e-2b7d-4c1a-9e3f-8d6b2a1c0e47' : null) };
+        setGateway(key, { scopes: request.scopes ?? [], group_name: request.group_name ?? null,
+          user_id: request.user_id ?? (request.user_email ? GATEWAY_USER : null) });
       if (request.user_email) key.owner = request.user_email;
       state.keys.unshift(key);
       countKeys();
@@ -368,18 +548,23 @@
       const key = state.keys.find((k) => k.id === keyId);
       state.updates = [...(state.updates ?? []), { keyId, update }];
       if (update.name) key.name = update.name.trim();
-      const given = update.api_key ?? update.secret;
-      if (given) key.preview = `…${given.slice(-4)}`;
+      if (key.kind === 'barndoor_gateway_key' && update.disabled !== undefined) setGateway(key, { disabled_at: update.disabled ? iso(0) : null });
+      const given = update.api_key ?? update.secret ?? update.value;
+      if (given) key.preview = key.kind === 'braintrust_env_var' ? `********${given.trim().slice(-4)}` : `…${given.slice(-4)}`;
+      if (key.kind === 'braintrust_env_var' && envDetails[key.id]) {
+        if (update.name) envDetails[key.id].name = key.name;
+        if (given) Object.assign(envDetails[key.id], { preview_secret: key.preview, secret_updated_at: iso(0) });
+      }
       return structuredClone(key);
     },
     key_details: ({ keyId }) => {
       const key = state.keys.find((k) => k.id === keyId);
+      if (key.kind === 'braintrust_env_var') return structuredClone(envDetails[key.id] ?? { id: key.provider_id, name: key.name });
       if (key.kind === 'barndoor_credential')
         return { id: key.provider_id, name: key.name, model_provider: 'openai', base_url: 'https://api.openai.com/v1', auth_type: 'api_key',
           key_last4: (key.preview ?? '').slice(-4), settings: { organization: 'org-1' }, last_change_note: null };
       if (key.kind === 'barndoor_gateway_key')
-        return { id: key.provider_id, name: key.name, key_prefix: key.preview, kind: 'machine', scopes: [], group_name: null, user_id: null,
-          rotated_at: null, previous_key_expires_at: null, last_used_at: key.last_used_at ?? null, ...gatewayDetails[key.id] };
+        return { id: key.provider_id, name: key.name, key_prefix: key.preview, last_used_at: key.last_used_at ?? null, ...structuredClone(gatewayDetails[key.id]) };
       return { id: key.provider_id, name: key.name, preview_name: key.preview, user_email: key.owner };
     },
     // A gateway key's new secret, in place; the previous one keeps working `gracePeriodSecs` (at most 7 days).
@@ -391,8 +576,8 @@
       state.reissues = [...(state.reissues ?? []), { keyId, gracePeriodSecs }];
       const n = state.reissues.length;
       const now = Date.now();
-      gatewayDetails[key.id] = { ...gatewayDetails[key.id], rotated_at: new Date(now).toISOString(),
-        previous_key_expires_at: gracePeriodSecs ? new Date(now + gracePeriodSecs * 1000).toISOString() : null };
+      setGateway(key, { rotated_at: new Date(now).toISOString(),
+        previous_key_expires_at: gracePeriodSecs ? new Date(now + gracePeriodSecs * 1000).toISOString() : null });
       key.preview = `bd-****r${n}`;
       const id = `r-${key.id}-reissue${n}`;
       state.secrets[id] = `bd-fake-reissued-${key.id}-${n}`;
@@ -430,22 +615,27 @@
       state.dismissed[keyId] = true;
       return state.keys.find((k) => k.id === keyId);
     },
-    validate_install: ({ target }) =>
-      target.to === 'create' && 'name' in target.request && !String(target.request.name).trim() ? [{ field: 'name', message: 'This cannot be empty.' }] : [],
+    validate_install: ({ target }) => (target.to === 'create' ? keyProblems(target.request).filter((p) => !SECRET_FIELDS.includes(p.field)) : []),
     install_secret: ({ revealId, target }) => {
       const secret = state.secrets[revealId];
       if (!secret) throw err('not_found', 'This secret is no longer held.');
       let key;
       if (target.to === 'existing') {
         key = state.keys.find((k) => k.id === target.key_id);
+      } else if (target.request.kind === 'braintrust_env_var') {
+        const [problem] = keyProblems(target.request).filter((p) => !SECRET_FIELDS.includes(p.field));
+        if (problem) throw err('invalid_input', problem.message, problem.field);
+        const account = state.accounts.find((a) => a.id === target.account_id);
+        key = envVarRow(account, `new-${state.keys.length + 1}`, { ...target.request, name: target.request.name.trim(), tail: secret.slice(-4), created: iso(0), used: null });
+        state.keys.unshift(key);
       } else {
         const account = state.accounts.find((a) => a.id === target.account_id);
         key = { id: `new-${state.keys.length + 1}`, account_id: account.id, account_label: account.label, service: account.service, kind: target.request.kind,
           provider_id: 'p-installed', name: target.request.name ?? target.request.provider_name, owner: null, created_at: iso(0), expires_at: null,
-          status: 'active', last_seen_at: iso(0), rotate_due: false };
+          status: 'active', last_seen_at: iso(0), rotate_due: false, run: null, gateway: null };
         state.keys.unshift(key);
       }
-      key.preview = `…${secret.slice(-4)}`;
+      key.preview = key.kind === 'braintrust_env_var' ? `********${secret.slice(-4)}` : `…${secret.slice(-4)}`;
       // What the page sent: a test proves the secret itself never was.
       state.installs.push({ revealId, target: structuredClone(target) });
       const shown = key.kind !== 'respan_provider';
@@ -456,13 +646,19 @@
       const key = state.keys.find((k) => k.id === keyId);
       const tail = (key.preview ?? '').slice(-4);
       const targets = state.keys
-        .filter((k) => ['barndoor_credential', 'braintrust_ai_secret', 'respan_provider'].includes(k.kind) && k.status === 'active')
+        .filter((k) => ['barndoor_credential', 'braintrust_ai_secret', 'braintrust_env_var', 'respan_provider'].includes(k.kind) && k.status === 'active')
         .map((k) => ({ key: structuredClone(k), suggested: !!tail && (k.preview ?? '').endsWith(tail) }));
-      return { key: structuredClone(key), replacement: [{ label: 'Kind', value: 'Temporary key' }, { label: 'Name', value: key.name },
-        { label: 'Expires', value: '2027-01-10T00:00:00Z' }, { label: 'Spend', value: 'at most $5.00' }], targets };
+      // As the core: a gateway key keeps its settings and gets a new secret in place.
+      const replacement = key.kind === 'barndoor_gateway_key'
+        ? [{ label: 'Kind', value: 'Gateway key' }, { label: 'Name', value: key.name }, { label: 'Expires', value: key.expires_at ?? 'never' },
+            { label: 'How', value: `A new secret for the same key; the previous one keeps working ${REPLACE_GRACE_WORDS} more` }]
+        : [{ label: 'Kind', value: 'Temporary key' }, { label: 'Name', value: key.name },
+            { label: 'Expires', value: '2027-01-10T00:00:00Z' }, { label: 'Spend', value: 'at most $5.00' }];
+      return { key: structuredClone(key), replacement, targets };
     },
     replace_key: async ({ keyId, targets }) => {
       const old = state.keys.find((k) => k.id === keyId);
+      if (old.kind === 'barndoor_gateway_key') return replaceInPlace(old, targets);
       const label = (t) => `Install into “${state.keys.find((k) => k.id === t.key_id)?.name}” and check it`;
       const report = { key_id: keyId, old_key: old, new_key: null, completed: false, replacement_unused: false, summary: '',
         steps: [{ label: `Mint a new Temporary key “${old.name}”` }, ...targets.map((t) => ({ label: label(t) })), { label: `Revoke the old key “${old.name}”` }]

@@ -36,7 +36,7 @@ test('every outcome has words', () => {
 
 test('every kind has a label, an env var and a service', () => {
   const kinds = CATALOG.kinds.map((k) => k.kind);
-  expect(new Set(kinds).size).toBe(9);
+  expect(new Set(kinds).size).toBe(10);
   for (const k of CATALOG.kinds) {
     expect(k.label, k.kind).not.toBe('');
     expect(k.env_var, k.kind).toMatch(/^[A-Z][A-Z0-9_]*$/);
@@ -47,13 +47,17 @@ test('every kind has a label, an env var and a service', () => {
 });
 
 test('the kind rules read as before', () => {
-  expect(GIVEN_SECRET_KINDS.sort()).toEqual(['barndoor_credential', 'braintrust_ai_secret', 'respan_provider']);
+  expect(GIVEN_SECRET_KINDS.sort()).toEqual(['barndoor_credential', 'braintrust_ai_secret', 'braintrust_env_var', 'respan_provider']);
   expect(REPLACEABLE_KINDS).toEqual(['braintrust_api_key', 'braintrust_service_token', 'respan_temp_key', 'barndoor_gateway_key']);
   const can = (kind: KeyKind) => revocable({ kind, status: 'active' });
   expect(can('braintrust_proxy_credential') || can('barndoor_provider')).toBe(false);
   expect(can('barndoor_credential') && !revocable({ kind: 'barndoor_credential', status: 'gone' })).toBe(true);
   // Every create form is a kind the catalog says can be created there.
   for (const f of KIND_FORMS) expect(CATALOG.kinds.find((k) => k.kind === f.kind)?.service).toBe(f.service);
+});
+
+test('the kinds whose service reports last use are the catalog\'s', () => {
+  expect(CATALOG.kinds.filter((k) => k.reports_last_use).map((k) => k.kind).sort()).toEqual(['barndoor_gateway_key', 'braintrust_env_var', 'respan_temp_key']);
 });
 
 test('the create forms offer what the core accepts', () => {

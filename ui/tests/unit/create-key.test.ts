@@ -53,7 +53,7 @@ async function choose(name: string, value: string) {
 }
 
 test('every kind has a form and starts from its defaults', () => {
-  expect(new Set(KIND_FORMS.map((f) => f.kind)).size).toBe(8);
+  expect(new Set(KIND_FORMS.map((f) => f.kind)).size).toBe(9);
   const proxy = KIND_FORMS.find((f) => f.kind === 'braintrust_proxy_credential')!;
   expect(toRequest(proxy, initialValues(proxy))).toEqual({ kind: 'braintrust_proxy_credential', model: '', ttl_seconds: 600, logging_project: '' });
 });
@@ -61,7 +61,7 @@ test('every kind has a form and starts from its defaults', () => {
 test('the kinds follow the account, and a Respan key offers every limit', async () => {
   setup([account('b', 'braintrust'), account('r', 'respan')]);
   const kinds = () => [...(field('kind') as unknown as HTMLSelectElement).options].map((o) => o.value);
-  expect(kinds()).toEqual(['braintrust_api_key', 'braintrust_proxy_credential', 'braintrust_service_token', 'braintrust_ai_secret']);
+  expect(kinds()).toEqual(['braintrust_api_key', 'braintrust_proxy_credential', 'braintrust_service_token', 'braintrust_ai_secret', 'braintrust_env_var']);
   await choose('account', 'r');
   await waitFor(() => expect(kinds()).toEqual(['respan_temp_key', 'respan_provider']));
   for (const name of ['name', 'expiry_date', 'max_usage', 'rate_limit', 'spending_limit', 'is_test']) expect(field(name)).toBeTruthy();

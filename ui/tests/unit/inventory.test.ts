@@ -76,10 +76,10 @@ test('a sync that skipped unreadable objects says so, even when quiet', async ()
 test('an export asks for what the table shows, every row of it', async () => {
   const inv = new Inventory();
   inv.search = ' prod ';
-  inv.filters = { service: 'respan', kind: '', status: 'expiring', env: 'test', run: 'minted' };
+  inv.filters = { service: 'respan', kind: '', status: 'expiring', env: 'test', run: 'minted', unused: '30' };
   await inv.reloadKeys(60);
   const shown = calls.filter((c) => c.cmd === 'list_keys').pop()!.args.query;
-  expect(shown).toMatchObject({ search: 'prod', service: 'respan', statuses: ['expiring'], is_test: true, from_run: true, limit: 60 });
+  expect(shown).toMatchObject({ search: 'prod', service: 'respan', statuses: ['expiring'], is_test: true, from_run: true, unused_days: 30, limit: 60 });
   expect(inv.query()).toEqual({ ...(shown as object), limit: undefined });
 });
 

@@ -27,7 +27,12 @@ is_test?: boolean,
 /**
  * Only keys minted by `keyward run` (true) or only the others (false).
  */
-from_run?: boolean, sort?: KeySort, descending?: boolean, 
+from_run?: boolean, 
+/**
+ * Only keys whose service reports their last use (`KeyKind::reports_last_use`) and that
+ * were not used in this many days; 0: never used.
+ */
+unused_days?: number, sort?: KeySort, descending?: boolean, 
 /**
  * At most this many rows (the first screenful, while the rest loads).
  */

@@ -3,4 +3,4 @@
 /**
  * The inventory's sortable columns.
  */
-export type KeySort = "name" | "kind" | "account" | "preview" | "owner" | "created" | "expires" | "usage" | "status";
+export type KeySort = "name" | "kind" | "account" | "preview" | "owner" | "created" | "expires" | "usage" | "last_used" | "status";

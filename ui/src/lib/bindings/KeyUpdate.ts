@@ -8,7 +8,7 @@ api_key?: string, extra_kwargs?: string, } | { "kind": "braintrust_ai_secret", n
 /**
  * A new value replaces the stored one.
  */
-secret?: string, metadata?: string, } | { "kind": "barndoor_credential", name?: string, base_url?: string, auth_type?: string, api_key?: string, credentials?: string, settings?: string, change_note?: string, } | { "kind": "barndoor_gateway_key", 
+secret?: string, metadata?: string, } | { "kind": "braintrust_env_var", name?: string, value?: string, } | { "kind": "barndoor_credential", name?: string, base_url?: string, auth_type?: string, api_key?: string, credentials?: string, settings?: string, change_note?: string, } | { "kind": "barndoor_gateway_key", 
 /**
  * Disable (true) or enable again (false) without reissuing the secret.
  */

@@ -37,4 +37,8 @@ refreshable: boolean,
 /**
  * How long a reissue can keep the previous secret working; `None`: it stops at once.
  */
-reissue_grace_max_secs: number | null, };
+reissue_grace_max_secs: number | null, 
+/**
+ * Its service says when it was last used: no date means never used.
+ */
+reports_last_use: boolean, };

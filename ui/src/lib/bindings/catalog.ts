@@ -15,7 +15,8 @@ export const CATALOG: CoreCatalog = {
       "replaceable": true,
       "reissuable": false,
       "refreshable": true,
-      "reissue_grace_max_secs": null
+      "reissue_grace_max_secs": null,
+      "reports_last_use": false
     },
     {
       "kind": "braintrust_proxy_credential",
@@ -28,7 +29,8 @@ export const CATALOG: CoreCatalog = {
       "replaceable": false,
       "reissuable": false,
       "refreshable": false,
-      "reissue_grace_max_secs": null
+      "reissue_grace_max_secs": null,
+      "reports_last_use": false
     },
     {
       "kind": "braintrust_service_token",
@@ -41,7 +43,8 @@ export const CATALOG: CoreCatalog = {
       "replaceable": true,
       "reissuable": false,
       "refreshable": true,
-      "reissue_grace_max_secs": null
+      "reissue_grace_max_secs": null,
+      "reports_last_use": false
     },
     {
       "kind": "braintrust_ai_secret",
@@ -54,7 +57,22 @@ export const CATALOG: CoreCatalog = {
       "replaceable": false,
       "reissuable": false,
       "refreshable": true,
-      "reissue_grace_max_secs": null
+      "reissue_grace_max_secs": null,
+      "reports_last_use": false
+    },
+    {
+      "kind": "braintrust_env_var",
+      "service": "braintrust",
+      "label": "Env var",
+      "env_var": "RESPAN_API_KEY",
+      "mints_secret": false,
+      "takes_secret": true,
+      "revocable": true,
+      "replaceable": false,
+      "reissuable": false,
+      "refreshable": true,
+      "reissue_grace_max_secs": null,
+      "reports_last_use": true
     },
     {
       "kind": "respan_temp_key",
@@ -67,7 +85,8 @@ export const CATALOG: CoreCatalog = {
       "replaceable": true,
       "reissuable": false,
       "refreshable": true,
-      "reissue_grace_max_secs": null
+      "reissue_grace_max_secs": null,
+      "reports_last_use": true
     },
     {
       "kind": "respan_provider",
@@ -80,7 +99,8 @@ export const CATALOG: CoreCatalog = {
       "replaceable": false,
       "reissuable": false,
       "refreshable": true,
-      "reissue_grace_max_secs": null
+      "reissue_grace_max_secs": null,
+      "reports_last_use": false
     },
     {
       "kind": "barndoor_gateway_key",
@@ -93,7 +113,8 @@ export const CATALOG: CoreCatalog = {
       "replaceable": true,
       "reissuable": true,
       "refreshable": true,
-      "reissue_grace_max_secs": 604800
+      "reissue_grace_max_secs": 604800,
+      "reports_last_use": true
     },
     {
       "kind": "barndoor_credential",
@@ -106,7 +127,8 @@ export const CATALOG: CoreCatalog = {
       "replaceable": false,
       "reissuable": false,
       "refreshable": true,
-      "reissue_grace_max_secs": null
+      "reissue_grace_max_secs": null,
+      "reports_last_use": false
     },
     {
       "kind": "barndoor_provider",
@@ -119,7 +141,8 @@ export const CATALOG: CoreCatalog = {
       "replaceable": false,
       "reissuable": false,
       "refreshable": true,
-      "reissue_grace_max_secs": null
+      "reissue_grace_max_secs": null,
+      "reports_last_use": false
     }
   ],
   "services": [
@@ -130,7 +153,8 @@ export const CATALOG: CoreCatalog = {
         "braintrust_api_key",
         "braintrust_proxy_credential",
         "braintrust_service_token",
-        "braintrust_ai_secret"
+        "braintrust_ai_secret",
+        "braintrust_env_var"
       ]
     },
     {

@@ -19,6 +19,7 @@ import type { KeyUpdate } from './KeyUpdate';
 import type { MintedKey } from './MintedKey';
 import type { NewAccount } from './NewAccount';
 import type { NewKey } from './NewKey';
+import type { Project } from './Project';
 import type { ReapedRun } from './ReapedRun';
 import type { RecoveryReport } from './RecoveryReport';
 import type { ReplaceOutcome } from './ReplaceOutcome';
@@ -54,6 +55,8 @@ export const revokeKeys = (keyIds: string[]) => call<RevokeOutcome[]>('revoke_ke
 export const updateKey = (keyId: string, update: KeyUpdate) => call<KeyRow>('update_key', { keyId, update });
 export const refreshKey = (keyId: string) => call<KeyRow>('refresh_key', { keyId });
 export const keyDetails = (keyId: string) => call<Record<string, unknown>>('key_details', { keyId });
+/** The projects a Braintrust account's token can see, to scope an env var to one. */
+export const listProjects = (accountId: string) => call<Project[]>('list_projects', { accountId });
 export const checkSetup = (accountId: string, check: SetupCheck) => call<CheckOutcome>('check_setup', { accountId, check });
 /** Newest first; a bad date or limit is refused with its field named. */
 export const auditQuery = (query: AuditQuery) => call<AuditEntry[]>('audit_query', { query });

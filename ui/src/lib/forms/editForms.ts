@@ -45,6 +45,11 @@ export const EDIT_FORMS: EditForm[] = [
     { name: 'secret', label: 'New secret', type: 'secret', reissues: true, help: keep },
     { name: 'metadata', label: 'Metadata (JSON)', type: 'json', current: (_, d) => text(d.metadata) },
   ] },
+  { kind: 'braintrust_env_var', title: 'Edit env var', fields: [
+    { name: 'name', label: 'Name', type: 'text', current: (k) => k.name, help: 'As code reads it from its environment; its scope stays as it is.' },
+    { name: 'value', label: 'New value', type: 'secret', reissues: true,
+      help: 'Leave empty to keep the value Braintrust holds; a new one replaces it at once, and is sent once and never kept.' },
+  ] },
   { kind: 'barndoor_credential', title: 'Edit credential', fields: [
     { name: 'name', label: 'Name', type: 'text', current: (k) => k.name },
     { name: 'base_url', label: 'Base URL', type: 'text', current: (_, d) => text(d.base_url) },

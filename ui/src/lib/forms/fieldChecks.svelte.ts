@@ -31,8 +31,9 @@ export class FieldChecks {
 
   readonly soon = debounce(() => void this.run(), 200);
 
-  edited(field: string) {
-    this.#touched[field] = true;
+  /** The person changed a field; a field the core knows by several names gives them all. */
+  edited(...fields: string[]) {
+    for (const f of fields) this.#touched[f] = true;
     this.formError = null;
     this.soon();
   }

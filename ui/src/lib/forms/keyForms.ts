@@ -1,24 +1,33 @@
 // What each kind's create form asks for: labels, help and input types. The rules (what is valid)
 // are the core's, asked through validate_key; nothing here decides validity.
+import type { EnvVarScope } from '../bindings/EnvVarScope';
 import type { KeyKind } from '../bindings/KeyKind';
 import type { NewKey } from '../bindings/NewKey';
 import type { Service } from '../bindings/Service';
 import { CATALOG } from '../bindings/catalog';
 import { KINDS } from '../kinds';
 
-export type FieldType = 'text' | 'number' | 'secret' | 'json' | 'secret-json' | 'checkbox' | 'datetime' | 'select' | 'list';
+/** `choice`: a few options side by side (radio buttons); `project`: a Braintrust project picked by
+ * name from the account's projects (its id is the value). */
+export type FieldType = 'text' | 'number' | 'secret' | 'json' | 'secret-json' | 'checkbox' | 'datetime' | 'select' | 'list' | 'choice' | 'project';
 export type Field = {
   name: string;
   label: string;
   type: FieldType;
   help?: string;
   placeholder?: string;
-  options?: { value: string; label: string }[];
+  /** A `choice` option's help replaces the field's while it is picked. */
+  options?: { value: string; label: string; help?: string }[];
   /** Shown only when this returns true for the current values (Barndoor's auth types). */
   when?: (values: Values) => boolean;
   initial?: string | boolean;
   /** A choice the form makes with the person (which of the next fields to show); never sent. */
   local?: boolean;
+  /** The request's name for the value, when not the field's own: two fields that take turns
+   * filling one (an env var's project or function id, both `object_id`). */
+  sends?: string;
+  /** Other names the core gives this field's problems by (a project the service refused). */
+  alsoErrors?: string[];
 };
 /** Svelte binds number inputs as numbers (and an empty one as null). */
 export type Values = Record<string, string | number | boolean | null>;
@@ -41,6 +50,13 @@ const TTL = CATALOG.proxy_ttl;
 export const splitList = (v: unknown) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : []);
 /** Who a gateway key acts for: only the chosen one is shown and sent. */
 const actsFor = (who: string) => (v: Values) => v.acts_for === who;
+/** What an env var is scoped to: only that scope's object (a project, a function) is asked for. */
+const scopeIs = (scope: EnvVarScope) => (v: Values) => v.object_type === scope;
+const ENV_SCOPES: { value: EnvVarScope; label: string; help: string }[] = [
+  { value: 'organization', label: 'Organization', help: 'Every project and function of the organization can read it.' },
+  { value: 'project', label: 'Project', help: "The project's functions can read it." },
+  { value: 'function', label: 'Function', help: 'Only that one function can read it.' },
+];
 
 export type KindForm = { kind: KeyKind; service: Service; title: string; mints: boolean; fields: Field[] };
 
@@ -67,6 +83,17 @@ export const KIND_FORMS: KindForm[] = [
     { name: 'secret', label: 'Secret', type: 'secret', help: 'Sent to Braintrust once; Keyward never keeps it.' },
     { name: 'metadata', label: 'Metadata (JSON)', type: 'json', placeholder: '{"team": "evals"}' },
     { name: 'replace_existing', label: 'Replace the AI secret of the same name', type: 'checkbox' },
+  ]),
+  kindForm('braintrust_env_var', [
+    { name: 'name', label: 'Name', type: 'text', placeholder: KINDS.braintrust_env_var.env_var,
+      help: `As code reads it from its environment, e.g. ${KINDS.braintrust_env_var.env_var}.` },
+    { name: 'object_type', label: 'Scope', type: 'choice', initial: 'project', options: ENV_SCOPES },
+    { name: 'project', label: 'Project', type: 'project', sends: 'object_id', when: scopeIs('project') },
+    { name: 'function_id', label: 'Function id', type: 'text', sends: 'object_id', when: scopeIs('function'),
+      placeholder: '00000000-0000-0000-0000-000000000000', help: "The function's id (a UUID), from its page in Braintrust." },
+    { name: 'value', label: 'Value', type: 'secret', help: 'Sent to Braintrust once; Keyward never keeps it.' },
+    { name: 'secret_type', label: 'Type', type: 'text', placeholder: 'openai', help: 'Optional: what the value is a key for, e.g. openai.' },
+    { name: 'replace_existing', label: 'Replace the value if a variable of this name exists', type: 'checkbox' },
   ]),
   kindForm('respan_temp_key', [
     { name: 'name', label: 'Name', type: 'text' },
@@ -111,6 +138,18 @@ export function formsFor(service: Service): KindForm[] {
   return KIND_FORMS.filter((f) => f.service === service);
 }
 
+/** Every name the core may give this field's problems by: its own, the request's, and the others
+ * it answers for. */
+export function errorNames(f: Field): string[] {
+  return [...new Set([f.name, f.sends ?? f.name, ...(f.alsoErrors ?? [])])];
+}
+
+/** The core's message for this field, under whichever of its names the core used. */
+export function fieldError(f: Field, errors: Record<string, string>): string | undefined {
+  for (const n of errorNames(f)) if (errors[n]) return errors[n];
+  return undefined;
+}
+
 export function initialValues(form: KindForm): Values {
   return Object.fromEntries(form.fields.map((f) => [f.name, f.initial ?? (f.type === 'checkbox' ? false : '')]));
 }
@@ -123,16 +162,17 @@ export function toRequest(form: KindForm, values: Values): NewKey {
   for (const f of form.fields) {
     if (f.local || (f.when && !f.when(values))) continue;
     const v = values[f.name];
+    const key = f.sends ?? f.name;
     if (f.type === 'list') {
       const items = splitList(v);
-      if (items.length) out[f.name] = items;
-    } else if (f.type === 'checkbox') out[f.name] = Boolean(v);
+      if (items.length) out[key] = items;
+    } else if (f.type === 'checkbox') out[key] = Boolean(v);
     else if (f.type === 'number') {
-      if (typeof v === 'number' && !Number.isNaN(v)) out[f.name] = v;
-      else if (typeof v === 'string' && v.trim() !== '') out[f.name] = Number(v);
+      if (typeof v === 'number' && !Number.isNaN(v)) out[key] = v;
+      else if (typeof v === 'string' && v.trim() !== '') out[key] = Number(v);
     } else if (f.type === 'datetime') {
-      if (typeof v === 'string' && v.trim() !== '') out[f.name] = Number.isNaN(Date.parse(v)) ? v : new Date(v).toISOString();
-    } else out[f.name] = typeof v === 'string' ? v : '';
+      if (typeof v === 'string' && v.trim() !== '') out[key] = Number.isNaN(Date.parse(v)) ? v : new Date(v).toISOString();
+    } else out[key] = typeof v === 'string' ? v : '';
   }
   return out as NewKey;
 }

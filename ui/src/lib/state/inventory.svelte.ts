@@ -13,10 +13,16 @@ import type { KeySort } from '../bindings/KeySort';
 import type { KeyStatus } from '../bindings/KeyStatus';
 import type { Service } from '../bindings/Service';
 
-/** `run`: only keys minted by a run (`minted`), or only the others (`other`). */
-export type Filters = { service: Service | ''; kind: KeyKind | ''; status: KeyStatus | ''; env: 'test' | 'prod' | ''; run: 'minted' | 'other' | '' };
 import { debounce } from '../debounce';
 import { plural } from '../format';
+import { unusedDays, type UnusedFilter } from '../lastUse';
+
+/** `run`: only keys minted by a run (`minted`), or only the others (`other`). `unused`: only keys
+ * never used ('0') or not used in that many days, among the kinds whose service reports use. */
+export type Filters = {
+  service: Service | ''; kind: KeyKind | ''; status: KeyStatus | ''; env: 'test' | 'prod' | ''; run: 'minted' | 'other' | ''; unused: UnusedFilter;
+};
+export const NO_FILTERS: Filters = { service: '', kind: '', status: '', env: '', run: '', unused: '' };
 import { toasts } from './toasts.svelte';
 
 /** Rows in the first paint: more than a tall window shows. */
@@ -29,7 +35,7 @@ export class Inventory {
   search = $state('');
   accountFilter = $state<string | null>(null);
   includeGone = $state(false);
-  filters = $state<Filters>({ service: '', kind: '', status: '', env: '', run: '' });
+  filters = $state<Filters>({ ...NO_FILTERS });
   sort = $state<KeySort | null>(null);
   descending = $state(false);
   progress = $state<Record<string, SyncProgress | undefined>>({});
@@ -96,6 +102,7 @@ export class Inventory {
       statuses: this.filters.status ? [this.filters.status] : undefined,
       is_test: this.filters.env === '' ? undefined : this.filters.env === 'test',
       from_run: this.filters.run === '' ? undefined : this.filters.run === 'minted',
+      unused_days: unusedDays(this.filters.unused),
       sort: this.sort ?? undefined,
       descending: this.descending,
       limit,

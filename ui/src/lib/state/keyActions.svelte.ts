@@ -13,6 +13,7 @@ import type { KeyUpdate } from '../bindings/KeyUpdate';
 import type { NewKey } from '../bindings/NewKey';
 import type { ReplaceOutcome } from '../bindings/ReplaceOutcome';
 import type { RevokeOutcome } from '../bindings/RevokeOutcome';
+import { givenWord } from '../envVars';
 import { clockTime, plural } from '../format';
 import { editFormFor, reissues } from '../forms/editForms';
 import { serviceName } from '../services';
@@ -100,7 +101,7 @@ export class KeyActions {
   created(c: MintedKey) {
     this.#dialogs.close('create');
     if (c.reveal) this.#dialogs.open({ kind: 'reveal', created: c as RevealedKey });
-    else toasts.success(`${c.key.name} created. The secret you gave was sent and not kept.`);
+    else toasts.success(`${c.key.name} created. The ${givenWord(c.key.kind)} you gave was sent and not kept.`);
   }
 
   /** Revokes the key with this id, when there is no row to confirm it from (one created without its
@@ -117,7 +118,9 @@ export class KeyActions {
   async updateKey(key: KeyRow, update: KeyUpdate): Promise<KeyRow> {
     const reissued = reissues(editFormFor(key.kind), update);
     const row = await ipc.updateKey(key.id, update);
-    toasts.success(reissued ? `${row.name} now uses the new secret; ${serviceName(key.service)} has it and Keyward does not.` : `${row.name} saved.`);
+    const word = givenWord(key.kind);
+    const now = word === 'value' ? 'now has the new value' : 'now uses the new secret';
+    toasts.success(reissued ? `${row.name} ${now}; ${serviceName(key.service)} has it and Keyward does not.` : `${row.name} saved.`);
     void this.#inventory.refresh();
     return row;
   }
