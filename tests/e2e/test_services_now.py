@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import Select
 
 from conftest import ARTIFACTS, Sandbox, TOKEN
 from sandbox_api import call
-from ui import add_account, click, find, gone, row_with, text_of, type_into, wait_text
+from ui import add_account, click, find, gone, row_with, settle, text_of, type_into, wait_text
 
 CHECKOUT = "b0b9a73e-e10f-5e73-ba5c-5af35778ec93"  # the sandbox's seeded "checkout" project
 
@@ -57,6 +57,7 @@ def test_a_scoped_group_key_a_graceful_reissue_and_an_install_into_a_project_env
         type_into(driver, "field-scopes", "llm:invoke, models:read")
         Select(find(driver, "field-acts_for")).select_by_value("group")
         type_into(driver, "field-group_name", "engineering")
+        settle()  # the last keystroke painted
         driver.save_screenshot(str(ARTIFACTS / "40-gateway-form.png"))
         click(driver, "submit-key")
         find(driver, "reveal-dialog")
@@ -97,6 +98,7 @@ def test_a_scoped_group_key_a_graceful_reissue_and_an_install_into_a_project_env
         choose(driver, "field-object_type-project")
         wait_text(driver, "field-project", lambda t: "checkout" in t)
         pick(driver, "field-project", "checkout")
+        settle()
         driver.save_screenshot(str(ARTIFACTS / "42-install-into-env-var.png"))
         click(driver, "submit-install")
         gone(driver, "install-dialog")
