@@ -574,6 +574,15 @@ describe('audit log and exports', () => {
     await page.click(tid('nav-audit'));
     await expect.poll(() => page.locator(tid('audit-row')).count()).toBe(60);
     expect(await page.textContent(tid('audit-count'))).toContain('60 entries');
+    // A log longer than the window scrolls from the keyboard too: its region takes focus.
+    const scroller = page.locator(tid('audit-scroll'));
+    await scroller.focus();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('audit-scroll');
+    expect(await scroller.getAttribute('aria-label')).toBe('Audit log entries');
+    await page.keyboard.press('End');
+    await expect.poll(() => scroller.evaluate((e) => e.scrollTop)).toBeGreaterThan(0);
+    await page.keyboard.press('Home');
+    await expect.poll(() => scroller.evaluate((e) => e.scrollTop)).toBe(0);
     const first = page.locator(tid('audit-row')).first();
     expect(await first.locator(tid('audit-action')).textContent()).toBe('Key created');
     expect(await first.locator('td.when time').getAttribute('title')).toMatch(/\d{4}/);
