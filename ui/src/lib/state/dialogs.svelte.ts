@@ -2,6 +2,7 @@
 // there is never more than one. Each kind carries what its dialog is about.
 import type { Account } from '../bindings/Account';
 import type { MintedKey } from '../bindings/MintedKey';
+import type { KeyKind } from '../bindings/KeyKind';
 import type { KeyRow } from '../bindings/KeyRow';
 import type { RevealTicket } from '../bindings/RevealTicket';
 
@@ -12,14 +13,16 @@ export type Dialog =
   | { kind: 'add-account' }
   | { kind: 'edit-account'; account: Account }
   | { kind: 'remove-account'; account: Account }
-  | { kind: 'create' }
+  | { kind: 'create'; accountId?: string; keyKind?: KeyKind }
   | { kind: 'reveal'; created: RevealedKey }
   | { kind: 'edit-key'; key: KeyRow; reissue: boolean }
   | { kind: 'revoke'; key: KeyRow }
   | { kind: 'reissue'; key: KeyRow }
   | { kind: 'bulk-revoke' }
   | { kind: 'settings' }
-  | { kind: 'assist'; keyId: string };
+  | { kind: 'assist'; keyId: string }
+  | { kind: 'palette' }
+  | { kind: 'shortcuts' };
 
 export type DialogKind = Dialog['kind'];
 
