@@ -195,6 +195,44 @@ fn target_name(keyward: &Keyward, target: &InstallTarget) -> String {
     }
 }
 
+/// Where the installs stopped: why (a sentence), the place, and where the secret went before it.
+struct Stopped {
+    why: String,
+    place: String,
+    installed: Vec<String>,
+}
+
+/// The report before anything runs: the first step, one install step per target, the last step.
+fn planned(old: &KeyRow, first: String, targets: &[InstallTarget], last: String, keyward: &Keyward) -> ReplaceReport {
+    let step = |label: String| ReplaceStep { label, state: StepState::Pending, message: None };
+    let mut steps = vec![step(first)];
+    steps.extend(targets.iter().map(|t| step(format!("Install into {} and check it", target_name(keyward, t)))));
+    steps.push(step(last));
+    ReplaceReport {
+        key_id: old.id.clone(),
+        steps,
+        old_key: Some(old.clone()),
+        new_key: None,
+        completed: false,
+        replacement_unused: false,
+        summary: String::new(),
+    }
+}
+
+fn set_step(report: &mut ReplaceReport, i: usize, state: StepState, message: Option<String>, progress: &(dyn Fn(&ReplaceReport) + Send + Sync)) {
+    report.steps[i].state = state;
+    report.steps[i].message = message;
+    progress(report);
+}
+
+fn placed(installed: &[String]) -> String {
+    if installed.is_empty() {
+        "installed nowhere yet".to_string()
+    } else {
+        format!("installed in {}", installed.join(", "))
+    }
+}
+
 impl Keyward {
     /// What the assistant would do for a key: its replacement, and where it could be installed.
     pub fn replace_plan(&self, key_id: &str) -> Result<ReplacePlan> {
@@ -243,24 +281,9 @@ impl Keyward {
         if let Some(grace) = in_place_grace(old.kind) {
             return self.replace_in_place(old, targets, grace, progress).await;
         }
-        let step = |label: String| ReplaceStep { label, state: StepState::Pending, message: None };
-        let mut steps = vec![step(format!("Mint a new {} “{}”", old.kind.label(), old.name))];
-        steps.extend(targets.iter().map(|t| step(format!("Install into {} and check it", target_name(self, t)))));
-        steps.push(step(format!("Revoke the old key “{}”", old.name)));
-        let mut report = ReplaceReport {
-            key_id: key_id.into(),
-            steps,
-            old_key: Some(old.clone()),
-            new_key: None,
-            completed: false,
-            replacement_unused: false,
-            summary: String::new(),
-        };
-        let set = |report: &mut ReplaceReport, i: usize, state: StepState, message: Option<String>| {
-            report.steps[i].state = state;
-            report.steps[i].message = message;
-            progress(report);
-        };
+        let mut report =
+            planned(&old, format!("Mint a new {} “{}”", old.kind.label(), old.name), &targets, format!("Revoke the old key “{}”", old.name), self);
+        let set = |report: &mut ReplaceReport, i: usize, state: StepState, message: Option<String>| set_step(report, i, state, message, progress);
 
         set(&mut report, 0, StepState::Running, None);
         let minted = match self.create_key(&old.account_id, request).await {
@@ -281,20 +304,21 @@ impl Keyward {
             return Err(Error::new(crate::ErrorCode::Provider, "The service minted the replacement without returning its secret."));
         };
 
-        let mut installed: Vec<String> = Vec::new();
-        for (n, target) in targets.into_iter().enumerate() {
-            let i = n + 1;
-            set(&mut report, i, StepState::Running, None);
-            let name = target_name(self, &target);
-            match self.install_secret(&plain, target, &minted.key.name).await {
-                Ok(done) if done.verified != Some(false) => {
-                    set(&mut report, i, StepState::Done, Some(done.check));
-                    installed.push(format!("“{}”", done.key.name));
-                }
-                Ok(done) => return Ok(self.stop(report, i, done.check, &installed, &name, secret, &old)),
-                Err(e) => return Ok(self.stop(report, i, e.message, &installed, &name, secret, &old)),
+        let installed = match self.install_each(&mut report, &plain, targets, &minted.key.name, progress).await {
+            Ok(installed) => installed,
+            Err(stop) => {
+                report.replacement_unused = stop.installed.is_empty();
+                let summary = format!(
+                    "Stopped before revoking anything. The new key “{}” exists and is {}; installing into {} failed: {} The old key “{}” is still active and still works.",
+                    minted.key.name,
+                    placed(&stop.installed),
+                    stop.place,
+                    stop.why,
+                    old.name
+                );
+                return Ok(self.finish(report, secret, summary));
             }
-        }
+        };
 
         let last = report.steps.len() - 1;
         set(&mut report, last, StepState::Running, None);
@@ -328,24 +352,9 @@ impl Keyward {
         grace: u32,
         progress: &(dyn Fn(&ReplaceReport) + Send + Sync),
     ) -> Result<Replacement> {
-        let step = |label: String| ReplaceStep { label, state: StepState::Pending, message: None };
-        let mut steps = vec![step(format!("Issue “{}” a new secret; the previous one keeps working {} more", old.name, in_words(grace)))];
-        steps.extend(targets.iter().map(|t| step(format!("Install into {} and check it", target_name(self, t)))));
-        steps.push(step("Let the previous secret stop working".into()));
-        let mut report = ReplaceReport {
-            key_id: old.id.clone(),
-            steps,
-            old_key: Some(old.clone()),
-            new_key: None,
-            completed: false,
-            replacement_unused: false,
-            summary: String::new(),
-        };
-        let set = |report: &mut ReplaceReport, i: usize, state: StepState, message: Option<String>| {
-            report.steps[i].state = state;
-            report.steps[i].message = message;
-            progress(report);
-        };
+        let first = format!("Issue “{}” a new secret; the previous one keeps working {} more", old.name, in_words(grace));
+        let mut report = planned(&old, first, &targets, "Let the previous secret stop working".into(), self);
+        let set = |report: &mut ReplaceReport, i: usize, state: StepState, message: Option<String>| set_step(report, i, state, message, progress);
         set(&mut report, 0, StepState::Running, None);
         let minted = match self.reissue_key_with_grace(&old.id, grace).await {
             Ok(m) => m,
@@ -365,14 +374,45 @@ impl Keyward {
         let Some(plain) = secret.as_ref().map(MintedSecret::for_install) else {
             return Err(Error::new(crate::ErrorCode::Provider, "The service reissued the key without returning its new secret."));
         };
+        let installed = match self.install_each(&mut report, &plain, targets, &old.name, progress).await {
+            Ok(installed) => installed,
+            Err(stop) => {
+                let summary = format!(
+                    "Stopped. “{}” has a new secret, {}; installing into {} failed: {} The previous secret keeps working until {until_words}: install the new one there by then (its secret is shown once now).",
+                    old.name,
+                    placed(&stop.installed),
+                    stop.place,
+                    stop.why
+                );
+                return Ok(self.finish(report, secret, summary));
+            }
+        };
+        let last = report.steps.len() - 1;
+        set(&mut report, last, StepState::Done, Some(format!("It stops by itself at {until_words}; nothing is revoked.")));
+        report.completed = true;
+        let placed = if installed.is_empty() { String::new() } else { format!(", installed in {}", installed.join(", ")) };
+        let summary = format!("“{}” has a new secret{placed}; the previous one stops working at {until_words}.", old.name);
+        Ok(self.finish(report, secret, summary))
+    }
+
+    /// Installs `secret` into each target in turn (steps 1 to n of `report`), checking each. The
+    /// first failure marks its step failed and the later ones skipped. Returns where it went.
+    async fn install_each(
+        &self,
+        report: &mut ReplaceReport,
+        secret: &secrecy::SecretString,
+        targets: Vec<InstallTarget>,
+        source: &str,
+        progress: &(dyn Fn(&ReplaceReport) + Send + Sync),
+    ) -> std::result::Result<Vec<String>, Stopped> {
         let mut installed: Vec<String> = Vec::new();
         for (n, target) in targets.into_iter().enumerate() {
             let i = n + 1;
-            set(&mut report, i, StepState::Running, None);
-            let name = target_name(self, &target);
-            let why = match self.install_secret(&plain, target, &old.name).await {
+            set_step(report, i, StepState::Running, None, progress);
+            let place = target_name(self, &target);
+            let why = match self.install_secret(secret, target, source).await {
                 Ok(done) if done.verified != Some(false) => {
-                    set(&mut report, i, StepState::Done, Some(done.check));
+                    set_step(report, i, StepState::Done, Some(done.check), progress);
                     installed.push(format!("“{}”", done.key.name));
                     continue;
                 }
@@ -384,48 +424,10 @@ impl Keyward {
             for s in report.steps.iter_mut().skip(i + 1) {
                 s.state = StepState::Skipped;
             }
-            let placed = if installed.is_empty() { "installed nowhere yet".to_string() } else { format!("installed in {}", installed.join(", ")) };
             let why = if why.ends_with(['.', '!', '?']) { why } else { format!("{why}.") };
-            let summary = format!(
-                "Stopped. “{}” has a new secret, {placed}; installing into {name} failed: {why} The previous secret keeps working until {until_words}: install the new one there by then (its secret is shown once now).",
-                old.name
-            );
-            return Ok(self.finish(report, secret, summary));
+            return Err(Stopped { why, place, installed });
         }
-        let last = report.steps.len() - 1;
-        set(&mut report, last, StepState::Done, Some(format!("It stops by itself at {until_words}; nothing is revoked.")));
-        report.completed = true;
-        let placed = if installed.is_empty() { String::new() } else { format!(", installed in {}", installed.join(", ")) };
-        let summary = format!("“{}” has a new secret{placed}; the previous one stops working at {until_words}.", old.name);
-        Ok(self.finish(report, secret, summary))
-    }
-
-    /// A failed install: later steps skipped, nothing revoked, and where things stand.
-    #[allow(clippy::too_many_arguments)]
-    fn stop(
-        &self,
-        mut report: ReplaceReport,
-        i: usize,
-        why: String,
-        installed: &[String],
-        name: &str,
-        secret: Option<MintedSecret>,
-        old: &KeyRow,
-    ) -> Replacement {
-        report.steps[i].state = StepState::Failed;
-        report.steps[i].message = Some(why.clone());
-        for s in report.steps.iter_mut().skip(i + 1) {
-            s.state = StepState::Skipped;
-        }
-        let new_name = report.new_key.as_ref().map(|k| k.name.clone()).unwrap_or_default();
-        let why = if why.ends_with(['.', '!', '?']) { why } else { format!("{why}.") };
-        report.replacement_unused = installed.is_empty() && report.new_key.is_some();
-        let placed = if installed.is_empty() { "installed nowhere yet".to_string() } else { format!("installed in {}", installed.join(", ")) };
-        let summary = format!(
-            "Stopped before revoking anything. The new key “{new_name}” exists and is {placed}; installing into {name} failed: {why} The old key “{}” is still active and still works.",
-            old.name
-        );
-        self.finish(report, secret, summary)
+        Ok(installed)
     }
 
     fn finish(&self, mut report: ReplaceReport, secret: Option<MintedSecret>, summary: String) -> Replacement {
