@@ -1,6 +1,8 @@
 //! The sandbox's Braintrust over real HTTP, checked against the official spec's shapes.
 
 use keyward_sandbox::{spawn, SandboxConfig, DEFAULT_TOKEN};
+mod common;
+use common::spec_required;
 use serde_json::Value;
 
 async fn get(base: &str, path: &str, token: Option<&str>) -> (u16, String) {
@@ -15,13 +17,6 @@ async fn get(base: &str, path: &str, token: Option<&str>) -> (u16, String) {
 fn ids(body: &str) -> Vec<String> {
     let v: Value = serde_json::from_str(body).unwrap();
     v["objects"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_string()).collect()
-}
-
-fn spec_required(schema: &str) -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../contracts/braintrust/openapi.yaml");
-    let text = std::fs::read_to_string(path).expect("the contracts are in the repository (tests/contracts)");
-    let spec: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    spec["components"]["schemas"][schema]["required"].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
 }
 
 #[tokio::test]

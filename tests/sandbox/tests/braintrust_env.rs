@@ -2,6 +2,8 @@
 
 use keyward_sandbox::{digest, spawn, SandboxConfig, SandboxHandle, DEFAULT_TOKEN};
 use reqwest::Method;
+mod common;
+use common::spec_required;
 use serde_json::{json, Value};
 
 const ORG_ID: &str = "5d7c7a52-1c1e-4b0e-9d61-0d3f3c1f0a01";
@@ -38,13 +40,6 @@ async fn installed_digest(sb: &SandboxHandle, id: &str) -> Option<String> {
     }
     let body: Value = resp.json().await.unwrap();
     Some(body["digest"].as_str().unwrap().to_string())
-}
-
-fn spec_required(schema: &str) -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../contracts/braintrust/openapi.yaml");
-    let text = std::fs::read_to_string(path).expect("the contracts are in the repository (tests/contracts)");
-    let spec: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    spec["components"]["schemas"][schema]["required"].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
 }
 
 #[tokio::test]
