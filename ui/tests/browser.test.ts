@@ -98,6 +98,27 @@ describe('inventory', () => {
     await context.close();
   });
 
+  test('Sync all started from the keyboard keeps the focus while it runs, and a second Enter starts nothing', async () => {
+    const { page, context, errors } = await h.open({ accounts });
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('280');
+    const button = page.locator(tid('sync-all-button'));
+    // The quiet sync the window starts by itself has to end first.
+    await expect.poll(() => button.getAttribute('aria-disabled')).toBe('false');
+    const calls = () => page.evaluate(() => (window as any).__fake.calls.filter((c: { cmd: string }) => c.cmd === 'sync_account').length);
+    const before = await calls();
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => button.getAttribute('aria-disabled')).toBe('true');
+    expect(await button.textContent()).toContain('Syncing');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('sync-all-button');
+    await expect.poll(() => button.getAttribute('aria-disabled')).toBe('false');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('sync-all-button');
+    expect(await calls()).toBe(before + accounts.length);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   test('offline: a banner, the cached rows, and how old they are', async () => {
     const { page, context } = await h.open({ accounts, offline: true });
     await page.waitForSelector(tid('offline-banner'));
