@@ -98,9 +98,15 @@ fn saved_settings_take_effect_at_once_and_bad_ones_are_named() {
     assert_eq!(problems[0]["field"], "clipboard_clear_secs");
     assert_eq!(invoke(&s, "save_settings", json!({ "settings": bad })).unwrap_err()["field"], "clipboard_clear_secs");
 
-    let good = json!({"expiry_window_days": 14, "rotate_after_days": 60, "notify_expiry": false, "clipboard_clear_secs": 45});
+    let good = json!({"expiry_window_days": 14, "rotate_after_days": 60, "notify_expiry": false, "clipboard_clear_secs": 45, "theme": "dark"});
     assert_eq!(invoke(&s, "save_settings", json!({ "settings": good })).unwrap(), good);
     assert_eq!(invoke(&s, "settings", json!({})).unwrap(), good);
+    // A page from before the theme setting: the theme is the default, the rest as sent.
+    let older = json!({"expiry_window_days": 14, "rotate_after_days": 60, "notify_expiry": false, "clipboard_clear_secs": 45});
+    assert_eq!(invoke(&s, "save_settings", json!({ "settings": older })).unwrap()["theme"], "system");
+    let unknown = json!({"expiry_window_days": 14, "rotate_after_days": 60, "notify_expiry": false, "clipboard_clear_secs": 45, "theme": "sepia"});
+    assert!(invoke(&s, "save_settings", json!({ "settings": unknown })).is_err(), "an unknown theme is refused, not saved");
+    invoke(&s, "save_settings", json!({ "settings": good })).unwrap();
     let respan = add(&s, &w, "respan");
     let created = respan_key(&s, &respan);
     assert_eq!(created["reveal"]["clear_after_secs"], 45, "the clipboard follows the setting");

@@ -708,3 +708,97 @@ describe('audit log and exports', () => {
     await context.close();
   });
 });
+
+test('appearance: a choice previews at once, Esc goes back, Save keeps it, and "system" follows the OS live', async () => {
+  const { page, context, errors } = await h.open({ accounts: [{ label: 'Production', keys: 3 }] });
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  const saves = () => page.evaluate(() => (window as unknown as { __fake: { calls: { cmd: string; args: { settings: { theme: string } } }[] } })
+    .__fake.calls.filter((c) => c.cmd === 'save_settings').map((c) => c.args.settings.theme));
+  const LIGHT = 'rgb(255, 255, 255)';
+  const DARK = 'rgb(20, 22, 27)'; // --bg in dark, #14161b
+  await expect.poll(() => page.textContent(tid('key-count'))).toBe('3');
+  expect(await theme()).toBe('light');
+  expect(await bg()).toBe(LIGHT);
+
+  // Dark on a light system: shown at once, nothing saved; Esc goes back to the saved choice.
+  await page.click(tid('settings-button'));
+  await page.waitForSelector(tid('field-theme'));
+  expect(await page.isChecked(tid('theme-system'))).toBe(true);
+  expect(await page.textContent(`${tid('field-theme')} legend`)).toBe('Appearance');
+  await shot(page, 'settings-theme-light');
+  await page.click(tid('theme-dark'));
+  await expect.poll(bg).toBe(DARK);
+  await shot(page, 'settings-theme-dark');
+  expect(await saves()).toEqual([]);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(tid('settings-dialog'), { state: 'detached' });
+  await expect.poll(bg).toBe(LIGHT);
+
+  // From the keyboard: arrows move the choice (and the focus ring with it); Save keeps it.
+  await page.click(tid('settings-button'));
+  await page.waitForSelector(tid('field-theme'));
+  await page.focus(tid('theme-system'));
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  expect(await page.isChecked(tid('theme-dark'))).toBe(true);
+  await expect.poll(bg).toBe(DARK);
+  const ring = await page.evaluate(() => getComputedStyle(document.activeElement!.closest('label')!).boxShadow);
+  expect(ring).not.toBe('none');
+  await page.click(tid('save-settings'));
+  await page.waitForSelector(tid('settings-dialog'), { state: 'detached' });
+  expect(await saves()).toEqual(['dark']);
+  expect(await bg()).toBe(DARK);
+  expect(await page.evaluate(() => localStorage.getItem('keyward.theme'))).toBe('dark');
+  // A chosen scheme ignores the OS.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await theme()).toBe('dark');
+
+  // Cancel also goes back, to the saved dark.
+  await page.click(tid('settings-button'));
+  await page.waitForSelector(tid('field-theme'));
+  expect(await page.isChecked(tid('theme-dark'))).toBe(true);
+  await page.click(tid('theme-light'));
+  await expect.poll(bg).toBe(LIGHT);
+  await page.click(`${tid('settings-dialog')} button:text-is("Cancel")`);
+  await page.waitForSelector(tid('settings-dialog'), { state: 'detached' });
+  await expect.poll(bg).toBe(DARK);
+
+  // Follow the system, saved: the page switches with the OS, live.
+  await page.click(tid('settings-button'));
+  await page.waitForSelector(tid('field-theme'));
+  await page.click(tid('theme-system'));
+  await expect.poll(bg).toBe(LIGHT);
+  await page.click(tid('save-settings'));
+  await page.waitForSelector(tid('settings-dialog'), { state: 'detached' });
+  expect(await saves()).toEqual(['dark', 'system']);
+  expect(await page.evaluate(() => localStorage.getItem('keyward.theme'))).toBe('system');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(bg).toBe(DARK);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect.poll(bg).toBe(LIGHT);
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('appearance: the window starts in the last choice, before the settings are read, and then in the saved one', async () => {
+  const theme = (page: import('playwright-core').Page) => page.evaluate(() => document.documentElement.dataset.theme);
+  // The settings never answer: a light system, nothing remembered, light; dark remembered, dark.
+  const held = await h.open({ accounts: [{ label: 'Production', keys: 3 }], settingsHeld: true });
+  await expect.poll(() => held.page.textContent(tid('key-count'))).toBe('3');
+  expect(await theme(held.page)).toBe('light');
+  await held.page.evaluate(() => localStorage.setItem('keyward.theme', 'dark'));
+  await held.page.reload();
+  await expect.poll(() => held.page.textContent(tid('key-count'))).toBe('3');
+  expect(await theme(held.page)).toBe('dark');
+  expect(held.errors).toEqual([]);
+  await held.context.close();
+
+  // Dark saved in the core, on a light system: dark once read, and remembered.
+  const saved = await h.open({ accounts: [{ label: 'Production', keys: 3 }], settings: { theme: 'dark' } });
+  await expect.poll(() => theme(saved.page)).toBe('dark');
+  expect(await saved.page.evaluate(() => localStorage.getItem('keyward.theme'))).toBe('dark');
+  expect(saved.errors).toEqual([]);
+  await saved.context.close();
+});

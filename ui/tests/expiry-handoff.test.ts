@@ -80,7 +80,7 @@ test('settings: the core checks as you type; a wider window fills the centre', a
   await page.waitForSelector(tid('settings-dialog'), { state: 'detached' });
   await expect.poll(() => page.textContent(tid('expiry-summary'))).toContain('4 keys need attention · window 14 days');
   const saved = (await fake(page)).calls.filter((c) => c.cmd === 'save_settings').map((c) => c.args.settings);
-  expect(saved).toEqual([{ expiry_window_days: 14, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30 }]);
+  expect(saved).toEqual([{ expiry_window_days: 14, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30, theme: 'system' }]);
   expect(errors).toEqual([]);
   await context.close();
 });

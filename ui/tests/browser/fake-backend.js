@@ -12,8 +12,10 @@
   ];
   const owners = ['ana@example.com', 'ben@example.com', 'chen@example.com'];
   const state = { accounts: [], keys: [], offline: config.offline, damaged: !!config.damaged, calls: [], secrets: {}, revealed: {}, clipboard: null,
-    settings: { expiry_window_days: 7, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30 }, dismissed: {}, installs: [],
+    settings: { expiry_window_days: 7, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30, theme: 'system' }, dismissed: {}, installs: [],
     audit: [], dialogs: [], exports: [] };
+  // `settings` overrides some saved settings, e.g. `{ theme: 'dark' }`.
+  Object.assign(state.settings, config.settings || {});
   const iso = (minutesAgo) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
   // The day the shell names an export after, in the person's time zone.
   const localDay = () => {
@@ -588,7 +590,8 @@
       delete state.secrets[revealId];
       return null;
     },
-    settings: () => structuredClone(state.settings),
+    // `settingsHeld` never answers, to show what the window does before the settings are read.
+    settings: () => (config.settingsHeld ? new Promise(() => {}) : structuredClone(state.settings)),
     validate_settings: ({ settings }) => settingsProblems(settings),
     save_settings: ({ settings }) => {
       const p = settingsProblems(settings);

@@ -5,8 +5,11 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 
 const css = readFileSync(new URL('../../src/styles/tokens.css', import.meta.url), 'utf8');
-const dark = css.slice(css.indexOf('prefers-color-scheme: dark'));
-const light = css.slice(0, css.indexOf('prefers-color-scheme: dark'));
+// The dark shades are one block, chosen by data-theme on <html>; everything before it is light.
+const darkAt = css.indexOf(":root[data-theme='dark']");
+if (darkAt < 0) throw new Error("tokens.css has no :root[data-theme='dark'] block");
+const dark = css.slice(darkAt);
+const light = css.slice(0, darkAt);
 
 function token(block: string, name: string): string {
   const found = new RegExp(`--${name}:\\s*(#[0-9a-fA-F]{6})`).exec(block);

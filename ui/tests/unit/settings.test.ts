@@ -8,7 +8,7 @@ import { Inventory } from '../../src/lib/state/inventory.svelte';
 import { SettingsActions } from '../../src/lib/state/settings';
 import { toasts } from '../../src/lib/state/toasts.svelte';
 
-const SETTINGS: Settings = { expiry_window_days: 14, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30 };
+const SETTINGS: Settings = { expiry_window_days: 14, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30, theme: 'system' };
 
 let calls: { cmd: string; args: unknown }[];
 beforeEach(() => {
@@ -44,4 +44,12 @@ test('a refused save reaches the caller with the field it names, and nothing is 
   await new Promise((r) => setTimeout(r, 20));
   expect(calls.map((c) => c.cmd)).toEqual(['save_settings']);
   expect(toasts.items).toEqual([]);
+});
+
+test('the appearance the core kept is shown at once and remembered for the next start', async () => {
+  localStorage.clear();
+  mockIPC((cmd) => (cmd === 'save_settings' ? { ...SETTINGS, theme: 'dark' } : []));
+  await new SettingsActions(new Inventory()).save({ ...SETTINGS, theme: 'dark' });
+  expect(document.documentElement.dataset.theme).toBe('dark');
+  expect(localStorage.getItem('keyward.theme')).toBe('dark');
 });

@@ -1,7 +1,7 @@
 //! The person's preferences: how near an expiry must be to need attention, when a key is old
 //! enough to rotate (the rotation age: reissue or replace it), whether expiries raise OS
-//! notifications, and how long a copied secret stays on the clipboard. Checked field by field
-//! like every form.
+//! notifications, how long a copied secret stays on the clipboard, and the window's theme.
+//! Checked field by field like every form.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -20,6 +20,17 @@ pub const LIMITS: [(&str, std::ops::RangeInclusive<u32>, &str); 3] = [
     ("clipboard_clear_secs", CLIPBOARD_CLEAR_SECS, "seconds"),
 ];
 
+/// The window's colours: the desktop's light or dark, followed as it changes, or one of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
@@ -32,11 +43,19 @@ pub struct Settings {
     pub notify_expiry: bool,
     /// A copied secret is cleared from the clipboard after this many seconds (if still there).
     pub clipboard_clear_secs: u32,
+    /// The window's colours.
+    pub theme: Theme,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { expiry_window_days: KeyStatus::EXPIRING_DAYS as u32, rotate_after_days: 90, notify_expiry: true, clipboard_clear_secs: 30 }
+        Settings {
+            expiry_window_days: KeyStatus::EXPIRING_DAYS as u32,
+            rotate_after_days: 90,
+            notify_expiry: true,
+            clipboard_clear_secs: 30,
+            theme: Theme::System,
+        }
     }
 }
 
@@ -57,7 +76,7 @@ impl Settings {
     /// What a stored document says, with anything unreadable or out of range back at its default:
     /// a bad preference must never stop Keyward from opening.
     pub fn from_stored(text: &str) -> Settings {
-        let mut s: Settings = serde_json::from_str(text).unwrap_or_default();
+        let mut s: Settings = serde_json::from_str(text).unwrap_or_else(|_| Settings::salvaged(text));
         let d = Settings::default();
         for p in s.problems() {
             match p.field.as_str() {
@@ -68,6 +87,29 @@ impl Settings {
         }
         s
     }
+
+    /// A document one field of which no longer parses (a theme a later Keyward added, say): every
+    /// other field is kept rather than all of them lost.
+    fn salvaged(text: &str) -> Settings {
+        let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_str::<serde_json::Value>(text) else {
+            return Settings::default();
+        };
+        let mut settings = Settings::default();
+        for name in ["expiry_window_days", "rotate_after_days", "notify_expiry", "clipboard_clear_secs", "theme"] {
+            let Some(value) = fields.remove(name) else { continue };
+            let one = serde_json::json!({ name: value });
+            if let Ok(parsed) = serde_json::from_value::<Settings>(one) {
+                match name {
+                    "expiry_window_days" => settings.expiry_window_days = parsed.expiry_window_days,
+                    "rotate_after_days" => settings.rotate_after_days = parsed.rotate_after_days,
+                    "notify_expiry" => settings.notify_expiry = parsed.notify_expiry,
+                    "clipboard_clear_secs" => settings.clipboard_clear_secs = parsed.clipboard_clear_secs,
+                    _ => settings.theme = parsed.theme,
+                }
+            }
+        }
+        settings
+    }
 }
 
 #[cfg(test)]
@@ -77,7 +119,7 @@ mod tests {
     #[test]
     fn defaults_are_valid_and_bounds_are_named() {
         assert!(Settings::default().problems().is_empty());
-        let bad = Settings { expiry_window_days: 0, rotate_after_days: 4000, notify_expiry: false, clipboard_clear_secs: 1 };
+        let bad = Settings { expiry_window_days: 0, rotate_after_days: 4000, notify_expiry: false, clipboard_clear_secs: 1, theme: Theme::Dark };
         let fields: Vec<String> = bad.problems().into_iter().map(|p| p.field).collect();
         assert_eq!(fields, ["expiry_window_days", "rotate_after_days", "clipboard_clear_secs"]);
         assert_eq!(bad.problems()[0].message, "From 1 to 90 days.");
@@ -88,5 +130,17 @@ mod tests {
         assert_eq!(Settings::from_stored("not json"), Settings::default());
         let s = Settings::from_stored(r#"{"expiry_window_days": 14, "rotate_after_days": 0, "future_field": 1}"#);
         assert_eq!((s.expiry_window_days, s.rotate_after_days, s.clipboard_clear_secs), (14, 90, 30));
+    }
+
+    #[test]
+    fn the_theme_is_kept_and_one_unreadable_field_loses_only_itself() {
+        let saved = serde_json::to_string(&Settings { theme: Theme::Dark, ..Settings::default() }).unwrap();
+        assert!(saved.contains(r#""theme":"dark""#), "{saved}");
+        assert_eq!(Settings::from_stored(&saved).theme, Theme::Dark);
+        // Written before there was a theme: the default.
+        assert_eq!(Settings::from_stored(r#"{"expiry_window_days": 14}"#).theme, Theme::System);
+        // A theme this Keyward does not know: that field falls back, the others stay.
+        let s = Settings::from_stored(r#"{"expiry_window_days": 14, "notify_expiry": false, "theme": "sepia"}"#);
+        assert_eq!((s.expiry_window_days, s.notify_expiry, s.theme), (14, false, Theme::System));
     }
 }

@@ -521,6 +521,7 @@ export const CATALOG: CoreCatalog = {
     "expiry_window_days": 7,
     "rotate_after_days": 90,
     "notify_expiry": true,
-    "clipboard_clear_secs": 30
+    "clipboard_clear_secs": 30,
+    "theme": "system"
   }
 };
