@@ -254,12 +254,14 @@ pub fn validate_settings(state: State<'_, AppState>, settings: Settings) -> Resu
     Ok(state.core()?.validate_settings(&settings))
 }
 
-/// Saved settings take effect at once: the clipboard's clear, and notices the new window owes.
+/// Saved settings take effect at once: the clipboard's clear, the notices the new window owes,
+/// and the notices timer on or off.
 #[tauri::command]
 pub fn save_settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, settings: Settings) -> Result<Settings, Error> {
     let saved = state.core()?.save_settings(settings)?;
     state.follow_settings();
     crate::notices::raise_due(&app);
+    crate::notices::follow_timer(&app);
     Ok(saved)
 }
 

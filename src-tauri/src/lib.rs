@@ -19,6 +19,7 @@ mod tests;
 mod tickets;
 #[cfg(test)]
 mod upkeep_tests;
+mod window_memory;
 
 pub use state::AppState;
 
@@ -46,10 +47,14 @@ pub fn run() {
     started();
     init_logging();
     // First, before any other plugin's setup: a second launch hands over and exits right here.
+    let data_dir = keyward_core::paths::default_data_dir().ok();
     let app = builder(tauri::Builder::default().plugin(single_instance()))
+        .plugin(window_memory::plugin(data_dir.as_deref()))
+        .on_window_event(window_memory::on_window_event)
         .manage(AppState::open_default())
         .setup(|app| {
             notices::watch(app.handle().clone());
+            notices::follow_timer(app.handle());
             reveal::prune_on_timer(app.handle().clone(), reveal::PRUNE_EVERY);
             #[cfg(unix)]
             {

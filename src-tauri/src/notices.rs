@@ -1,11 +1,13 @@
 //! Expiry notices as OS notifications while Keyward runs: looked for after every sync (the
 //! launch sync too, online or not), after a settings change, and every minute. The core decides
 //! what is owed and remembers what was raised; this only shows it, and tells the window so its
-//! expiry badge follows.
+//! expiry badge follows. While the window is closed the notices timer raises them instead
+//! (`keyward notices raise`); the window switches that timer to follow the notices setting.
 
 use std::time::Duration;
 
 use keyward_core::ops::expiry::ExpiryNotice;
+use keyward_core::ops::notice_timer::NoticeTimerState;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
@@ -46,4 +48,16 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
             raise_due(&app);
         }
     });
+}
+
+/// Switches the notices timer on or off to match the setting, off the calling thread: systemctl
+/// can take a moment, and neither the first paint nor a settings save waits for it.
+pub fn follow_timer<R: Runtime>(app: &AppHandle<R>) -> Option<tauri::async_runtime::JoinHandle<NoticeTimerState>> {
+    let state = app.state::<AppState>();
+    let (Some(timer), Ok(core)) = (state.notice_timer.clone(), state.core()) else { return None };
+    Some(tauri::async_runtime::spawn_blocking(move || {
+        let state = timer.follow(&core.settings());
+        tracing::info!(?state, "notices timer");
+        state
+    }))
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use keyward_core::ops::notice_timer::NoticeTimer;
 use keyward_core::vault::KeyringVault;
 use keyward_core::{Error, HttpConfig, Keyward};
 
@@ -22,6 +23,9 @@ pub struct AppState {
     pub clipboard: SecretClipboard,
     /// `KEYWARD_CLIPBOARD_CLEAR_SECS` was given: it wins over the settings.
     clear_override: Option<Duration>,
+    /// The systemd timer that raises notices while the window is closed; none in tests, which
+    /// must never switch the timer of the machine they run on.
+    pub notice_timer: Option<Arc<NoticeTimer>>,
 }
 
 /// `KEYWARD_CLIPBOARD_CLEAR_SECS` shortens the clear for journeys (below the setting's 5 s
@@ -41,6 +45,7 @@ impl AppState {
         let core = dir.clone().and_then(|d| Keyward::open(&d, Arc::new(KeyringVault::default()), HttpConfig::default()));
         let mut state = AppState::with(core, Arc::new(SystemClipboard::new()), DEFAULT_CLEAR_AFTER);
         state.clear_override = clear_override();
+        state.notice_timer = Some(Arc::new(NoticeTimer::default()));
         state.follow_settings();
         match dir {
             Ok(d) => state.in_dir(d),
@@ -64,6 +69,7 @@ impl AppState {
             reveal: RevealSlots::default(),
             clipboard: SecretClipboard::new(clipboard, clear_after),
             clear_override: None,
+            notice_timer: None,
         }
     }
 

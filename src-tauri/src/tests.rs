@@ -27,11 +27,16 @@ pub(crate) struct Shell {
 }
 
 pub(crate) fn shell() -> Shell {
+    shell_with(|state| state)
+}
+
+/// A shell whose state the test changes first (a stand-in notices timer, say).
+pub(crate) fn shell_with(adjust: impl FnOnce(AppState) -> AppState) -> Shell {
     let dir = tempfile::tempdir().unwrap();
     let http = HttpConfig { min_backoff: std::time::Duration::from_millis(5), ..Default::default() };
     let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), http).unwrap();
     let clipboard = Arc::new(FakeClipboard::default());
-    let state = AppState::with(Ok(core), clipboard.clone(), std::time::Duration::from_millis(300));
+    let state = adjust(AppState::with(Ok(core), clipboard.clone(), std::time::Duration::from_millis(300)));
     let app = crate::builder(mock_builder()).manage(state).build(tauri::generate_context!()).unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     Shell { app, webview, clipboard, _dir: dir }

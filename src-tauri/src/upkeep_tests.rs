@@ -160,3 +160,43 @@ fn an_offline_sync_still_raises_what_the_cached_keys_are_owed() {
     assert_eq!(heard.len(), 1, "{heard:?}");
     assert!(heard[0].contains("“ten-days” expires in 10 days"), "{heard:?}");
 }
+
+/// The notices setting switches the systemd timer that raises notices while the window is
+/// closed: here a stand-in systemctl that keeps the timer's state in a file and logs each call.
+#[test]
+fn the_notices_setting_switches_the_notices_timer() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (state, calls, script) = (dir.path().join("state"), dir.path().join("calls"), dir.path().join("systemctl"));
+    std::fs::write(&state, "disabled").unwrap();
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{calls}'\ncase \"$2\" in\n  show) echo LoadState=loaded; echo UnitFileState=$(cat '{state}');;\n  enable) echo enabled > '{state}';;\n  disable) echo disabled > '{state}';;\nesac\n",
+            calls = calls.display(),
+            state = state.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let timer = Arc::new(keyward_core::ops::notice_timer::NoticeTimer::with_program(&script));
+    let s = crate::tests::shell_with(|mut st| {
+        st.notice_timer = Some(timer);
+        st
+    });
+    let settings =
+        |on: bool| json!({"expiry_window_days": 7, "rotate_after_days": 90, "notify_expiry": on, "clipboard_clear_secs": 30, "theme": "system"});
+    let timer_is = |want: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::fs::read_to_string(&state).unwrap().trim() != want {
+            assert!(std::time::Instant::now() < deadline, "the timer stayed {}", std::fs::read_to_string(&state).unwrap());
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    invoke(&s, "save_settings", json!({ "settings": settings(true) })).unwrap();
+    timer_is("enabled");
+    invoke(&s, "save_settings", json!({ "settings": settings(false) })).unwrap();
+    timer_is("disabled");
+    let log = std::fs::read_to_string(&calls).unwrap();
+    assert!(log.contains("--user enable --now keyward-notices.timer") && log.contains("--user disable --now keyward-notices.timer"), "{log}");
+}

@@ -138,6 +138,19 @@ enum Command {
     Recover,
     /// What Keyward did, newest first: a table, or JSON or CSV for a script or a spreadsheet.
     Audit(AuditArgs),
+    /// Expiry notices through the desktop's notification service.
+    #[command(subcommand)]
+    Notices(NoticesCommand),
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
+    ///
+    /// bash: keyward completions bash > ~/.local/share/bash-completion/completions/keyward
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (keyward.1 and one a command) into a folder; the package installs them.
+    #[command(hide = true)]
+    Man { dir: PathBuf },
     /// The inventory's metadata as CSV or JSON: every cached key's name, kind, status, dates and
     /// limits. Never a secret or a token: the store holds none.
     Export {
@@ -167,6 +180,23 @@ A template (.env.keyward, read when no --env or --env-file is given) names keys,
 Limits: respan-temp takes max_usage, rate_limit, spending_limit, is_test; braintrust-proxy takes
 model, logging_project; barndoor-gateway-key takes scopes (comma-separated) and user_id, user_email
 or group_name; every kind takes ttl (1h unless given, at most 1 day).";
+
+#[derive(Subcommand)]
+pub enum NoticesCommand {
+    /// Raise the expiry notices owed now through the desktop's notification service.
+    ///
+    /// Each notice comes once: the window and this share one record. The notices timer runs it
+    /// every quarter hour while the window is closed. It reads the local inventory only (no
+    /// network, no keychain).
+    ///
+    /// Exit code: 0 when every owed notice was raised (or none was owed, or notices are off in
+    /// the settings); 3 when no notification service answered, and nothing was marked raised.
+    Raise {
+        /// Say nothing unless something fails.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
 
 /// Which cached keys a listing or an export covers.
 #[derive(clap::Args)]
@@ -318,8 +348,17 @@ pub async fn run(args: Args) -> Result<std::process::ExitCode> {
     if let Command::Recover = args.command {
         return commands::recover::run(args.data_dir.as_deref()).map(|()| std::process::ExitCode::SUCCESS);
     }
+    match &args.command {
+        Command::Completions { shell } => return commands::completions::run(*shell).map(|()| std::process::ExitCode::SUCCESS),
+        Command::Man { dir } => return commands::man::run(dir).map(|()| std::process::ExitCode::SUCCESS),
+        _ => {}
+    }
     let core = commands::open(args.data_dir.as_deref())?;
     let core = &core;
+    // The timer's quarter-hourly look stays local: no run's keys revoked over the network from it.
+    if let Command::Notices(NoticesCommand::Raise { quiet }) = args.command {
+        return commands::notices::raise(core, quiet);
+    }
     // Every start ends the runs a killed keyward left behind (a local read when there are none).
     commands::run::reap(core).await;
     if let Command::Run(run) = args.command {
@@ -353,7 +392,9 @@ pub async fn run(args: Args) -> Result<std::process::ExitCode> {
         Command::CheckVertex { account, project_id, location, auth_type, credentials_json } => {
             commands::check::vertex(core, &account, project_id, location, auth_type, credentials_json).await
         }
-        Command::Recover | Command::Run(_) => unreachable!("handled above"),
+        Command::Recover | Command::Run(_) | Command::Notices(_) | Command::Completions { .. } | Command::Man { .. } => {
+            unreachable!("handled above")
+        }
         Command::Audit(audit) => commands::audit::run(core, audit),
         Command::Export { format, output, filter } => commands::export::run(core, format, output.as_deref(), filter),
     }

@@ -5,10 +5,13 @@
 pub mod accounts;
 pub mod audit;
 pub mod check;
+pub mod completions;
 pub mod create;
 pub mod expiring;
 pub mod export;
 pub mod keys;
+pub mod man;
+pub mod notices;
 pub mod recover;
 pub mod reissue;
 pub mod replace;

@@ -148,12 +148,15 @@ impl Keyward {
         let mut settled = Vec::new();
         for c in candidates.iter().filter(|c| c.kind != KeyKind::BarndoorProvider) {
             if let Some((stage, settles)) = owed(now, c.expires_at, c.born, window, &c.sent) {
-                notices.push(notice_for(c, stage, now));
-                settled.extend(settles.into_iter().map(|s| (c.key_id.clone(), s.as_str(), c.expires_at)));
+                // The raised stage's own row decides whether this call raises it.
+                notices.push((settled.len(), notice_for(c, stage, now)));
+                settled.push((c.key_id.clone(), stage.as_str(), c.expires_at));
+                settled.extend(settles.into_iter().filter(|s| *s != stage).map(|s| (c.key_id.clone(), s.as_str(), c.expires_at)));
             }
         }
-        self.store.record_notices(&settled, now)?;
-        Ok(notices)
+        let recorded = self.store.record_notices(&settled, now)?;
+        // Another Keyward (the window, the timer) raised the ones it recorded first.
+        Ok(notices.into_iter().filter(|(at, _)| recorded[*at]).map(|(_, n)| n).collect())
     }
 }
 

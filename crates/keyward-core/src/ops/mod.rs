@@ -5,6 +5,7 @@ pub mod expiry;
 pub mod export;
 pub mod install;
 pub(crate) mod keys;
+pub mod notice_timer;
 pub(crate) mod projects;
 pub mod replace;
 pub mod run;

@@ -75,17 +75,20 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Remembers notices as raised, all at once.
-    pub fn record_notices(&self, sent: &[(String, &'static str, DateTime<Utc>)], now: DateTime<Utc>) -> Result<()> {
+    /// Remembers notices as raised, all at once, and says which of them this call recorded: the
+    /// window and the notices timer may look at the same moment, and only the one whose row went
+    /// in raises the notice.
+    pub fn record_notices(&self, sent: &[(String, &'static str, DateTime<Utc>)], now: DateTime<Utc>) -> Result<Vec<bool>> {
         let mut conn = self.conn();
         let tx = super::write_transaction(&mut conn)?;
+        let mut recorded = Vec::with_capacity(sent.len());
         {
             let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO notices (key_id, stage, expires_at, sent_at) VALUES (?1, ?2, ?3, ?4)")?;
             for (key_id, stage, expires_at) in sent {
-                insert.execute(params![key_id, stage, expires_at, now])?;
+                recorded.push(insert.execute(params![key_id, stage, expires_at, now])? == 1);
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(recorded)
     }
 }

@@ -103,6 +103,28 @@ async fn notices_come_once_each_and_not_again_after_a_restart() {
     assert_eq!(last_hour.iter().map(|n| n.stage).collect::<Vec<_>>(), [NoticeStage::Hour]);
 }
 
+/// The window and the notices timer (`keyward notices raise`) are two processes on one store,
+/// and may look at the same moment: each notice is raised by one of them, never by both.
+#[tokio::test]
+async fn two_keywards_looking_at_once_raise_each_notice_once_between_them() {
+    let (core, _sb, dir) = synced().await;
+    drop(core);
+    let (window, timer) = (Arc::new(open(dir.path())), Arc::new(open(dir.path())));
+    let now = Utc::now();
+    let start = Arc::new(std::sync::Barrier::new(2));
+    let look = |core: Arc<Keyward>| {
+        let start = start.clone();
+        std::thread::spawn(move || {
+            start.wait();
+            core.due_notices(now).unwrap().into_iter().map(|n| n.title).collect::<Vec<_>>()
+        })
+    };
+    let (a, b) = (look(window), look(timer));
+    let mut raised = [a.join().unwrap(), b.join().unwrap()].concat();
+    raised.sort();
+    assert_eq!(raised, ["Temporary key “half-an-hour-left” expires in 30 minutes", "Temporary key “three-days-left” expires in 3 days"]);
+}
+
 #[tokio::test]
 async fn notices_can_be_turned_off() {
     let (core, _sb, _dir) = synced().await;

@@ -74,7 +74,7 @@ export const reopenStore = () => call<null>('reopen_store');
 export const windowReady = (keys: number) => call<null>('window_ready', { keys });
 export const settings = () => call<Settings>('settings');
 export const validateSettings = (settings: Settings) => call<FieldError[]>('validate_settings', { settings });
-/** Saved settings take effect at once: the clipboard's clear, and notices the new window owes. */
+/** Saved settings take effect at once: the clipboard's clear, the notices the new window owes, and the notices timer on or off. */
 export const saveSettings = (settings: Settings) => call<Settings>('save_settings', { settings });
 export const expiryCentre = () => call<ExpiryCentre>('expiry_centre');
 /** An expired key leaves the expiry centre (it stays in the inventory). */
