@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
-export KEYWARD_APP="$PWD/target/debug/keyward-app" KEYWARD_SANDBOX="$PWD/target/debug/keyward-sandbox" KEYWARD_CLI="$PWD/target/debug/keyward"
+# The installed-package test points KEYWARD_APP and KEYWARD_CLI at /usr/bin.
+export KEYWARD_APP="${KEYWARD_APP:-$PWD/target/debug/keyward-app}" KEYWARD_SANDBOX="$PWD/target/debug/keyward-sandbox" \
+  KEYWARD_CLI="${KEYWARD_CLI:-$PWD/target/debug/keyward}"
 export KEYWARD_E2E_ARTIFACTS="$PWD/tests/e2e/artifacts"
 mkdir -p "$KEYWARD_E2E_ARTIFACTS"
 run() {
