@@ -7,7 +7,6 @@
 use std::time::Duration;
 
 use keyward_core::ops::expiry::ExpiryNotice;
-use keyward_core::ops::notice_timer::NoticeTimerState;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
@@ -52,12 +51,11 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
 
 /// Switches the notices timer on or off to match the setting, off the calling thread: systemctl
 /// can take a moment, and neither the first paint nor a settings save waits for it.
-pub fn follow_timer<R: Runtime>(app: &AppHandle<R>) -> Option<tauri::async_runtime::JoinHandle<NoticeTimerState>> {
+pub fn follow_timer<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
-    let (Some(timer), Ok(core)) = (state.notice_timer.clone(), state.core()) else { return None };
-    Some(tauri::async_runtime::spawn_blocking(move || {
+    let (Some(timer), Ok(core)) = (state.notice_timer.clone(), state.core()) else { return };
+    tauri::async_runtime::spawn_blocking(move || {
         let state = timer.follow(&core.settings());
         tracing::info!(?state, "notices timer");
-        state
-    }))
+    });
 }

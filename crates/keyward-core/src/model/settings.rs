@@ -88,27 +88,14 @@ impl Settings {
         s
     }
 
-    /// A document one field of which no longer parses (a theme a later Keyward added, say): every
-    /// other field is kept rather than all of them lost.
+    /// A document one field of which no longer parses (a theme a later Keyward added, say): that
+    /// field is dropped and every other one kept, rather than all of them lost.
     fn salvaged(text: &str) -> Settings {
         let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_str::<serde_json::Value>(text) else {
             return Settings::default();
         };
-        let mut settings = Settings::default();
-        for name in ["expiry_window_days", "rotate_after_days", "notify_expiry", "clipboard_clear_secs", "theme"] {
-            let Some(value) = fields.remove(name) else { continue };
-            let one = serde_json::json!({ name: value });
-            if let Ok(parsed) = serde_json::from_value::<Settings>(one) {
-                match name {
-                    "expiry_window_days" => settings.expiry_window_days = parsed.expiry_window_days,
-                    "rotate_after_days" => settings.rotate_after_days = parsed.rotate_after_days,
-                    "notify_expiry" => settings.notify_expiry = parsed.notify_expiry,
-                    "clipboard_clear_secs" => settings.clipboard_clear_secs = parsed.clipboard_clear_secs,
-                    _ => settings.theme = parsed.theme,
-                }
-            }
-        }
-        settings
+        fields.retain(|name, value| serde_json::from_value::<Settings>(serde_json::json!({ name: value })).is_ok());
+        serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default()
     }
 }
 

@@ -7,17 +7,12 @@
 use std::ffi::OsString;
 use std::process::{Command, Stdio};
 
-use serde::Serialize;
-use ts_rs::TS;
-
 use crate::model::settings::Settings;
 
 pub const TIMER_UNIT: &str = "keyward-notices.timer";
 
-/// Where the timer stands, as the settings dialog says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
+/// Where the timer stands (logged by the window at start and after each save).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeTimerState {
     /// Enabled and started: notices come while the window is closed.
     On,
