@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Start-up figures for make bench, run under Xvfb: time from spawn to "painted" (the window's
 own report) for Keyward with a 10,000-key inventory and for the bare Tauri hello world, median of
-RUNS launches each, alternating; then the resident memory of each app's whole process tree
-(WebKit runs its page in child processes) 10 s after start. Prints figure<TAB>value<TAB>unit."""
+RUNS launches each, alternating; then the memory of each app's whole process tree (WebKit runs
+its page in child processes) 10 s after start, RSS and PSS, split into the app's own process and
+its WebKit children. Prints figure<TAB>value<TAB>unit."""
 
 import os
 import statistics
@@ -11,7 +12,7 @@ import sys
 import time
 
 
-def tree_rss_kb(root: int) -> int:
+def children_by_parent() -> dict:
     children = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -22,18 +23,86 @@ def tree_rss_kb(root: int) -> int:
             children.setdefault(ppid, []).append(int(entry))
         except (OSError, IndexError, ValueError):
             pass
-    total, todo = 0, [root]
+    return children
+
+
+def tree(root: int, children: dict) -> list:
+    """The root and every process below it, the root first."""
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
+        found.append(pid)
         todo.extend(children.get(pid, []))
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
+    return found
+
+
+def read(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def kb_field(text: str, field: str):
+    """A "Name:   1234 kB" line's number, from /proc/PID/status or smaps_rollup; None if absent."""
+    for line in text.splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return None
+
+
+def part_of(pid: int, root: int, cmdline: str, comm: str) -> str:
+    """Which part of an app's tree a process is: the app binary itself (Rust, GTK, the WebKit
+    UI process side), a WebKit child by its program's name (the comm is cut at 15 characters,
+    the command line is not), or anything else (bwrap, xdg-dbus-proxy when WebKit sandboxes)."""
+    if pid == root:
+        return "main"
+    program = os.path.basename(cmdline.split("\0", 1)[0]) or comm.strip()
+    return program if program.startswith("WebKit") else "other"
+
+
+def tree_memory_kb(root: int) -> dict:
+    """{part: [rss_kb, pss_kb]} for an app's tree, all read in one pass. RSS counts a shared page
+    (WebKit's and GTK's libraries, mapped by every process) once in each process that maps it;
+    PSS divides it among them, so PSS totals are what the tree really holds. PSS is None where
+    smaps_rollup is missing (kernels before 4.14)."""
+    parts = {}
+    for pid in tree(root, children_by_parent()):
+        status = read(f"/proc/{pid}/status")
+        rss = kb_field(status, "VmRSS")
+        if rss is None:  # gone, or a kernel thread
+            continue
+        part = part_of(pid, root, read(f"/proc/{pid}/cmdline"), read(f"/proc/{pid}/comm"))
+        pss = kb_field(read(f"/proc/{pid}/smaps_rollup"), "Pss")
+        sums = parts.setdefault(part, [0, 0])
+        sums[0] += rss
+        sums[1] = None if pss is None or sums[1] is None else sums[1] + pss
+    return parts
+
+
+def memory_lines(memory: dict) -> list:
+    """Figure lines for each app's tree (keep the ratio on RSS, as every earlier run measured
+    it) with its parts, PSS beside, and keyward minus hello per part: where the difference is."""
+    lines = []
+    parts = sorted({p for m in memory.values() for p in m}, key=lambda p: (p != "main", p == "other", p))
+    for measure, index in [("rss", 0), ("pss", 1)]:
+        totals = {}
+        for name, m in memory.items():
+            values = [v[index] for v in m.values()]
+            if None in values:
+                continue
+            totals[name] = sum(values) / 1024.0
+            lines.append(f"{measure} {name} 10 s after start\t{totals[name]:.3f}\tMiB")
+            for part in parts:
+                lines.append(f"{measure} {name} part {part}\t{m.get(part, [0, 0])[index] / 1024.0:.3f}\tMiB")
+        if len(totals) < 2:
+            continue
+        for part in parts:
+            k, h = (memory[n].get(part, [0, 0])[index] / 1024.0 for n in ("keyward", "hello"))
+            lines.append(f"{measure} diff part {part}\t{k - h:.3f}\tMiB")
+        lines.append(f"{measure} ratio\t{totals['keyward'] / totals['hello']:.3f}\tx")
+    return lines
 
 
 def launch(binary: str, env: dict, exit_when_ready: bool):
@@ -64,15 +133,16 @@ def main():
     for name in apps:
         print(f"start {name} median\t{statistics.median(times[name]):.3f}\tms", flush=True)
     print(f"start ratio\t{statistics.median(times['keyward']) / statistics.median(times['hello']):.3f}\tx", flush=True)
-    rss = {}
+    memory = {}
     for name, binary in apps.items():
         proc, _, started = launch(binary, env, False)
         time.sleep(max(0.0, 10.0 - (time.perf_counter() - started)))
-        rss[name] = tree_rss_kb(proc.pid) / 1024.0
+        memory[name] = tree_memory_kb(proc.pid)
         proc.terminate()
         proc.wait(timeout=30)
-        print(f"rss {name} 10 s after start\t{rss[name]:.3f}\tMiB", flush=True)
-    print(f"rss ratio\t{rss['keyward'] / rss['hello']:.3f}\tx", flush=True)
+    for line in memory_lines(memory):
+        print(line, flush=True)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -2,12 +2,21 @@
 //! lines that tests/bench/run.sh gathers into the results table.
 //!
 //! - `seed DIR N`: a data dir with one account and N cached keys (no keychain needed).
-//! - `search N`: core search over N keys against the same statement in the sqlite3 CLI.
+//! - `search N`: core search over N keys against the same statement in the sqlite3 CLI, and how
+//!   long caching the N keys took.
 //! - `sync`: 10,000 keys at 100 a page with 20 ms latency, against 100 × 20 ms.
+//! - `sync-scale`: a first sync's cost per key at 100,000 keys against at 1,000 (same latency).
 //! - `concurrent`: 5 accounts synced at once against the slowest alone.
+//! - `list KEYWARD`: `keyward keys list --json --search` on 10,000 keys, the whole process,
+//!   against `sqlite3 -json` running the same statement on the same file.
+//! - `dbsize`: the store's file for 10,000 keys against the metadata it holds, and what the
+//!   search index takes of it.
 //! - `run KEYWARD`: `keyward run` of `true` with two keys at 20 ms latency, the whole process,
 //!   against two round trips (the creates go out together, then the revocations). Needs the
 //!   keychain: run.sh runs it inside tests/with-keychain.sh.
+
+mod dbsize;
+mod list;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -23,8 +32,14 @@ use keyward_sandbox::{spawn, SandboxConfig, DEFAULT_TOKEN};
 
 const OWNERS: [&str; 5] = ["ana@example.com", "ben@example.com", "chen@example.org", "dara@example.net", "eli@example.com"];
 
+/// Keys go in through `apply_sync`, the path a sync takes, this many a call: a million
+/// `RemoteKey`s built at once would hold hundreds of MB. Every call is given the same `now`, so
+/// none marks an earlier call's keys gone (only keys last seen before `now` are).
+const SEED_CHUNK: usize = 100_000;
+
 fn seed(dir: &Path, n: usize) -> Store {
     let store = Store::open(dir).expect("a store");
+    let now = Utc::now();
     let account = Account {
         id: "bench-account".into(),
         service: Service::Braintrust,
@@ -32,29 +47,46 @@ fn seed(dir: &Path, n: usize) -> Store {
         host: "http://127.0.0.1:9".into(),
         org_name: None,
         identity: Some("bench".into()),
-        created_at: Utc::now(),
-        last_synced_at: Some(Utc::now()),
+        created_at: now,
+        last_synced_at: Some(now),
         last_sync_error: None,
         key_count: 0,
     };
     if store.list_accounts().map(|a| a.is_empty()).unwrap_or(true) {
         store.insert_account(&account).expect("an account");
     }
-    let keys: Vec<RemoteKey> = (0..n)
-        .map(|i| RemoteKey {
-            kind: KeyKind::BraintrustApiKey,
-            provider_id: format!("k{i:06}"),
-            name: format!("{}-{i:06}", ["ci-deploy", "evals-runner", "staging-proxy", "prod-gateway"][i % 4]),
-            preview: Some(format!("sk-****{:04x}", i % 65536)),
-            owner: Some(OWNERS[i % OWNERS.len()].into()),
-            created_at: Some(Utc::now() - chrono::Duration::minutes(i as i64)),
-            expires_at: None,
-            limits: KeyLimits::default(),
-            details: serde_json::json!({"id": format!("k{i:06}")}),
-        })
-        .collect();
-    store.apply_sync("bench-account", &[KeyKind::BraintrustApiKey], &keys, Utc::now()).expect("seeded");
+    for start in (0..n).step_by(SEED_CHUNK) {
+        let keys: Vec<RemoteKey> = (start..n.min(start + SEED_CHUNK)).map(|i| remote_key(i, now)).collect();
+        store.apply_sync("bench-account", &[KeyKind::BraintrustApiKey], &keys, now).expect("seeded");
+    }
     store
+}
+
+fn remote_key(i: usize, now: chrono::DateTime<Utc>) -> RemoteKey {
+    RemoteKey {
+        kind: KeyKind::BraintrustApiKey,
+        provider_id: format!("k{i:06}"),
+        name: format!("{}-{i:06}", ["ci-deploy", "evals-runner", "staging-proxy", "prod-gateway"][i % 4]),
+        preview: Some(format!("sk-****{:04x}", i % 65536)),
+        owner: Some(OWNERS[i % OWNERS.len()].into()),
+        created_at: Some(now - chrono::Duration::minutes(i as i64)),
+        expires_at: None,
+        limits: KeyLimits::default(),
+        details: serde_json::json!({"id": format!("k{i:06}")}),
+    }
+}
+
+/// 1000000 as "1,000,000", as the figures' names write counts.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -63,6 +95,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn emit(figure: &str, value: f64, unit: &str) {
     println!("{figure}\t{value:.3}\t{unit}");
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    percentile(&values, 0.5)
 }
 
 /// The same statement, timed by the sqlite3 CLI itself (`.timer on`), RUNS times in one session.
@@ -102,7 +139,10 @@ fn sqlite3_times(db: &Path, sql: &str, runs: usize) -> Vec<f64> {
 
 fn search(n: usize) {
     let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
     drop(seed(dir.path(), n));
+    emit("search cached keys", n as f64, "keys");
+    emit(&format!("search seed {} keys ({} a call) wall", thousands(n), thousands(SEED_CHUNK)), started.elapsed().as_secs_f64(), "s");
     let core = Keyward::open(dir.path(), Arc::new(MemoryVault::default()), HttpConfig::default()).unwrap();
     const RUNS: usize = 40;
     // A name prefix, a piece from the middle of names, and a word no key has.
@@ -160,6 +200,41 @@ async fn sync() {
     let again = started.elapsed().as_secs_f64() * 1000.0;
     emit("resync 10,000 keys wall", again, "ms");
     emit("resync ratio", again / floor, "x");
+}
+
+/// A first sync at 1,000 and at 100,000 keys, same latency and page size (the core's 100 a
+/// page): a key should cost the same whatever the inventory's size. Each size's wall includes
+/// what does not grow with it (the service-token and AI-secret lists, the empty last page), which
+/// weighs more at 1,000; the sandbox also scans its whole list for each page's cursor, a little
+/// more of the 100,000-key wall that is not Keyward's.
+async fn sync_scale() {
+    // A 1,000-key sync is about 13 pages, 0.3 s, at the mercy of one slow page: the median of 5
+    // fresh caches. The 100,000-key one (about 1,000 pages) averages that out by itself.
+    let (small_ms, small_pages) = first_sync_ms(1_000, 5).await;
+    let (large_ms, large_pages) = first_sync_ms(100_000, 1).await;
+    let per_key_us = |ms: f64, keys: f64| ms * 1000.0 / keys;
+    let (small_key, large_key) = (per_key_us(small_ms, 1_000.0), per_key_us(large_ms, 100_000.0));
+    emit(&format!("first sync 1,000 keys ({small_pages} pages) wall"), small_ms, "ms");
+    emit(&format!("first sync 100,000 keys ({large_pages} pages) wall"), large_ms, "ms");
+    emit("first sync per key at 1,000", small_key, "us");
+    emit("first sync per key at 100,000", large_key, "us");
+    emit("first sync per key ratio", large_key / small_key, "x");
+}
+
+/// The median wall of `runs` first syncs of `keys` keys, each into a fresh cache, and its pages.
+async fn first_sync_ms(keys: usize, runs: usize) -> (f64, u32) {
+    let sb = spawn(SandboxConfig { seed_keys: keys, latency_ms: 20, ..Default::default() }).await.unwrap();
+    let mut walls = Vec::new();
+    let mut pages = 0;
+    for _ in 0..runs {
+        let (core, ids, _dir) = core_with_accounts(&sb.base_url, 1).await;
+        let started = Instant::now();
+        let report = core.sync_account(&ids[0], &|_: SyncProgress| {}).await.unwrap();
+        walls.push(started.elapsed().as_secs_f64() * 1000.0);
+        assert!(report.added as usize >= keys, "every seeded key was cached");
+        pages = report.pages;
+    }
+    (median(walls), pages)
 }
 
 async fn concurrent() {
@@ -250,10 +325,13 @@ async fn main() {
         }
         Some("search") => search(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000)),
         Some("sync") => sync().await,
+        Some("sync-scale") => sync_scale().await,
         Some("concurrent") => concurrent().await,
+        Some("list") => list::run(args.get(1).expect("list KEYWARD")),
+        Some("dbsize") => dbsize::run(),
         Some("run") => run(args.get(1).expect("run KEYWARD")).await,
         _ => {
-            eprintln!("usage: keyward-bench seed DIR N | search N | sync | concurrent | run KEYWARD");
+            eprintln!("usage: keyward-bench seed DIR N | search N | sync | sync-scale | concurrent | list KEYWARD | dbsize | run KEYWARD");
             std::process::exit(2);
         }
     }
