@@ -2,13 +2,18 @@
 """Size figures for make bench, printed as figure<TAB>value<TAB>unit lines:
 
   sizes.py bundle DIR   each built UI chunk (DIR/*.js, *.css): its bytes raw and gzipped.
-  sizes.py bloat        `cargo bloat --crates --message-format json` (stdin): the biggest crates
-                        of the binary, their bytes of its .text section."""
+  sizes.py crates APP HELLO
+                        the biggest crates of APP's code, as cargo bloat --crates counts them
+                        (each function symbol's size, by the crate its name starts with; C code
+                        by its library), from the symbol table of the very binary measured, and
+                        the same crate's bytes in HELLO: what Keyward adds to bare Tauri."""
 
+import collections
 import glob
 import gzip
-import json
 import os
+import re
+import subprocess
 import sys
 
 
@@ -26,22 +31,47 @@ def bundle_lines(directory: str) -> list:
     return lines
 
 
-def bloat_lines(report: dict) -> list:
-    lines = [
-        f"bloat text section\t{report['text-section-size']}\tbytes",
-        f"bloat file with symbols\t{report['file-size']}\tbytes",
-    ]
-    lines += [f"crate {c['name']}\t{c['size']}\tbytes" for c in report["crates"]]
+def crate_of(symbol: str) -> str:
+    """The crate a demangled symbol belongs to: the first path segment, looking through `<`,
+    `&`, `dyn` and `impl` (`<reqwest::Client as Foo>::bar` is reqwest's); C symbols by family."""
+    name = re.sub(r"^(<|&|mut |dyn |impl |\()+", "", symbol)
+    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)::", name)
+    if m:
+        return m.group(1)
+    for prefix, lib in (("sqlite3", "[C] sqlite"), ("ring_", "[C] ring"), ("GFp", "[C] ring"), ("dbus_", "[C] libdbus")):
+        if name.startswith(prefix):
+            return lib
+    return "[unknown]"
+
+
+def crate_sizes(binary: str) -> collections.Counter:
+    listed = subprocess.run(["nm", "--print-size", "--demangle", "--radix=d", binary], capture_output=True, text=True, check=True).stdout
+    sizes = collections.Counter()
+    for line in listed.splitlines():
+        parts = line.split(" ", 3)
+        if len(parts) == 4 and parts[2] in "tTwW":
+            sizes[crate_of(parts[3])] += int(parts[1])
+    return sizes
+
+
+def crate_lines(app: str, hello: str, top: int = 15) -> list:
+    mine, bare = crate_sizes(app), crate_sizes(hello)
+    if not mine:
+        raise SystemExit(f"{app} has no symbol table: the release profile must keep it (strip = \"debuginfo\")")
+    lines = [f"bloat text section\t{sum(mine.values())}\tbytes", f"bloat file with symbols\t{os.path.getsize(app)}\tbytes"]
+    for name, size in mine.most_common(top):
+        lines.append(f"crate {name}\t{size}\tbytes")
+        lines.append(f"hello crate {name}\t{bare.get(name, 0)}\tbytes")
     return lines
 
 
 def main():
     if sys.argv[1:2] == ["bundle"] and len(sys.argv) == 3:
         lines = bundle_lines(sys.argv[2])
-    elif sys.argv[1:] == ["bloat"]:
-        lines = bloat_lines(json.loads(sys.stdin.read()))
+    elif sys.argv[1:2] == ["crates"] and len(sys.argv) == 4:
+        lines = crate_lines(sys.argv[2], sys.argv[3])
     else:
-        raise SystemExit("usage: sizes.py bundle DIR | sizes.py bloat < cargo-bloat.json")
+        raise SystemExit("usage: sizes.py bundle DIR | sizes.py crates APP HELLO")
     for line in lines:
         print(line)
 
