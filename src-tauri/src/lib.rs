@@ -33,7 +33,10 @@ macro_rules! handlers {
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
     // The save dialog for exports, opened from Rust only: the capability grants the page none of
     // the plugin's commands, so a page cannot choose where a file is written.
-    base.plugin(tauri_plugin_dialog::init()).plugin(tauri_plugin_notification::init()).invoke_handler(keyward_commands!(handlers))
+    let base = base.plugin(tauri_plugin_dialog::init());
+    #[cfg(not(target_os = "linux"))]
+    let base = base.plugin(tauri_plugin_notification::init());
+    base.invoke_handler(keyward_commands!(handlers))
 }
 
 static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();

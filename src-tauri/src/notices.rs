@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use keyward_core::ops::expiry::ExpiryNotice;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-use tauri_plugin_notification::NotificationExt;
 
 use crate::events::EXPIRY_NOTICE_EVENT;
 use crate::AppState;
@@ -29,13 +28,25 @@ pub fn raise_due<R: Runtime>(app: &AppHandle<R>) -> Vec<ExpiryNotice> {
     };
     for notice in &notices {
         // A desktop with no notification service still gets the window's badge and toast.
-        if let Err(e) = app.notification().builder().title(&notice.title).body(&notice.body).show() {
+        if let Err(e) = show(app, notice) {
             tracing::warn!(error = %e, "the OS did not show an expiry notice");
         }
         tracing::info!(key = %notice.key_id, stage = notice.stage.as_str(), "expiry notice raised");
         let _ = app.emit(EXPIRY_NOTICE_EVENT, notice);
     }
     notices
+}
+
+#[cfg(target_os = "linux")]
+fn show<R: Runtime>(_app: &AppHandle<R>, notice: &ExpiryNotice) -> Result<(), String> {
+    use keyward_core::desktop_notices::Notifier;
+    Notifier::connect().and_then(|n| n.show(&notice.title, &notice.body)).map(|_| ()).map_err(|e| e.message)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn show<R: Runtime>(app: &AppHandle<R>, notice: &ExpiryNotice) -> Result<(), String> {
+    use tauri_plugin_notification::NotificationExt;
+    app.notification().builder().title(&notice.title).body(&notice.body).show().map_err(|e| e.to_string())
 }
 
 /// Looks for owed notices every minute for as long as the app runs. The first look waits a

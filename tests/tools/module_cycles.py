@@ -19,7 +19,7 @@ FOLDERS = {"model", "ops"}
 LAYERS = [
     {"error", "process"},
     {"model"},
-    {"paths", "vault", "store", "providers"},
+    {"paths", "vault", "store", "providers", "desktop_notices"},
     {"app"},
     {"ops"},
     {"api_guard"},

@@ -4,7 +4,6 @@
 mod cli;
 mod commands;
 mod create_args;
-mod desktop_notices;
 mod output;
 mod token_input;
 

@@ -4,6 +4,7 @@
 
 mod api_guard;
 mod app;
+pub mod desktop_notices;
 pub mod error;
 pub mod model;
 pub mod ops;

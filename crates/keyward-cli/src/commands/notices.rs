@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use keyward_core::{Keyward, Result};
 
-use crate::desktop_notices::Notifier;
+use keyward_core::desktop_notices::Notifier;
 use crate::output;
 
 /// No notification service answered: nothing was raised and nothing marked, so the window (or
