@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::catalog::AuditAction;
 use crate::model::{account_rules, host};
-use crate::model::{Account, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, SyncProgress, SyncReport};
+use crate::model::{Account, FieldError, HostPreset, KeyQuery, KeyRow, NewAccount, RemoteKey, SyncProgress, SyncReport};
 use crate::paths;
 use crate::providers::{self, Connection, HttpConfig, Provider};
 use crate::store::Store;
@@ -231,8 +231,9 @@ impl Keyward {
         providers::connect(Connection { service: account.service, host: account.host.clone(), org_name: account.org_name.clone(), token }, &self.http)
     }
 
-    /// Fetches every page of the account's keys and applies them in one transaction. On failure
-    /// the cache is untouched and the reason is remembered on the account.
+    /// Fetches every page of the account's keys, staging each while the next is on the wire, and
+    /// swaps the listing in at the end in one short transaction. On failure the cache is
+    /// untouched and the reason is remembered on the account.
     pub async fn sync_account(&self, id: &str, progress: &(dyn Fn(SyncProgress) + Send + Sync)) -> Result<SyncReport> {
         let account = self.store.get_account(id)?;
         let result = self.sync_inner(&account, progress).await;
@@ -247,21 +248,47 @@ impl Keyward {
     }
 
     async fn sync_inner(&self, account: &Account, progress: &(dyn Fn(SyncProgress) + Send + Sync)) -> Result<SyncReport> {
+        use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
         let provider = self.provider_for(account)?;
-        let pages = std::sync::atomic::AtomicU32::new(0);
-        let on_page = |page: u32, fetched: u32| {
-            pages.store(page, std::sync::atomic::Ordering::Relaxed);
-            progress(SyncProgress { account_id: account.id.clone(), pages: page, fetched, done: false });
+        let listed_since = Utc::now();
+        let stage = self.store.stage(&account.id)?;
+        let (pages, fetched) = (AtomicU32::new(0), AtomicU32::new(0));
+        let (to_stage, mut staged) = tokio::sync::mpsc::unbounded_channel::<Vec<RemoteKey>>();
+        let (pages_seen, fetched) = (&pages, &fetched);
+        let on_page = move |page: u32, keys: &[RemoteKey]| {
+            pages_seen.store(page, Relaxed);
+            let so_far = fetched.fetch_add(keys.len() as u32, Relaxed) + keys.len() as u32;
+            let _ = to_stage.send(keys.to_vec());
+            progress(SyncProgress { account_id: account.id.clone(), pages: page, fetched: so_far, done: false });
         };
-        let listing = provider.list_keys(&on_page).await?;
-        let now = Utc::now();
+        let listing = async {
+            let listing = provider.list_keys(&on_page).await;
+            // The last page is sent: the stage's loop below ends once it has written it.
+            drop(on_page);
+            listing
+        };
+        // On this task, not another thread: a page is written while the request for the next one
+        // is already out, so the write costs no wall time the network was not taking anyway.
+        let stage_pages = async {
+            let mut written = Ok(());
+            while let Some(page) = staged.recv().await {
+                if written.is_ok() {
+                    written = stage.add(&page);
+                }
+            }
+            written
+        };
+        let (listing, written) = tokio::join!(listing, stage_pages);
+        let listing = listing?;
+        written?;
         // A listing with a skipped object is incomplete: a key missing from it may be the one
         // that could not be read, so nothing is marked gone this time.
         let complete: &[crate::model::KeyKind] = if listing.skipped > 0 { &[] } else { &listing.kinds };
         if listing.skipped > 0 {
             tracing::warn!(account = %account.id, skipped = listing.skipped, "sync skipped objects it could not read");
         }
-        let counts = self.store.apply_sync(&account.id, complete, &listing.keys, now)?;
+        let now = Utc::now();
+        let counts = stage.swap_in(complete, listed_since, now)?;
         Ok(SyncReport {
             account_id: account.id.clone(),
             fetched: listing.keys.len() as u32,
@@ -269,7 +296,7 @@ impl Keyward {
             updated: counts.updated,
             gone: counts.gone,
             skipped: listing.skipped,
-            pages: pages.load(std::sync::atomic::Ordering::Relaxed),
+            pages: pages.load(Relaxed),
             finished_at: now,
         })
     }

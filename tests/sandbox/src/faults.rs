@@ -63,6 +63,11 @@ pub struct Faults {
     /// keeps the method and the body, so a client that follows it sends the secret there.
     pub redirect_next: u32,
     pub redirect_to: String,
+    /// While set, every GET first takes a permit from it and keeps it: a test lets reads through
+    /// N at a time (`add_permits`), so a sync is held mid-listing for as long as the test needs,
+    /// without a timer, while creates and revocations still go through.
+    #[serde(skip)]
+    pub gate: Option<std::sync::Arc<tokio::sync::Semaphore>>,
 }
 
 pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Response {
@@ -101,6 +106,12 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
                 format!("invalid credentials:\n{raw}\n")
             };
             return (StatusCode::BAD_REQUEST, answer).into_response();
+        }
+    }
+    let gate = shared.lock().faults.gate.clone().filter(|_| req.method() == axum::http::Method::GET);
+    if let Some(gate) = gate {
+        if let Ok(permit) = gate.acquire().await {
+            permit.forget();
         }
     }
     let (latency, injected, drop_answer, strip) = {

@@ -172,15 +172,17 @@ impl Provider for Barndoor {
         for raw in array(self.api.get_json(API_KEYS, &[]).await?, "gateway key")? {
             keep(gateway_key(raw), &mut out);
         }
-        progress(1, out.len() as u32);
+        progress(1, &out);
+        let before = out.len();
         for raw in array(self.api.get_json(CONNECTIONS, &[]).await?, "credential")? {
             keep(credential(raw).map(Some), &mut out);
         }
-        progress(2, out.len() as u32);
+        progress(2, &out[before..]);
+        let before = out.len();
         for raw in array(self.api.get_json(PROVIDERS, &[]).await?, "provider")? {
             keep(provider_route(raw).map(Some), &mut out);
         }
-        progress(3, out.len() as u32);
+        progress(3, &out[before..]);
         Ok(Listing { keys: out, kinds: vec![KeyKind::BarndoorGatewayKey, KeyKind::BarndoorCredential, KeyKind::BarndoorProvider], skipped })
     }
 

@@ -193,6 +193,7 @@ impl Braintrust {
             }
             let batch: Objects = self.api.get_json(path, &query).await?;
             let count = batch.objects.len();
+            let before = keys.len();
             let mut last = None;
             for raw in batch.objects {
                 // The cursor is the raw id, so an unreadable last object still moves the page on.
@@ -209,7 +210,7 @@ impl Braintrust {
                 }
             }
             *pages += 1;
-            progress(*pages, keys.len() as u32);
+            progress(*pages, &keys[before..]);
             // Braintrust has no has-more field: a short page is the last one.
             if count < limit as usize {
                 return Ok(());
@@ -289,10 +290,10 @@ impl Provider for Braintrust {
         }
         match self.env_vars(&mut listing.skipped).await {
             Ok(vars) => {
+                pages += 1;
+                progress(pages, &vars);
                 listing.keys.extend(vars);
                 listing.kinds.push(KeyKind::BraintrustEnvVar);
-                pages += 1;
-                progress(pages, listing.keys.len() as u32);
             }
             Err(e) if e.code == ErrorCode::Forbidden => tracing::info!("env vars not listed: the token may not list them"),
             Err(e) => return Err(e),

@@ -19,8 +19,9 @@ use crate::model::{KeyKind, Minted, RemoteKey, Service};
 
 pub use http::HttpConfig;
 
-/// Called after every page a listing fetches, with the number of objects so far.
-pub type PageProgress<'a> = &'a (dyn Fn(u32, u32) + Send + Sync);
+/// Called after every page a listing fetches, with the pages so far and the keys this page
+/// brought: the sync stages them while the next page is on the wire.
+pub type PageProgress<'a> = &'a (dyn Fn(u32, &[RemoteKey]) + Send + Sync);
 
 #[async_trait]
 pub trait Provider: Send + Sync {

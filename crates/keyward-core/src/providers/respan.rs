@@ -44,6 +44,7 @@ impl Respan {
         let mut page = 1u32;
         let mut query: Vec<(&str, String)> = Vec::new();
         loop {
+            let before = keys.len();
             let body: Value = self.api.get_json(path, &query).await?;
             let (items, next) = match body {
                 Value::Array(items) => (items, None),
@@ -62,7 +63,7 @@ impl Respan {
                     Err(_) => *skipped += 1,
                 }
             }
-            progress(pages_before + page, keys.len() as u32);
+            progress(pages_before + page, &keys[before..]);
             match next {
                 Some(n) if page < 10_000 => {
                     query = vec![("page", n.to_string())];
@@ -175,9 +176,7 @@ impl Provider for Respan {
     async fn list_keys(&self, progress: PageProgress<'_>) -> Result<Listing> {
         let mut skipped = 0;
         let mut keys = self.all_of(KEYS, to_remote, progress, 0, &mut skipped).await?;
-        let counted = keys.len() as u32;
-        let with_count = move |page: u32, n: u32| progress(page, counted + n);
-        keys.extend(self.all_of(PROVIDERS, provider, &with_count, 1, &mut skipped).await?);
+        keys.extend(self.all_of(PROVIDERS, provider, progress, 1, &mut skipped).await?);
         Ok(Listing { keys, kinds: vec![KeyKind::RespanTempKey, KeyKind::RespanProvider], skipped })
     }
 

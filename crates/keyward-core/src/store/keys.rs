@@ -1,7 +1,5 @@
 //! Cached keys: what each service listed at the last sync, plus what vanished since.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
 use rusqlite::{params, params_from_iter, Row};
 
@@ -298,43 +296,11 @@ impl Store {
 
     /// Replaces an account's view of `kinds` with what the service listed, in one transaction:
     /// listed keys are upserted, cached keys it no longer lists are marked gone, never deleted.
+    /// A sync stages its pages as they come instead (staging.rs); this is the same in one go.
     pub fn apply_sync(&self, account_id: &str, kinds: &[KeyKind], listed: &[RemoteKey], now: DateTime<Utc>) -> Result<SyncCounts> {
-        let mut conn = self.conn();
-        let tx = super::write_transaction(&mut conn)?;
-        let mut counts = SyncCounts::default();
-        let mut seen = HashSet::with_capacity(listed.len());
-        {
-            // One read of what is cached, instead of a lookup per listed key.
-            let cached: HashSet<String> = tx
-                .prepare_cached("SELECT id FROM keys WHERE account_id = ?1")?
-                .query_map([account_id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for key in listed {
-                let id = local_id(account_id, key.kind, &key.provider_id);
-                if !seen.insert(id.clone()) {
-                    continue; // a service that lists a key twice (pages shifting) still caches it once
-                }
-                if cached.contains(&id) {
-                    counts.updated += 1;
-                } else {
-                    counts.added += 1;
-                }
-                upsert_key(&tx, &id, account_id, key, now)?;
-            }
-            // Only keys last seen before this listing: another process (the CLI beside the window)
-            // may have committed a newer listing while this one was on the wire, and what it saw
-            // is not gone because this older listing missed it.
-            let mut vanish = tx.prepare_cached(
-                "UPDATE keys SET status = 'gone', gone_at = ?3
-                 WHERE account_id = ?1 AND kind = ?2 AND status = 'active' AND last_seen_at < ?3",
-            )?;
-            for kind in kinds {
-                counts.gone += vanish.execute(params![account_id, kind.as_str(), now])? as u32;
-            }
-        }
-        Store::mark_synced(&tx, account_id, now)?;
-        tx.commit()?;
-        Ok(counts)
+        let stage = self.stage(account_id)?;
+        stage.add(listed)?;
+        stage.swap_in(kinds, now, now)
     }
 }
 

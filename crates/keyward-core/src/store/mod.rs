@@ -8,6 +8,7 @@ mod notices;
 pub mod recovery;
 mod runs;
 mod settings;
+mod staging;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock};
@@ -24,6 +25,7 @@ pub use keys::{local_id, search_sql, SyncCounts};
 pub use crate::model::RemoteKey;
 pub use notices::NoticeCandidate;
 pub use runs::StoredRun;
+pub use staging::Stage;
 
 pub const DB_FILE: &str = "keyward.db";
 
@@ -115,6 +117,8 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A sync's stage (staging.rs) stays in memory: never a temporary file on disk.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Two processes starting on a new data dir both read version 0 and both create the
         // schema; the one that waited for the other's write lock finds its tables made and rolls
         // back. Asked again, it reads the new version and has nothing left to do.

@@ -22,5 +22,6 @@ mod parsers;
 mod runs;
 mod store_recovery;
 mod support;
+mod sync_staging;
 mod trust;
 mod two_instances;
