@@ -13,6 +13,7 @@ mod notices;
 mod reveal;
 #[cfg(test)]
 mod security_tests;
+mod single_instance;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -51,7 +52,7 @@ pub fn run() {
     init_logging();
     // First, before any other plugin's setup: a second launch hands over and exits right here.
     let data_dir = keyward_core::paths::default_data_dir().ok();
-    let app = builder(tauri::Builder::default().plugin(single_instance()))
+    let app = builder(tauri::Builder::default().plugin(one_window_per_store()))
         .plugin(window_memory::plugin(data_dir.as_deref()))
         .on_window_event(window_memory::on_window_event)
         .manage(AppState::open_default())
@@ -87,19 +88,8 @@ pub fn run() {
 /// Two windows on one store would each sync, edit and reveal over the other: a second launch
 /// focuses the window already open instead. One instance per data dir, not per user: a Keyward on
 /// another `KEYWARD_DATA_DIR` shares no file with this one (and the journeys run each on its own).
-fn single_instance() -> tauri::plugin::TauriPlugin<tauri::Wry> {
-    let dir = keyward_core::paths::default_data_dir().ok();
-    tauri_plugin_single_instance::Builder::new()
-        .dbus_id(instance_id(dir.as_deref()))
-        .callback(|app, _args, _cwd| {
-            use tauri::Manager;
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        })
-        .build()
+fn one_window_per_store() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    single_instance::plugin(instance_id(keyward_core::paths::default_data_dir().ok().as_deref()))
 }
 
 /// The D-Bus name stem (Linux) the single-instance plugin registers for `data_dir`: the same for
