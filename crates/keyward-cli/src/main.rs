@@ -19,11 +19,7 @@ async fn main() -> ExitCode {
         eprintln!("warning: keyward could not keep its memory out of core dumps ({e})");
     }
     let args = cli::Args::parse();
-    let filter = if args.verbose { "keyward_core=debug" } else { "keyward_core=warn" };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KEYWARD_LOG").unwrap_or_else(|_| filter.into()))
-        .with_writer(std::io::stderr)
-        .try_init();
+    init_logging(args.verbose);
     match cli::run(args).await {
         Ok(code) => code,
         Err(err) => {
@@ -40,6 +36,19 @@ async fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `KEYWARD_LOG` takes `level` or `target=level,...`, as the window's does. `Targets`, not
+/// `EnvFilter`: the same syntax without a regex engine to build at every command's start.
+fn init_logging(verbose: bool) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let fallback = if verbose { "keyward_core=debug" } else { "keyward_core=warn" };
+    let filter: tracing_subscriber::filter::Targets = std::env::var("KEYWARD_LOG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| fallback.parse().expect("a valid default filter"));
+    let _ = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)).with(filter).try_init();
 }
 
 /// The flag (or input) a field of the core's request comes from, so an error names what to fix.
