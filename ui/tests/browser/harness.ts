@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PARTS_PRELOADED } from '../../src/lib/lazy';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist');
@@ -49,8 +50,15 @@ export class Harness {
     await new Promise((ok) => this.server?.close(ok));
   }
 
-  /** A fresh page with the fake backend configured by `config`. */
-  async open(config: Record<string, unknown> = {}, opts: { dark?: boolean; width?: number; height?: number } = {}) {
+  /**
+   * A fresh page with the fake backend configured by `config`, once the window has fetched the
+   * parts it loads after its first paint (the dialogs, the other views): as a person's window has
+   * a moment after it shows, so that what a test opens renders at once and keys typed into it land.
+   * `preloaded: false` returns as soon as the page has loaded; `beforeLoad` runs first (to route
+   * requests, say).
+   */
+  async open(config: Record<string, unknown> = {},
+    opts: { dark?: boolean; width?: number; height?: number; preloaded?: boolean; beforeLoad?: (context: BrowserContext) => Promise<unknown> } = {}) {
     const context: BrowserContext = await this.browser.newContext({
       viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
       colorScheme: opts.dark ? 'dark' : 'light',
@@ -60,7 +68,9 @@ export class Harness {
     const page: Page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    await opts.beforeLoad?.(context);
     await page.goto(this.url);
+    if (opts.preloaded ?? true) await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, PARTS_PRELOADED, { timeout: 20_000 });
     return { page, context, errors };
   }
 }
