@@ -3,7 +3,8 @@
 import { describe, expect, test, vi } from 'vitest';
 import type { Account } from '../../src/lib/bindings/Account';
 import type { KeyRow } from '../../src/lib/bindings/KeyRow';
-import { allActions, matchesShortcut, shortcutLabel, staticActions, withShortcuts, type ActionContext } from '../../src/lib/palette/actions';
+import { matchesShortcut, shortcutLabel, staticActions, withShortcuts, type ActionContext } from '../../src/lib/palette/actions';
+import { allActions } from '../../src/lib/palette/paletteActions';
 import { fuzzy, highlight } from '../../src/lib/palette/fuzzy';
 import { rank } from '../../src/lib/palette/rank';
 

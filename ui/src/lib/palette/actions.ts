@@ -1,12 +1,10 @@
-// The one table of the window's actions: the command palette lists them, the shortcuts sheet
-// lists those with a shortcut, and the window's keydown listener runs them. Each action calls
-// what the toolbar or sidebar button for it calls.
+// The one table of the window's actions: the command palette lists them (with those of
+// paletteActions.ts), the shortcuts sheet lists those with a shortcut, and the window's keydown
+// listener runs them. Each action calls what the toolbar or sidebar button for it calls.
 import type { Account } from '../bindings/Account';
 import type { ExportFormat } from '../bindings/ExportFormat';
 import type { KeyKind } from '../bindings/KeyKind';
 import type { KeyRow } from '../bindings/KeyRow';
-import { formsFor } from '../forms/keyForms';
-import { serviceName } from '../services';
 
 export type Section = 'Keys' | 'Accounts' | 'Go to' | 'App';
 export const SECTIONS: Section[] = ['Keys', 'Accounts', 'Go to', 'App'];
@@ -67,9 +65,6 @@ export function matchesShortcut(s: Shortcut, e: Pick<KeyboardEvent, 'key' | 'ctr
   return !!s.mod === mod && e.key.toLowerCase() === s.key.toLowerCase();
 }
 
-/** "Temporary key" reads "temporary key" mid-sentence; "API key" stays as it is. */
-const midSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label);
-
 /** The actions that do not depend on what the inventory holds, with the window's shortcuts. */
 export function staticActions(ctx: ActionContext): Action[] {
   const hasAccounts = () => ctx.accounts().length > 0;
@@ -98,54 +93,6 @@ export function staticActions(ctx: ActionContext): Action[] {
       available: () => true, run: () => ctx.openPalette() },
     { id: 'shortcuts', title: 'Keyboard shortcuts', section: 'App', shortcuts: [{ key: '/', mod: true }, { key: '?' }], keywords: ['help', 'keys'],
       available: () => true, run: () => ctx.openShortcuts() },
-  ];
-}
-
-/** One "New … key" per kind the accounts' services allow, on the account the list shows when it
- * is of that service, else the first such account. */
-export function newKeyActions(ctx: ActionContext): Action[] {
-  const accounts = ctx.accounts();
-  const out: Action[] = [];
-  const seen = new Set<string>();
-  for (const a of accounts) {
-    for (const form of formsFor(a.service)) {
-      if (seen.has(form.kind)) continue;
-      seen.add(form.kind);
-      const filtered = accounts.find((x) => x.id === ctx.accountFilter() && x.service === a.service);
-      const target = filtered ?? a;
-      const service = serviceName(a.service);
-      out.push({
-        id: `new:${form.kind}`, title: `New ${service} ${midSentence(form.title)}`, section: 'Keys', hint: `on ${target.label}`,
-        keywords: ['create', form.kind], available: () => true, run: () => ctx.newKey({ accountId: target.id, kind: form.kind }),
-      });
-    }
-  }
-  return out;
-}
-
-/** "Go to" every account (the sidebar's selection) and every key the inventory lists (its panel). */
-export function gotoActions(ctx: ActionContext): Action[] {
-  const accounts = ctx.accounts();
-  return [
-    ...accounts.map((a): Action => ({
-      id: `account:${a.id}`, title: a.label, section: 'Go to', hint: `${serviceName(a.service)} account`, keywords: ['account', serviceName(a.service)],
-      available: () => true, run: () => ctx.showAccount(a.id),
-    })),
-    ...ctx.keys().map((k): Action => ({
-      id: `key:${k.id}`, title: k.name, section: 'Go to', hint: `key on ${k.account_label}`, keywords: ['key'],
-      available: () => true, run: () => ctx.showKey(k),
-    })),
-  ];
-}
-
-/** Every action, in table order: the palette's list before any query. */
-export function allActions(ctx: ActionContext): Action[] {
-  const fixed = staticActions(ctx);
-  const keys = fixed.filter((a) => a.section === 'Keys');
-  return [
-    ...keys.slice(0, 1), ...newKeyActions(ctx), ...keys.slice(1),
-    ...fixed.filter((a) => a.section !== 'Keys'),
-    ...gotoActions(ctx),
   ];
 }
 

@@ -15,7 +15,6 @@ import type { ReplaceOutcome } from '../bindings/ReplaceOutcome';
 import type { RevokeOutcome } from '../bindings/RevokeOutcome';
 import { givenWord } from '../envVars';
 import { clockTime, plural } from '../format';
-import { editFormFor, reissues } from '../forms/editForms';
 import { serviceName } from '../services';
 import type { Dialogs, RevealedKey } from './dialogs.svelte';
 import type { Inventory } from './inventory.svelte';
@@ -116,6 +115,9 @@ export class KeyActions {
 
   /** Sends only what changed; a new secret (a reissue) is sent once and not kept. */
   async updateKey(key: KeyRow, update: KeyUpdate): Promise<KeyRow> {
+    // The edit forms say which fields are a new secret; they come with the edit dialog (loaded
+    // by now), not with the first screen.
+    const { editFormFor, reissues } = await import('../forms/editForms');
     const reissued = reissues(editFormFor(key.kind), update);
     const row = await ipc.updateKey(key.id, update);
     const word = givenWord(key.kind);
