@@ -224,6 +224,47 @@
   const unused = (k, n) => REPORTS_USE.includes(k.kind) &&
     (n === 0 ? !k.last_used_at : !k.last_used_at || Date.parse(k.last_used_at) < Date.now() - n * 86_400_000);
 
+  // What a search looks in, lowercased once per key and again only when a field of it changes:
+  // name, preview and owner, a line each (a word of a search never spans two). Kept on the row
+  // under a symbol, which no copy of the row (structuredClone, a test's evaluate) carries.
+  const SEARCHED = Symbol('searched');
+  function searched(k) {
+    const h = k[SEARCHED];
+    if (h && h.name === k.name && h.preview === k.preview && h.owner === k.owner) return h.text;
+    const text = `${k.name ?? ''}\n${k.preview ?? ''}\n${k.owner ?? ''}`.toLowerCase();
+    k[SEARCHED] = { name: k.name, preview: k.preview, owner: k.owner, text };
+    return text;
+  }
+
+  // The trigram index: for each three characters of the searched text, the positions in
+  // state.keys of the keys holding them, in order. Built by the first search that needs it, and
+  // again after any other command (one may have added, removed or renamed keys). `candidates`
+  // gives the positions of the keys a search need check, or null for all of them.
+  let trigrams = null;
+  function candidates(words) {
+    const long = words.filter((w) => w.length >= 3);
+    if (long.length === 0) return null;
+    if (!trigrams) {
+      trigrams = new Map();
+      state.keys.forEach((k, i) => {
+        const text = searched(k);
+        for (let j = 0; j + 3 <= text.length; j++) {
+          const gram = text.slice(j, j + 3);
+          const at = trigrams.get(gram);
+          if (!at) trigrams.set(gram, [i]);
+          else if (at[at.length - 1] !== i) at.push(i);
+        }
+      });
+    }
+    // The fewest keys any trigram of the words allows; each is then checked whole.
+    let fewest = null;
+    for (const w of long) for (let j = 0; j + 3 <= w.length; j++) {
+      const at = trigrams.get(w.slice(j, j + 3)) ?? [];
+      if (!fewest || at.length < fewest.length) fewest = at;
+    }
+    return fewest;
+  }
+
   const countKeys = () => state.accounts.forEach((a) => {
     a.key_count = state.keys.filter((k) => k.account_id === a.id && k.status !== 'gone').length;
   });
@@ -434,10 +475,15 @@
       countKeys();
       return { account_id: accountId, fetched: config.keysPerAccount, added: 0, updated: config.keysPerAccount, gone: 0, skipped: 0, pages: 1, finished_at: iso(0) };
     },
-    // Real IPC hands the page fresh copies; so does the fake.
+    // Real IPC hands the page fresh copies; so does the fake. A search costs it about what it costs
+    // the core: a word of three characters or more is looked up in a trigram index (the core's
+    // FTS5 trigram table) and only the keys it names are checked; shorter words are matched by
+    // scanning lowercased text (the core's LIKE). With the default order and a limit, the scan stops
+    // once the limit is met (the core walks its index on created_at and stops there too); another
+    // order sorts every match first, as SQLite must.
     list_keys: ({ query }) => {
       const words = (query.search || '').toLowerCase().split(/\s+/).filter(Boolean);
-      const rows = state.keys.filter((k) =>
+      const matches = (k) =>
         (!query.account_id || k.account_id === query.account_id) &&
         (query.include_gone || query.statuses?.length || k.status !== 'gone') &&
         (!query.service || k.service === query.service) &&
@@ -445,7 +491,14 @@
         (!query.statuses?.length || query.statuses.includes(k.status)) &&
         (query.from_run === undefined || !!k.run === query.from_run) &&
         (query.unused_days === undefined || unused(k, query.unused_days)) &&
-        words.every((w) => [k.name, k.preview, k.owner].some((f) => (f || '').toLowerCase().includes(w))));
+        (words.length === 0 || words.every((w) => searched(k).includes(w)));
+      const stopAt = query.limit && !query.sort ? query.limit : Infinity;
+      const at = candidates(words);
+      const rows = [];
+      for (let j = 0, n = at ? at.length : state.keys.length; j < n && rows.length < stopAt; j++) {
+        const k = state.keys[at ? at[j] : j];
+        if (matches(k)) rows.push(k);
+      }
       if (query.sort === 'name') rows.sort((a, b) => a.name.localeCompare(b.name) * (query.descending ? -1 : 1));
       const share = (k) => (k.usage_limit > 0 ? k.usage_count / k.usage_limit : -1);
       if (query.sort === 'usage') rows.sort((a, b) => (share(a) - share(b)) * (query.descending ? -1 : 1));
@@ -731,7 +784,15 @@
       state.calls.push({ cmd, args });
       const handler = commands[cmd];
       if (!handler) throw `${cmd} not allowed`;
-      return handler(args || {});
+      if (cmd === 'list_keys') return handler(args || {});
+      // Any other command may change the keys, while it runs too (a sync, a replace): the index
+      // is built again by the next search after it starts and after it ends.
+      trigrams = null;
+      try {
+        return await handler(args || {});
+      } finally {
+        trigrams = null;
+      }
     },
     transformCallback: (cb) => {
       const id = nextCallback++;

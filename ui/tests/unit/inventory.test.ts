@@ -20,15 +20,79 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-test('typing searches once, after the pause, with the text', async () => {
+const searches = () => calls.filter((c) => c.cmd === 'list_keys').map((c) => c.args.query as { search?: string; limit?: number });
+/** Answers list_keys with `rows(search)` rows, at most the limit asked for. */
+function answering(rows: (search: string) => number) {
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args: args as Record<string, unknown> });
+    if (cmd !== 'list_keys') return [];
+    const q = (args as { query: { search?: string; limit?: number } }).query;
+    const n = Math.min(rows(q.search ?? ''), q.limit ?? Infinity);
+    return Array.from({ length: n }, (_, i) => ({ id: `${q.search}-${i}` }));
+  });
+}
+
+test('each keystroke asks at once for a first screenful; every match follows once typing pauses', async () => {
   vi.useFakeTimers();
+  answering(() => 1000);
   const inv = new Inventory();
-  for (const text of ['k', 'ke', 'key', 'key-0']) inv.setSearch(text);
-  expect(calls.filter((c) => c.cmd === 'list_keys')).toHaveLength(0);
-  await vi.advanceTimersByTimeAsync(150);
-  const searches = calls.filter((c) => c.cmd === 'list_keys');
-  expect(searches).toHaveLength(1);
-  expect(searches[0].args.query).toMatchObject({ search: 'key-0', include_gone: false });
+  for (const text of ['k', 'ke', 'key', 'key-0']) {
+    inv.setSearch(text);
+    await vi.advanceTimersByTimeAsync(100);
+  }
+  expect(searches()).toEqual(['k', 'ke', 'key', 'key-0'].map((search) => expect.objectContaining({ search, limit: 60 })));
+  expect(inv.keys).toHaveLength(60);
+  expect(inv.partial, 'the count waits for the rest').toBe(true);
+  await vi.advanceTimersByTimeAsync(300);
+  expect(searches().slice(4)).toEqual([expect.objectContaining({ search: 'key-0', limit: undefined })]);
+  expect(inv.keys).toHaveLength(1000);
+  expect(inv.partial).toBe(false);
+});
+
+test('a first screenful that holds every match is the answer: nothing more is read', async () => {
+  vi.useFakeTimers();
+  answering((search) => (search === 'key-0042' ? 3 : 1000));
+  const inv = new Inventory();
+  inv.setSearch('key-004');
+  await vi.advanceTimersByTimeAsync(100);
+  inv.setSearch('key-0042');
+  await vi.advanceTimersByTimeAsync(1000);
+  expect(searches().map((q) => [q.search, q.limit])).toEqual([['key-004', 60], ['key-0042', 60]]);
+  expect(inv.keys.map((k) => k.id)).toEqual(['key-0042-0', 'key-0042-1', 'key-0042-2']);
+  expect(inv.partial).toBe(false);
+});
+
+test('an older keystroke answered after a newer one is not shown, and reads no more', async () => {
+  vi.useFakeTimers();
+  const answers = new Map<string, (rows: unknown[]) => void>();
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args: args as Record<string, unknown> });
+    const q = (args as { query: { search?: string; limit?: number } }).query;
+    return cmd === 'list_keys' ? new Promise((resolve) => answers.set(`${q.search}/${q.limit}`, resolve)) : [];
+  });
+  const inv = new Inventory();
+  const rows = (search: string, n: number) => Array.from({ length: n }, (_, i) => ({ id: `${search}-${i}` }));
+  inv.setSearch('ke');
+  inv.setSearch('key');
+  answers.get('key/60')!(rows('key', 2));
+  await vi.advanceTimersByTimeAsync(0);
+  answers.get('ke/60')!(rows('ke', 60));
+  await vi.advanceTimersByTimeAsync(1000);
+  expect(inv.keys.map((k) => k.id)).toEqual(['key-0', 'key-1']);
+  expect(inv.partial).toBe(false);
+  expect(searches()).toHaveLength(2);
+
+  // The whole list read after a pause does not land over a keystroke typed while it was on its way.
+  inv.setSearch('k');
+  answers.get('k/60')!(rows('k', 60));
+  await vi.advanceTimersByTimeAsync(300);
+  expect(searches().slice(-1)).toEqual([expect.objectContaining({ search: 'k', limit: undefined })]);
+  inv.setSearch('kx');
+  answers.get('kx/60')!(rows('kx', 1));
+  await vi.advanceTimersByTimeAsync(0);
+  answers.get('k/undefined')!(rows('k', 500));
+  await vi.advanceTimersByTimeAsync(1000);
+  expect(inv.keys.map((k) => k.id)).toEqual(['kx-0']);
 });
 
 test('only the newest answer is shown when answers arrive out of order', async () => {
@@ -38,6 +102,8 @@ test('only the newest answer is shown when answers arrive out of order', async (
   const first = inv.reloadKeys();
   const second = inv.reloadKeys();
   answers[1]([{ id: 'new' }]);
+  // Let the newer answer land first, so the older one truly comes after it.
+  await second;
   answers[0]([{ id: 'old' }]);
   await Promise.all([first, second]);
   expect(inv.keys.map((k) => k.id)).toEqual(['new']);

@@ -25,8 +25,10 @@ export type Filters = {
 export const NO_FILTERS: Filters = { service: '', kind: '', status: '', env: '', run: '', unused: '' };
 import { toasts } from './toasts.svelte';
 
-/** Rows in the first paint: more than a tall window shows. */
+/** Rows in the first paint, and in a keystroke's answer: more than a tall window shows. */
 const FIRST_SCREEN = 60;
+/** How long typing pauses before every match is read: longer than the gap between a person's keystrokes. */
+const COMPLETE_AFTER_MS = 300;
 
 export class Inventory {
   accounts = $state<Account[]>([]);
@@ -51,7 +53,8 @@ export class Inventory {
   syncingCount = $derived(Object.values(this.progress).filter((p) => p && !p.done).length);
 
   #query = 0;
-  #reloadSoon = debounce(() => void this.reloadKeys(), 120);
+  /** After a keystroke whose first screenful was not every match: the rest, once typing pauses. */
+  #completeSoon = debounce(() => void this.reloadKeys(), COMPLETE_AFTER_MS);
 
   async start() {
     const ticker = setInterval(() => (this.now = Date.now()), 30_000);
@@ -109,23 +112,31 @@ export class Inventory {
     };
   }
 
-  /** Only the newest query's answer is shown, however the answers arrive. */
-  async reloadKeys(limit?: number) {
+  /** Only the newest query's answer is shown, however the answers arrive; true when this one's was. */
+  async reloadKeys(limit?: number): Promise<boolean> {
     const seq = ++this.#query;
     try {
       const rows = await ipc.listKeys(this.query(limit));
-      if (seq === this.#query) {
-        this.keys = rows;
-        this.partial = limit !== undefined && rows.length >= limit;
-      }
+      if (seq !== this.#query) return false;
+      this.keys = rows;
+      this.partial = limit !== undefined && rows.length >= limit;
+      return true;
     } catch (e) {
       if (seq === this.#query) toasts.error((e as IpcError).message);
+      return false;
     }
   }
 
+  /** Each keystroke asks at once for the first screenful of matches: the core answers that in
+   * well under a frame, so the rows follow the typing. Every match (up to the whole inventory, which
+   * costs the page far more to take in) is read only once typing pauses, and only when the first
+   * screenful did not hold them all; meanwhile the count reads "…". */
   setSearch(text: string) {
     this.search = text;
-    this.#reloadSoon();
+    this.#completeSoon.cancel();
+    void this.reloadKeys(FIRST_SCREEN).then((shown) => {
+      if (shown && this.partial) this.#completeSoon();
+    });
   }
 
   setAccountFilter(id: string | null) {
