@@ -119,6 +119,31 @@ describe('inventory', () => {
     await context.close();
   });
 
+  test('the keyboard focus stays on its key when a sync lists new keys above it', async () => {
+    const { page, context, errors } = await h.open({ accounts: [{ label: 'Production', keys: 5 }], newKeyOnSync: true });
+    // The start-up sync found one.
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('6');
+    await expect.poll(() => page.getAttribute(tid('sync-all-button'), 'aria-disabled')).toBe('false');
+    const focus = () => page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      return { key: el.closest<HTMLElement>('[data-testid="key-row"]')?.dataset.keyId, part: el.dataset.testid };
+    });
+    await page.focus(`${tid('key-row')}[data-key-id="acc-1-k3"]`);
+    await page.keyboard.press('Control+r');
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('7');
+    await expect.poll(() => page.textContent(`${tid('key-row')}[aria-rowindex="2"] .name .label`)).toContain('made-since-2');
+    expect(await focus()).toEqual({ key: 'acc-1-k3', part: 'key-row' });
+    // From a row's checkbox too.
+    await expect.poll(() => page.getAttribute(tid('sync-all-button'), 'aria-disabled')).toBe('false');
+    await page.focus(`${tid('key-row')}[data-key-id="acc-1-k4"] ${tid('check-key')}`);
+    // (A checkbox keeps its keys to itself: the sync is started as the window's shortcut would.)
+    await page.evaluate(() => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'r', ctrlKey: true })));
+    await expect.poll(() => page.textContent(tid('key-count'))).toBe('8');
+    expect(await focus()).toEqual({ key: 'acc-1-k4', part: 'check-key' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   test('offline: a banner, the cached rows, and how old they are', async () => {
     const { page, context } = await h.open({ accounts, offline: true });
     await page.waitForSelector(tid('offline-banner'));

@@ -469,6 +469,13 @@
         throw account.last_sync_error;
       }
       if (!state.keys.some((k) => k.account_id === accountId)) state.keys.push(...makeKeys(account, config.keysPerAccount));
+      // `newKeyOnSync`: each sync finds a key made since, listed first (newest).
+      else if (config.newKeyOnSync) {
+        const n = (state.synced = (state.synced ?? 0) + 1);
+        const like = state.keys.find((k) => k.account_id === accountId);
+        state.keys.unshift({ ...structuredClone(like), id: `${accountId}-new${n}`, provider_id: `p-new${n}`, name: `made-since-${n}`, created_at: iso(0) });
+        countKeys();
+      }
       emit('sync-progress', { account_id: accountId, pages: 1, fetched: config.keysPerAccount, done: false });
       account.last_synced_at = iso(0);
       account.last_sync_error = null;
