@@ -44,10 +44,8 @@ fn init_logging(verbose: bool) {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
     let fallback = if verbose { "keyward_core=debug" } else { "keyward_core=warn" };
-    let filter: tracing_subscriber::filter::Targets = std::env::var("KEYWARD_LOG")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| fallback.parse().expect("a valid default filter"));
+    let filter: tracing_subscriber::filter::Targets =
+        std::env::var("KEYWARD_LOG").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| fallback.parse().expect("a valid default filter"));
     let _ = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)).with(filter).try_init();
 }
 

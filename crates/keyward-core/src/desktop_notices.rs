@@ -18,9 +18,9 @@ pub const APP_NAME: &str = "Keyward";
 mod dbus_session {
     use std::time::Duration;
 
+    use crate::error::Result;
     use dbus::arg::PropMap;
     use dbus::blocking::{Connection, Proxy};
-    use crate::error::Result;
 
     use super::{unavailable, APP_NAME};
 

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use keyward_core::{Keyward, Result};
 
-use keyward_core::desktop_notices::Notifier;
 use crate::output;
+use keyward_core::desktop_notices::Notifier;
 
 /// No notification service answered: nothing was raised and nothing marked, so the window (or
 /// the timer's next run) raises the notices later. The timer's unit counts it as a success.

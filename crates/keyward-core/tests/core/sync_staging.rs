@@ -74,7 +74,10 @@ async fn writes_while_a_first_sync_is_held_mid_listing_go_through_at_once_and_ou
     let mut settings = r.window.settings();
     settings.notify_expiry = !settings.notify_expiry;
     r.window.save_settings(settings.clone()).expect("the window saves its settings mid-sync");
-    r.cli.update_account(&r.id, AccountUpdate { label: Some("Production (EU)".into()), host: None, org_name: None, token: None }).await.expect("the CLI writes mid-sync");
+    r.cli
+        .update_account(&r.id, AccountUpdate { label: Some("Production (EU)".into()), host: None, org_name: None, token: None })
+        .await
+        .expect("the CLI writes mid-sync");
     assert!(!sync.is_finished(), "the sync was held at the gate throughout");
     assert!(r.window.list_keys(&KeyQuery::default()).unwrap().is_empty(), "nothing of a listing shows before it is complete");
 
