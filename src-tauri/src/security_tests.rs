@@ -106,16 +106,19 @@ fn the_built_context_carries_the_same_csp() {
 }
 
 /// A second launch must hand over before any other plugin (or the store's watchers) starts:
-/// the single-instance plugin is the builder's first, in the app a person runs.
+/// the single-instance plugin (ours on Linux, the official one elsewhere) is the builder's first,
+/// in the app a person runs. The second launch itself is a journey (test_second_launch.py).
 #[test]
 fn a_second_launch_focuses_the_first_instead_of_opening_the_store_again() {
     let lib = include_str!("lib.rs");
     let run = &lib[lib.find("pub fn run()").expect("lib.rs has run()")..];
     let first_plugin = run.find(".plugin(").expect("run() registers plugins");
-    assert!(run[first_plugin..].starts_with(".plugin(single_instance())"), "the first plugin of run() is the single-instance one");
+    assert!(run[first_plugin..].starts_with(".plugin(one_window_per_store())"), "the first plugin of run() is the single-instance one");
     let manifest = include_str!("../Cargo.toml");
-    assert!(manifest.lines().any(|l| l.starts_with("tauri-plugin-single-instance")), "the official plugin is a dependency");
-    let focus = &lib[lib.find("fn single_instance()").expect("lib.rs has single_instance()")..];
+    assert!(manifest.lines().any(|l| l.starts_with("tauri-plugin-single-instance")), "the official plugin is a dependency elsewhere");
+    let ours = include_str!("single_instance.rs");
+    assert!(ours.contains("\"org.SingleInstance.DBus\"") && ours.contains("\"ExecuteCallback\""), "the plugin's own protocol on Linux");
+    let focus = &ours[ours.find("fn focus<").expect("single_instance.rs has focus()")..];
     let focus = &focus[..focus.find("\n}\n").unwrap()];
     for call in ["unminimize()", "show()", "set_focus()"] {
         assert!(focus.contains(call), "the first window is brought back: {call}");
