@@ -95,22 +95,27 @@ pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
     })
 }
 
-/// Inserts or refreshes one key as the service described it. A key Keyward revoked stays revoked
-/// while the service still lists it (some services keep revoked keys listed for a while).
+/// What a cached key becomes when the service describes it again (`excluded` is the new
+/// description), for one key (`upsert_key`) and a whole listing (staging.rs) alike. A key Keyward
+/// revoked stays revoked while the service still lists it (some services keep revoked keys listed
+/// for a while); a dismissed expiry notice stays dismissed while the expiry is the same.
+pub(super) const REFRESHED: &str = "name = excluded.name, preview = excluded.preview, owner = excluded.owner,
+    created_at = excluded.created_at, expires_at = excluded.expires_at,
+    status = CASE WHEN keys.status = 'revoked' THEN 'revoked' ELSE 'active' END, gone_at = NULL,
+    dismissed_at = CASE WHEN keys.expires_at IS excluded.expires_at THEN keys.dismissed_at END,
+    last_seen_at = excluded.last_seen_at, details = excluded.details, is_test = excluded.is_test,
+    usage_count = excluded.usage_count, usage_limit = excluded.usage_limit, spend = excluded.spend,
+    spend_limit = excluded.spend_limit, rate_limit = excluded.rate_limit, last_used_at = excluded.last_used_at";
+
+/// Inserts or refreshes one key as the service described it.
 fn upsert_key(conn: &rusqlite::Connection, id: &str, account_id: &str, key: &RemoteKey, now: DateTime<Utc>) -> Result<()> {
     let l = &key.limits;
-    conn.prepare_cached(
+    conn.prepare_cached(&format!(
         "INSERT INTO keys (id, account_id, kind, provider_id, name, preview, owner, created_at, expires_at, status,
              first_seen_at, last_seen_at, details, is_test, usage_count, usage_limit, spend, spend_limit, rate_limit, last_used_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, preview = excluded.preview,
-             owner = excluded.owner, created_at = excluded.created_at, expires_at = excluded.expires_at,
-             status = CASE WHEN keys.status = 'revoked' THEN 'revoked' ELSE 'active' END, gone_at = NULL,
-             dismissed_at = CASE WHEN keys.expires_at IS excluded.expires_at THEN keys.dismissed_at END,
-             last_seen_at = excluded.last_seen_at, details = excluded.details, is_test = excluded.is_test,
-             usage_count = excluded.usage_count, usage_limit = excluded.usage_limit, spend = excluded.spend,
-             spend_limit = excluded.spend_limit, rate_limit = excluded.rate_limit, last_used_at = excluded.last_used_at",
-    )?
+         ON CONFLICT (id) DO UPDATE SET {REFRESHED}"
+    ))?
     .execute(params![
         id,
         account_id,

@@ -9,11 +9,12 @@
 //! never waits for it either.
 
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::keys::{local_id, SyncCounts};
+use super::keys::{local_id, SyncCounts, REFRESHED};
 use super::Store;
 use crate::error::Result;
 use crate::model::{KeyKind, RemoteKey};
@@ -29,29 +30,27 @@ const STAGE_TABLE: &str = "CREATE TEMP TABLE IF NOT EXISTS sync_stage (
     PRIMARY KEY (stage, id)
 ) WITHOUT ROWID";
 
-/// Every listed row into the cache. A row changes only if something about it did, and only if
-/// no newer write (a later listing, a key created or refreshed meanwhile) already set it; a key
-/// the service lists again after it was gone is active again, a revoked one stays revoked.
-const SWAP_IN: &str = "INSERT INTO keys (id, account_id, kind, provider_id, name, preview, owner, created_at,
-        expires_at, status, first_seen_at, last_seen_at, details, is_test, usage_count, usage_limit, spend,
-        spend_limit, rate_limit, last_used_at)
-    SELECT id, account_id, kind, provider_id, name, preview, owner, created_at, expires_at, 'active', ?2, ?2,
-        details, is_test, usage_count, usage_limit, spend, spend_limit, rate_limit, last_used_at
-    FROM temp.sync_stage WHERE stage = ?1
-    ON CONFLICT (id) DO UPDATE SET name = excluded.name, preview = excluded.preview, owner = excluded.owner,
-        created_at = excluded.created_at, expires_at = excluded.expires_at,
-        status = CASE WHEN keys.status = 'revoked' THEN 'revoked' ELSE 'active' END, gone_at = NULL,
-        dismissed_at = CASE WHEN keys.expires_at IS excluded.expires_at THEN keys.dismissed_at END,
-        last_seen_at = excluded.last_seen_at, details = excluded.details, is_test = excluded.is_test,
-        usage_count = excluded.usage_count, usage_limit = excluded.usage_limit, spend = excluded.spend,
-        spend_limit = excluded.spend_limit, rate_limit = excluded.rate_limit, last_used_at = excluded.last_used_at
-    WHERE keys.last_seen_at <= excluded.last_seen_at AND (keys.status = 'gone'
-        OR keys.name IS NOT excluded.name OR keys.preview IS NOT excluded.preview OR keys.owner IS NOT excluded.owner
-        OR keys.created_at IS NOT excluded.created_at OR keys.expires_at IS NOT excluded.expires_at
-        OR keys.details IS NOT excluded.details OR keys.is_test IS NOT excluded.is_test
-        OR keys.usage_count IS NOT excluded.usage_count OR keys.usage_limit IS NOT excluded.usage_limit
-        OR keys.spend IS NOT excluded.spend OR keys.spend_limit IS NOT excluded.spend_limit
-        OR keys.rate_limit IS NOT excluded.rate_limit OR keys.last_used_at IS NOT excluded.last_used_at)";
+/// Every listed row into the cache, refreshed as one key is (`REFRESHED`). A row changes only if
+/// something about it did, and only if no newer write (a later listing, a key created or
+/// refreshed meanwhile) already set it.
+static SWAP_IN: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO keys (id, account_id, kind, provider_id, name, preview, owner, created_at,
+            expires_at, status, first_seen_at, last_seen_at, details, is_test, usage_count, usage_limit, spend,
+            spend_limit, rate_limit, last_used_at)
+        SELECT id, account_id, kind, provider_id, name, preview, owner, created_at, expires_at, 'active', ?2, ?2,
+            details, is_test, usage_count, usage_limit, spend, spend_limit, rate_limit, last_used_at
+        FROM temp.sync_stage WHERE stage = ?1
+        ON CONFLICT (id) DO UPDATE SET {REFRESHED}
+        WHERE keys.last_seen_at <= excluded.last_seen_at AND (keys.status = 'gone'
+            OR keys.name IS NOT excluded.name OR keys.preview IS NOT excluded.preview OR keys.owner IS NOT excluded.owner
+            OR keys.created_at IS NOT excluded.created_at OR keys.expires_at IS NOT excluded.expires_at
+            OR keys.details IS NOT excluded.details OR keys.is_test IS NOT excluded.is_test
+            OR keys.usage_count IS NOT excluded.usage_count OR keys.usage_limit IS NOT excluded.usage_limit
+            OR keys.spend IS NOT excluded.spend OR keys.spend_limit IS NOT excluded.spend_limit
+            OR keys.rate_limit IS NOT excluded.rate_limit OR keys.last_used_at IS NOT excluded.last_used_at)"
+    )
+});
 
 /// Cached keys of a completely listed kind that this listing did not have. Only those written
 /// before it began: a key created, refreshed or listed by a newer sync meanwhile is not gone
@@ -127,7 +126,7 @@ impl Stage<'_> {
             [self.id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        tx.execute(SWAP_IN, params![self.id, listed_since])?;
+        tx.execute(&SWAP_IN, params![self.id, listed_since])?;
         let mut gone = 0;
         {
             let mut vanish = tx.prepare_cached(MARK_VANISHED)?;
