@@ -47,10 +47,9 @@ def crate_of(symbol: str) -> str:
 def crate_sizes(binary: str) -> collections.Counter:
     listed = subprocess.run(["nm", "--print-size", "--demangle", "--radix=d", binary], capture_output=True, text=True, check=True).stdout
     sizes = collections.Counter()
-    for line in listed.splitlines():
-        parts = line.split(" ", 3)
-        if len(parts) == 4 and parts[2] in "tTwW":
-            sizes[crate_of(parts[3])] += int(parts[1])
+    # "address size type name"; undefined symbols have neither address nor size, and are skipped.
+    for m in re.finditer(r"^\S+ (\d+) [tTwW] (.+)$", listed, re.M):
+        sizes[crate_of(m.group(2))] += int(m.group(1))
     return sizes
 
 

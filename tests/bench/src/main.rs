@@ -200,6 +200,28 @@ async fn sync() {
     let again = started.elapsed().as_secs_f64() * 1000.0;
     emit("resync 10,000 keys wall", again, "ms");
     emit("resync ratio", again / floor, "x");
+    emit("sync the same pages fetched, not read, wall", raw_pages_ms(&sb.base_url, report.pages).await, "ms");
+}
+
+/// The api-key pages of a sync fetched one after another as the core's listing does, each body
+/// read but neither parsed nor stored: what the sandbox and the loopback take beyond the
+/// latency, apart from Keyward's own work. The cursor is the last `"id"` in the body.
+async fn raw_pages_ms(base: &str, pages: u32) -> f64 {
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    let mut cursor: Option<String> = None;
+    for _ in 0..pages {
+        let mut query = vec![("limit", "100".to_string())];
+        if let Some(c) = &cursor {
+            query.push(("starting_after", c.clone()));
+        }
+        let body = client.get(format!("{base}/v1/api_key")).bearer_auth(DEFAULT_TOKEN).query(&query).send().await.unwrap().text().await.unwrap();
+        cursor = body.rfind("\"id\":\"").map(|at| body[at + 6..].split('"').next().unwrap_or_default().to_string());
+        if cursor.is_none() {
+            break;
+        }
+    }
+    started.elapsed().as_secs_f64() * 1000.0
 }
 
 /// A first sync at 1,000 and at 100,000 keys, same latency and page size (the core's 100 a
