@@ -165,8 +165,18 @@ pub async fn apply(State(shared): State<Shared>, req: Request, next: Next) -> Re
         }
         (f.latency_ms, injected, drop_answer, strip)
     };
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+    let latency = Duration::from_millis(latency);
+    // A read has no effect to delay: its answer is made first and sent when the latency is up,
+    // as a service that answers in that time would, so the sandbox's own work on a page is not
+    // counted as the client's. A write still happens only after the wait.
+    if req.method() == axum::http::Method::GET && injected.is_none() && !drop_answer && !strip {
+        let answer_at = tokio::time::Instant::now() + latency;
+        let response = next.run(req).await;
+        tokio::time::sleep_until(answer_at).await;
+        return response;
+    }
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
     }
     match injected {
         Some(response) => response,
