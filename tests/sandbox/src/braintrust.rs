@@ -124,6 +124,11 @@ impl Braintrust {
         let at = self.keys.iter().position(|k| k.id == id)?;
         Some(self.keys.remove(at))
     }
+
+    /// The `n`th key, newest first: a test changes it as someone in the service's console would.
+    pub fn nth_mut(&mut self, n: usize) -> Option<&mut ApiKey> {
+        self.keys.get_mut(n)
+    }
 }
 
 pub fn routes() -> Router<Shared> {

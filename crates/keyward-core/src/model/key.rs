@@ -198,6 +198,7 @@ pub struct SyncReport {
     pub account_id: String,
     pub fetched: u32,
     pub added: u32,
+    /// Cached keys whose metadata the listing changed (an unchanged key is not counted).
     pub updated: u32,
     pub gone: u32,
     /// Objects the service listed that Keyward could not read; while any is, nothing is gone.

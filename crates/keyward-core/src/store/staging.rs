@@ -120,13 +120,13 @@ impl Stage<'_> {
     pub fn swap_in(self, kinds: &[KeyKind], listed_since: DateTime<Utc>, now: DateTime<Utc>) -> Result<SyncCounts> {
         let mut conn = self.store.conn();
         let tx = super::write_transaction(&mut conn)?;
-        let (listed, added): (u32, u32) = tx.query_row(
-            "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM keys k WHERE k.id = s.id))
-             FROM temp.sync_stage s WHERE s.stage = ?1",
+        let added: u32 = tx.query_row(
+            "SELECT count(*) FROM temp.sync_stage s WHERE s.stage = ?1 AND NOT EXISTS (SELECT 1 FROM keys k WHERE k.id = s.id)",
             [self.id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.get(0),
         )?;
-        tx.execute(&SWAP_IN, params![self.id, listed_since])?;
+        // Rows inserted or changed: SWAP_IN skips an unchanged one.
+        let written = tx.execute(&SWAP_IN, params![self.id, listed_since])? as u32;
         let mut gone = 0;
         {
             let mut vanish = tx.prepare_cached(MARK_VANISHED)?;
@@ -136,7 +136,7 @@ impl Stage<'_> {
         }
         Store::mark_synced(&tx, &self.account_id, now)?;
         tx.commit()?;
-        Ok(SyncCounts { added, updated: listed - added, gone })
+        Ok(SyncCounts { added, updated: written.saturating_sub(added), gone })
     }
 }
 

@@ -123,9 +123,22 @@ async fn a_resync_rewrites_only_the_rows_that_changed() {
     let r = rig().await;
     r.window.sync_account(&r.id, &|_: SyncProgress| {}).await.unwrap();
     let before = r.window.list_keys(&KeyQuery::default()).unwrap();
-    r.window.sync_account(&r.id, &|_: SyncProgress| {}).await.unwrap();
+    let again = r.window.sync_account(&r.id, &|_: SyncProgress| {}).await.unwrap();
     let after = r.window.list_keys(&KeyQuery::default()).unwrap();
     let unchanged = before.iter().zip(&after).filter(|(b, a)| b.id == a.id && b.last_seen_at == a.last_seen_at).count();
     assert_eq!(unchanged, before.len(), "an unchanged row is not written again");
     assert!(before.len() >= KEYS);
+    assert_eq!((again.added, again.updated, again.gone), (0, 0, 0), "nothing changed, and the report says so: {again:?}");
+
+    // One key renamed at the service: the report counts that one, and the cache has its name.
+    let renamed = {
+        let mut world = r.sb.world();
+        let key = world.braintrust.nth_mut(7).unwrap();
+        key.name = "renamed-at-the-service".into();
+        key.id.clone()
+    };
+    let next = r.window.sync_account(&r.id, &|_: SyncProgress| {}).await.unwrap();
+    assert_eq!((next.added, next.updated, next.gone), (0, 1, 0), "{next:?}");
+    let row = r.window.list_keys(&KeyQuery::default()).unwrap().into_iter().find(|k| k.provider_id == renamed).unwrap();
+    assert_eq!(row.name, "renamed-at-the-service");
 }
