@@ -127,6 +127,44 @@ test('a failed quiet sync that is offline leaves no toast; other failures do', a
   expect(toasts.items.map((t) => t.message)).toEqual(['Account: Re-enter the token']);
 });
 
+test('a failed sync reads the accounts again, not the rows it left as they were; a sync that ran reads both', async () => {
+  const account = { id: 'a1', label: 'Production' } as Account;
+  let online = false;
+  mockIPC((cmd) => {
+    calls.push({ cmd, args: {} });
+    if (cmd === 'sync_account') {
+      if (!online) throw { code: 'network', message: 'Could not reach Braintrust', field: null };
+      return { account_id: 'a1', fetched: 1, added: 1, updated: 0, gone: 0, skipped: 0, pages: 1, finished_at: '2026-12-01T00:00:00Z' };
+    }
+    if (cmd === 'list_accounts') return [account];
+    if (cmd === 'list_keys') return online ? [{ id: 'k1' }] : [];
+    return null;
+  });
+  const inv = new Inventory();
+  await inv.syncAccount('a1', { quiet: true });
+  expect(calls.map((c) => c.cmd)).toEqual(['sync_account', 'list_accounts']);
+  expect(inv.accounts).toEqual([account]);
+
+  calls = [];
+  online = true;
+  await inv.syncAccount('a1', { quiet: true });
+  expect(calls.map((c) => c.cmd).sort()).toEqual(['list_accounts', 'list_keys', 'sync_account']);
+  expect(inv.keys.map((k) => k.id)).toEqual(['k1']);
+});
+
+test('a failed sync of the account the table is filtered to, removed meanwhile, shows every account again', async () => {
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args: args as Record<string, unknown> });
+    if (cmd === 'sync_account') throw { code: 'not_found', message: 'No such account', field: null };
+    return [];
+  });
+  const inv = new Inventory();
+  inv.accountFilter = 'removed';
+  await inv.syncAccount('removed', { quiet: true });
+  expect(inv.accountFilter).toBeNull();
+  expect(calls.filter((c) => c.cmd === 'list_keys').map((c) => (c.args.query as { account_id?: string }).account_id)).toEqual([undefined]);
+});
+
 test('a sync that skipped unreadable objects says so, even when quiet', async () => {
   mockIPC((cmd) =>
     cmd === 'sync_account'

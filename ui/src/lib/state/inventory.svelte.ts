@@ -94,6 +94,20 @@ export class Inventory {
     }
   }
 
+  /** The accounts alone: their sync state and errors, with the rows left as they are. */
+  async refreshAccounts() {
+    try {
+      this.accounts = await ipc.listAccounts();
+      // The filtered account was removed meanwhile: everything is read again, unfiltered.
+      if (this.accountFilter && !this.accounts.some((a) => a.id === this.accountFilter)) {
+        this.accountFilter = null;
+        await this.reloadKeys();
+      }
+    } catch (e) {
+      this.loadError = e as IpcError;
+    }
+  }
+
   /** What the table shows, as the store is asked for it (an export asks for the same). */
   query(limit?: number): KeyQuery {
     return {
@@ -177,8 +191,12 @@ export class Inventory {
     if (this.isSyncing(id)) return;
     const label = this.accounts.find((a) => a.id === id)?.label ?? 'Account';
     this.progress = { ...this.progress, [id]: { account_id: id, pages: 0, fetched: 0, done: false } };
+    // A failed sync leaves the cache as it was: only the account (its error) is read again, not
+    // the whole inventory, which costs the page a copy of every row each time.
+    let synced = false;
     try {
       const report = await ipc.syncAccount(id);
+      synced = true;
       if (report.skipped > 0) {
         // Said even in a quiet sync: part of the inventory is missing from view.
         toasts.info(`${label}: ${plural(report.fetched, 'key')} synced; ${plural(report.skipped, 'object')} the service listed could not be read and ${report.skipped === 1 ? 'was' : 'were'} skipped, so nothing was marked gone.`);
@@ -192,7 +210,7 @@ export class Inventory {
       if (err.code !== 'network' || !quiet) toasts.error(`${label}: ${err.message}`);
     } finally {
       this.progress = { ...this.progress, [id]: { ...(this.progress[id] as SyncProgress), done: true } };
-      await this.refresh();
+      await (synced ? this.refresh() : this.refreshAccounts());
     }
   }
 
