@@ -225,7 +225,8 @@ pub fn reopen_store(state: State<'_, AppState>) -> Result<(), Error> {
 }
 
 /// The window has painted its first inventory (or its welcome screen). Logged with the time since
-/// launch; `KEYWARD_REPORT_READY` prints a line for the benchmark, `KEYWARD_EXIT_WHEN_READY` then quits.
+/// launch; then the notices timer is set to follow the setting. `KEYWARD_REPORT_READY` prints a
+/// line for the benchmark, `KEYWARD_EXIT_WHEN_READY` then quits.
 /// A page sends this once, as it starts: any reveal slot still held belonged to a page that
 /// reloaded or crashed with its dialog open, and nobody can close it any more.
 #[tauri::command]
@@ -236,6 +237,8 @@ pub fn window_ready<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, k
     }
     let ms = crate::started().elapsed().as_secs_f64() * 1000.0;
     tracing::info!(keys, ms = format!("{ms:.0}"), "window ready");
+    // systemctl is a process of its own: started at launch, it took a core from the first paint.
+    crate::notices::follow_timer(&app);
     if std::env::var_os("KEYWARD_REPORT_READY").is_some() {
         println!("keyward-ready {ms:.1} ms, {keys} keys");
     }

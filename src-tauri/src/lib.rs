@@ -58,7 +58,6 @@ pub fn run() {
         .manage(AppState::open_default())
         .setup(|app| {
             notices::watch(app.handle().clone());
-            notices::follow_timer(app.handle());
             reveal::prune_on_timer(app.handle().clone(), reveal::PRUNE_EVERY);
             #[cfg(unix)]
             {

@@ -193,6 +193,13 @@ fn the_notices_setting_switches_the_notices_timer() {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
     };
+    // At launch the timer is set once the window has painted, not before.
+    invoke(&s, "settings", json!({})).unwrap();
+    assert!(!calls.exists(), "nothing ran systemctl before the first paint");
+    invoke(&s, "window_ready", json!({ "keys": 0 })).unwrap();
+    timer_is("enabled");
+    invoke(&s, "save_settings", json!({ "settings": settings(false) })).unwrap();
+    timer_is("disabled");
     invoke(&s, "save_settings", json!({ "settings": settings(true) })).unwrap();
     timer_is("enabled");
     invoke(&s, "save_settings", json!({ "settings": settings(false) })).unwrap();
