@@ -157,33 +157,68 @@ pub fn checked_search(raw: Option<&str>) -> Result<&str> {
     Ok(search)
 }
 
+/// A word this long or longer, all ASCII, is looked up by a few of its trigrams and then
+/// matched whole with LIKE (`like_words`), instead of as a phrase of every trigram: a phrase
+/// reads every trigram's full list, and in an inventory of names that share a start
+/// ("evals-runner-…") those lists hold most of the keys.
+const COVERED_FROM: usize = 6;
+
+/// A word searched by `cover`: for ASCII, LIKE folds case exactly as the trigram index does.
+fn covered(word: &str) -> bool {
+    word.is_ascii() && word.len() >= COVERED_FROM
+}
+
+/// Trigrams that together span `word` (ASCII), overlapping only at the end: every row holding
+/// the word holds each of them, and few rows hold them all.
+fn cover(word: &str) -> Vec<&str> {
+    let mut starts: Vec<usize> = (0..=word.len() - 3).step_by(3).collect();
+    if starts.last() != Some(&(word.len() - 3)) {
+        starts.push(word.len() - 3);
+    }
+    starts.into_iter().map(|at| &word[at..at + 3]).collect()
+}
+
 /// Turns what a person typed into an FTS5 trigram query: each word must appear somewhere,
-/// quoted so that FTS syntax characters are matched literally.
+/// quoted so that FTS syntax characters are matched literally; a long ASCII word by its cover.
 fn fts_query(search: &str) -> Option<String> {
-    let words: Vec<String> =
-        search.split_whitespace().filter(|w| w.chars().count() >= 3).map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
+    let quoted = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
+    let words: Vec<String> = search
+        .split_whitespace()
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| if covered(w) { cover(w).into_iter().map(quoted).collect::<Vec<_>>().join(" AND ") } else { quoted(w) })
+        .collect();
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
-/// Words shorter than a trigram cannot use the index; they are matched with LIKE instead.
-fn short_words(search: &str) -> Vec<String> {
+/// Words the index cannot find alone, matched with LIKE: those shorter than a trigram, and the
+/// covered ones (whose trigrams only narrow the rows down).
+fn like_words(search: &str) -> Vec<String> {
     search
         .split_whitespace()
-        .filter(|w| w.chars().count() < 3)
+        .filter(|w| w.chars().count() < 3 || covered(w))
         .map(|w| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
         .collect()
 }
 
-/// The statement `list_keys` runs for a plain search (words of 3+ characters), with its values
-/// written in: `make bench` runs it in the sqlite3 CLI to compare against the core.
+/// A row matches a LIKE word in any of the columns the index holds.
+fn like_clause(n: &str) -> String {
+    format!(" AND (k.name LIKE {n} ESCAPE '\\' OR k.preview LIKE {n} ESCAPE '\\' OR k.owner LIKE {n} ESCAPE '\\')")
+}
+
+/// The statement `list_keys` runs for a plain search, with its values written in: `make bench`
+/// runs it in the sqlite3 CLI to compare against the core.
 #[doc(hidden)]
 pub fn search_sql(search: &str) -> String {
     let now = Utc::now().format("%F %T%.f%:z").to_string();
-    let fts = fts_query(search).unwrap_or_default().replace('\'', "''");
-    format!(
-        "{} WHERE 1 = 1 AND k.status != 'gone' AND k.pk IN (SELECT rowid FROM keys_fts WHERE keys_fts MATCH '{fts}') ORDER BY k.created_at DESC, k.name",
-        select(&Settings::default()).replace("?1", &format!("'{now}'"))
-    )
+    let literal = |v: &str| format!("'{}'", v.replace('\'', "''"));
+    let mut sql = format!("{} WHERE 1 = 1 AND k.status != 'gone'", select(&Settings::default()).replace("?1", &literal(&now)));
+    if let Some(fts) = fts_query(search) {
+        sql.push_str(&format!(" AND k.pk IN (SELECT rowid FROM keys_fts WHERE keys_fts MATCH {})", literal(&fts)));
+    }
+    for like in like_words(search) {
+        sql.push_str(&like_clause(&literal(&like)));
+    }
+    sql + " ORDER BY k.created_at DESC, k.name"
 }
 
 impl Store {
@@ -238,10 +273,9 @@ impl Store {
             args.push(Box::new(fts));
             sql.push_str(&format!(" AND k.pk IN (SELECT rowid FROM keys_fts WHERE keys_fts MATCH ?{})", args.len()));
         }
-        for like in short_words(search) {
+        for like in like_words(search) {
             args.push(Box::new(like));
-            let n = args.len();
-            sql.push_str(&format!(" AND (k.name LIKE ?{n} ESCAPE '\\' OR k.preview LIKE ?{n} ESCAPE '\\' OR k.owner LIKE ?{n} ESCAPE '\\')"));
+            sql.push_str(&like_clause(&format!("?{}", args.len())));
         }
         let direction = if query.descending.unwrap_or(false) { "DESC" } else { "ASC" };
         match query.sort {
@@ -410,6 +444,29 @@ mod tests {
         assert_eq!(search(&store, "%").len(), 0);
         // FTS syntax typed by a person is text, not a query.
         assert!(search(&store, "a OR b NEAR(").is_empty());
+    }
+
+    #[test]
+    fn a_long_word_is_looked_up_by_a_few_trigrams_and_matched_whole() {
+        assert_eq!(cover("evals-runner-0012"), ["eva", "ls-", "run", "ner", "-00", "012"]);
+        assert_eq!(cover("abcdef"), ["abc", "def"]);
+        assert_eq!(cover("abcdefg"), ["abc", "def", "efg"]);
+        let store =
+            store_with(&[remote("1", "abc-def-ghi"), remote("2", "abcdef-ghi"), remote("3", "Evals-Runner-0012"), remote("4", "clé-privée-prod")]);
+        // A row with every trigram of the cover but not the word is not a match.
+        assert_eq!(search(&store, "abcdef"), ["abcdef-ghi"]);
+        assert_eq!(search(&store, "EVALS-runner-001"), ["Evals-Runner-0012"]);
+        assert_eq!(search(&store, "ghi abcdef"), ["abcdef-ghi"]);
+        // Found in any column the index holds: every row's owner is ana@example.com.
+        assert_eq!(search(&store, "ana@example").len(), 4);
+        assert_eq!(search(&store, "ANA@EXAMPLE.COM ghi").len(), 2);
+        // A word with a letter outside ASCII is still one phrase, folded as the index folds it.
+        assert_eq!(search(&store, "PRIVÉE-prod"), ["clé-privée-prod"]);
+        assert!(search(&store, "privee-prod").is_empty());
+        // The longest search of long words runs.
+        let longest = vec!["abcdefghijklmno"; MAX_SEARCH_WORDS].join(" ");
+        assert!(longest.chars().count() <= MAX_SEARCH_CHARS);
+        assert!(search(&store, &longest).is_empty());
     }
 
     #[test]
