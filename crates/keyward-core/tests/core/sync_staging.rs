@@ -108,7 +108,7 @@ async fn a_first_sync_that_fails_part_way_takes_out_what_it_cached_and_keeps_a_k
     assert_eq!(err.code, keyward_core::ErrorCode::Provider, "{err:?}");
     let cached: Vec<String> =
         r.window.list_keys(&KeyQuery { include_gone: Some(true), ..Default::default() }).unwrap().into_iter().map(|k| k.name).collect();
-    assert_eq!(cached, [made.key.name.clone()], "only the key made during the sync stays");
+    assert_eq!(cached, vec![made.key.name], "only the key made during the sync stays");
     assert!(r.window.get_account(&r.id).unwrap().last_synced_at.is_none());
 
     // The next sync, as a resync, has everything.
