@@ -70,7 +70,7 @@ export const exportKeys = (query: KeyQuery, format: ExportFormat) => call<Export
 export const recoverStore = () => call<RecoveryReport>('recover_store');
 /** Tries the store again (after another program let go of it). */
 export const reopenStore = () => call<null>('reopen_store');
-/** The window has painted its first inventory (or its welcome screen). Logged with the time since launch; `KEYWARD_REPORT_READY` prints a line for the benchmark, `KEYWARD_EXIT_WHEN_READY` then quits. A page sends this once, as it starts: any reveal slot still held belonged to a page that reloaded or crashed with its dialog open, and nobody can close it any more. */
+/** The window has painted its first inventory (or its welcome screen). Logged with the time since launch; then the notices timer is set to follow the setting. `KEYWARD_REPORT_READY` prints a line for the benchmark, `KEYWARD_EXIT_WHEN_READY` then quits. A page sends this once, as it starts: any reveal slot still held belonged to a page that reloaded or crashed with its dialog open, and nobody can close it any more. */
 export const windowReady = (keys: number) => call<null>('window_ready', { keys });
 export const settings = () => call<Settings>('settings');
 export const validateSettings = (settings: Settings) => call<FieldError[]>('validate_settings', { settings });
