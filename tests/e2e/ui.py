@@ -56,6 +56,13 @@ def type_into(driver, testid: str, value: str):
 
 
 def select(driver, testid: str, value: str):
+    """Picks `value` once the list offers it (a list read after the window's first paint waits
+    disabled until then)."""
+    def offered(d):
+        el = d.find_element(By.CSS_SELECTOR, css(testid))
+        return el.is_enabled() and el.find_elements(By.CSS_SELECTOR, f'option[value="{value}"]')
+
+    WebDriverWait(driver, TIMEOUT).until(offered)
     Select(find(driver, testid)).select_by_value(value)
 
 

@@ -78,3 +78,59 @@ test('show/hide toggles the mask and says so', async () => {
   expect(byId('field-token').type).toBe('text');
   expect(screen.getByLabelText('Hide API key').getAttribute('aria-pressed')).toBe('true');
 });
+
+// happy-dom does not match `:checked` on options, which Svelte's select binding reads.
+async function choose(value: string) {
+  const select = byId('field-host') as unknown as HTMLSelectElement;
+  const query = select.querySelector.bind(select);
+  select.querySelector = ((q: string) => (q === ':checked' ? select.options[select.selectedIndex] ?? null : query(q))) as typeof select.querySelector;
+  for (const o of select.options) o.selected = o.value === value;
+  await fireEvent.change(select);
+}
+
+const respan: HostPreset = { service: 'respan', label: 'Respan', url: 'https://api.respan.ai', is_default: true };
+
+function opened(first: HostPreset[] | null) {
+  mockIPC((cmd) => (cmd === 'validate_account' ? [] : null));
+  return render(AddAccountDialog, { presets: first, onclose: vi.fn(), onsubmit: vi.fn() });
+}
+
+test('opened before the host presets are read, the host waits for them, then offers the default', async () => {
+  const { rerender } = opened(null);
+  const select = byId('field-host') as unknown as HTMLSelectElement;
+  expect(select.disabled).toBe(true);
+  expect(select.getAttribute('aria-busy')).toBe('true');
+  expect(select.textContent).toContain('Loading hosts…');
+  expect(screen.queryByTestId('field-host-custom')).toBeNull();
+  await rerender({ presets });
+  await waitFor(() => expect(select.disabled).toBe(false));
+  expect(select.value).toBe('https://api.braintrust.dev');
+  expect(screen.queryByTestId('field-host-custom')).toBeNull();
+});
+
+test('a custom address picked by hand stays picked, still empty, when the list arrives again or the service changes', async () => {
+  const { rerender } = opened(presets);
+  await choose('custom');
+  expect(screen.getByTestId('field-host-custom')).toBeTruthy();
+  await rerender({ presets: [...presets, respan] });
+  expect(screen.getByTestId('field-host-custom')).toBeTruthy();
+  await fireEvent.click(screen.getByDisplayValue('respan'));
+  await waitFor(() => expect(byId('field-host').textContent).toContain('api.respan.ai'));
+  expect(byId('field-host').value).toBe('custom');
+  await fireEvent.input(byId('field-host-custom'), { target: { value: 'https://keys.example.com' } });
+  expect(byId('field-host-custom').value).toBe('https://keys.example.com');
+});
+
+test('a preset picked for one service gives way to the next service’s default', async () => {
+  opened([...presets, respan]);
+  await choose('https://api-eu.braintrust.dev');
+  await fireEvent.click(screen.getByDisplayValue('respan'));
+  await waitFor(() => expect(byId('field-host').value).toBe('https://api.respan.ai'));
+});
+
+test('host presets that cannot be read leave a custom address to type', async () => {
+  const { rerender } = opened(null);
+  await rerender({ presets: [] });
+  await waitFor(() => expect(screen.getByTestId('field-host-custom')).toBeTruthy());
+  expect((byId('field-host') as unknown as HTMLSelectElement).disabled).toBe(false);
+});

@@ -48,3 +48,15 @@ test('a new address asks for the token again, and the core’s refusal lands on 
   await waitFor(() => expect(screen.getByTestId('edit-error-token').textContent).toBe(REFUSAL));
   expect(sent).toEqual([{ host: 'https://api-eu.braintrust.dev' }]);
 });
+
+test('opened before the host presets are read, an account on a preset host shows that preset once they come', async () => {
+  mockIPC((cmd) => (cmd === 'validate_account' ? [] : null));
+  const { rerender } = render(EditAccountDialog, { inventory: new Inventory(), account, presets: null, onclose: vi.fn(), onsaved: vi.fn() });
+  const select = screen.getByTestId('field-host') as HTMLSelectElement;
+  expect(select.disabled).toBe(true);
+  await rerender({ presets });
+  await waitFor(() => expect(select.disabled).toBe(false));
+  expect(select.value).toBe('https://api.braintrust.dev');
+  expect(screen.queryByTestId('field-host-custom')).toBeNull();
+  expect(screen.queryByTestId('edit-token-host-note')).toBeNull();
+});
