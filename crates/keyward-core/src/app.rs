@@ -251,7 +251,7 @@ impl Keyward {
         use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
         let provider = self.provider_for(account)?;
         let listed_since = Utc::now();
-        let stage = self.store.stage(&account.id, listed_since)?;
+        let stage = self.store.stage(&account.id)?;
         let (pages, fetched) = (AtomicU32::new(0), AtomicU32::new(0));
         let (to_stage, mut staged) = tokio::sync::mpsc::unbounded_channel::<Vec<RemoteKey>>();
         let (pages_seen, fetched) = (&pages, &fetched);
@@ -288,7 +288,7 @@ impl Keyward {
             tracing::warn!(account = %account.id, skipped = listing.skipped, "sync skipped objects it could not read");
         }
         let now = Utc::now();
-        let counts = stage.swap_in(complete, now)?;
+        let counts = stage.swap_in(complete, listed_since, now)?;
         Ok(SyncReport {
             account_id: account.id.clone(),
             fetched: listing.keys.len() as u32,

@@ -337,9 +337,9 @@ impl Store {
     /// listed keys are upserted, cached keys it no longer lists are marked gone, never deleted.
     /// A sync stages its pages as they come instead (staging.rs); this is the same in one go.
     pub fn apply_sync(&self, account_id: &str, kinds: &[KeyKind], listed: &[RemoteKey], now: DateTime<Utc>) -> Result<SyncCounts> {
-        let stage = self.stage(account_id, now)?;
+        let stage = self.stage(account_id)?;
         stage.add(listed)?;
-        stage.swap_in(kinds, now)
+        stage.swap_in(kinds, now, now)
     }
 }
 
