@@ -4,6 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import AddAccountDialog from '../../src/lib/components/AddAccountDialog.svelte';
 import type { HostPreset } from '../../src/lib/bindings/HostPreset';
+import { choose } from './choose';
 
 const presets: HostPreset[] = [
   { service: 'braintrust', label: 'Braintrust (US)', url: 'https://api.braintrust.dev', is_default: true },
@@ -79,14 +80,7 @@ test('show/hide toggles the mask and says so', async () => {
   expect(screen.getByLabelText('Hide API key').getAttribute('aria-pressed')).toBe('true');
 });
 
-// happy-dom does not match `:checked` on options, which Svelte's select binding reads.
-async function choose(value: string) {
-  const select = byId('field-host') as unknown as HTMLSelectElement;
-  const query = select.querySelector.bind(select);
-  select.querySelector = ((q: string) => (q === ':checked' ? select.options[select.selectedIndex] ?? null : query(q))) as typeof select.querySelector;
-  for (const o of select.options) o.selected = o.value === value;
-  await fireEvent.change(select);
-}
+const chooseHost = (value: string) => choose(byId('field-host') as unknown as HTMLSelectElement, value);
 
 const respan: HostPreset = { service: 'respan', label: 'Respan', url: 'https://api.respan.ai', is_default: true };
 
@@ -110,7 +104,7 @@ test('opened before the host presets are read, the host waits for them, then off
 
 test('a custom address picked by hand stays picked, still empty, when the list arrives again or the service changes', async () => {
   const { rerender } = opened(presets);
-  await choose('custom');
+  await chooseHost('custom');
   expect(screen.getByTestId('field-host-custom')).toBeTruthy();
   await rerender({ presets: [...presets, respan] });
   expect(screen.getByTestId('field-host-custom')).toBeTruthy();
@@ -123,7 +117,7 @@ test('a custom address picked by hand stays picked, still empty, when the list a
 
 test('a preset picked for one service gives way to the next service’s default', async () => {
   opened([...presets, respan]);
-  await choose('https://api-eu.braintrust.dev');
+  await chooseHost('https://api-eu.braintrust.dev');
   await fireEvent.click(screen.getByDisplayValue('respan'));
   await waitFor(() => expect(byId('field-host').value).toBe('https://api.respan.ai'));
 });

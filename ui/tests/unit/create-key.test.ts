@@ -10,6 +10,7 @@ import { KIND_FORMS, initialValues, toRequest } from '../../src/lib/forms/keyFor
 import { Dialogs } from '../../src/lib/state/dialogs.svelte';
 import { Inventory } from '../../src/lib/state/inventory.svelte';
 import { KeyActions } from '../../src/lib/state/keyActions.svelte';
+import { choose as pick } from './choose';
 
 afterEach(() => {
   cleanup();
@@ -42,15 +43,7 @@ function setup(accounts: Account[], created = vi.fn()) {
   return { requests };
 }
 const field = (name: string) => screen.getByTestId(`field-${name}`) as HTMLInputElement;
-/** Picks an option the way a person does: the option becomes selected, then `change` fires.
- * happy-dom does not match `:checked` on options, which Svelte's select binding reads. */
-async function choose(name: string, value: string) {
-  const select = field(name) as unknown as HTMLSelectElement;
-  const query = select.querySelector.bind(select);
-  select.querySelector = ((q: string) => (q === ':checked' ? select.options[select.selectedIndex] ?? null : query(q))) as typeof select.querySelector;
-  for (const o of select.options) o.selected = o.value === value;
-  await fireEvent.change(select);
-}
+const choose = (name: string, value: string) => pick(field(name) as unknown as HTMLSelectElement, value);
 
 test('every kind has a form and starts from its defaults', () => {
   expect(new Set(KIND_FORMS.map((f) => f.kind)).size).toBe(9);

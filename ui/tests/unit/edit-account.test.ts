@@ -6,6 +6,7 @@ import EditAccountDialog from '../../src/lib/components/EditAccountDialog.svelte
 import type { Account } from '../../src/lib/bindings/Account';
 import type { HostPreset } from '../../src/lib/bindings/HostPreset';
 import { Inventory } from '../../src/lib/state/inventory.svelte';
+import { choose } from './choose';
 
 const presets: HostPreset[] = [
   { service: 'braintrust', label: 'Braintrust (US)', url: 'https://api.braintrust.dev', is_default: true },
@@ -36,11 +37,7 @@ test('a new address asks for the token again, and the core’s refusal lands on 
   render(EditAccountDialog, { inventory: new Inventory(), account, presets, onclose: vi.fn(), onsaved: vi.fn() });
   expect(screen.queryByTestId('edit-token-host-note')).toBeNull();
   const select = screen.getByTestId('field-host') as HTMLSelectElement;
-  // happy-dom does not match `:checked` on options, which Svelte's select binding reads.
-  const query = select.querySelector.bind(select);
-  select.querySelector = ((q: string) => (q === ':checked' ? select.options[select.selectedIndex] ?? null : query(q))) as typeof select.querySelector;
-  for (const o of select.options) o.selected = o.value === 'https://api-eu.braintrust.dev';
-  await fireEvent.change(select);
+  await choose(select, 'https://api-eu.braintrust.dev');
   await waitFor(() => expect(screen.getByTestId('edit-token-host-note')).toBeTruthy());
   expect(screen.getByTestId('edit-token-host-note').textContent).toContain('typed again');
   expect(screen.getByLabelText('Token for the new address').getAttribute('aria-required')).toBe('true');
