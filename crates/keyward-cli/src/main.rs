@@ -12,7 +12,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use keyward_core::ErrorCode;
 
-#[tokio::main]
+// One thread: a command's work is a few requests, SQLite and the keychain, all waited on
+// together, and starting the multi-threaded runtime's workers was a millisecond of every start.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     // Before any token or secret is in memory, so none can reach a core file.
     if let Err(e) = keyward_core::process::harden() {
