@@ -77,7 +77,7 @@ fn unreadable(what: &str, e: serde_json::Error) -> Error {
 
 /// `None` for a key Barndoor reports revoked: it is not part of the live inventory.
 pub(crate) fn gateway_key(raw: Value) -> Result<Option<RemoteKey>> {
-    let k: GatewayKey = serde_json::from_value(raw.clone()).map_err(|e| unreadable("gateway key", e))?;
+    let k: GatewayKey = serde::Deserialize::deserialize(&raw).map_err(|e| unreadable("gateway key", e))?;
     if k.revoked_at.is_some() {
         return Ok(None);
     }
@@ -95,7 +95,7 @@ pub(crate) fn gateway_key(raw: Value) -> Result<Option<RemoteKey>> {
 }
 
 pub(crate) fn credential(raw: Value) -> Result<RemoteKey> {
-    let c: Connection = serde_json::from_value(raw.clone()).map_err(|e| unreadable("credential", e))?;
+    let c: Connection = serde::Deserialize::deserialize(&raw).map_err(|e| unreadable("credential", e))?;
     let provider = c.model_provider.clone().unwrap_or_default();
     Ok(RemoteKey {
         kind: KeyKind::BarndoorCredential,
@@ -125,7 +125,7 @@ struct ProviderRoute {
 
 /// A provider holds no secret of its own; its health is what a person wants to see.
 pub(crate) fn provider_route(raw: Value) -> Result<RemoteKey> {
-    let p: ProviderRoute = serde_json::from_value(raw.clone()).map_err(|e| unreadable("provider", e))?;
+    let p: ProviderRoute = serde::Deserialize::deserialize(&raw).map_err(|e| unreadable("provider", e))?;
     Ok(RemoteKey {
         kind: KeyKind::BarndoorProvider,
         name: p.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),

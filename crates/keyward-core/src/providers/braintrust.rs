@@ -63,7 +63,7 @@ impl ApiKey {
 }
 
 pub(crate) fn to_remote(raw: serde_json::Value) -> Result<RemoteKey> {
-    let key: ApiKey = serde_json::from_value(raw.clone()).map_err(|e| super::unreadable(crate::model::Service::Braintrust, "an API key", &e))?;
+    let key: ApiKey = serde::Deserialize::deserialize(&raw).map_err(|e| super::unreadable(crate::model::Service::Braintrust, "an API key", &e))?;
     Ok(RemoteKey {
         kind: KeyKind::BraintrustApiKey,
         name: key.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),
@@ -94,7 +94,7 @@ struct ServiceToken {
 
 pub(crate) fn service_token(raw: serde_json::Value) -> Result<RemoteKey> {
     let t: ServiceToken =
-        serde_json::from_value(raw.clone()).map_err(|e| super::unreadable(crate::model::Service::Braintrust, "a service token", &e))?;
+        serde::Deserialize::deserialize(&raw).map_err(|e| super::unreadable(crate::model::Service::Braintrust, "a service token", &e))?;
     Ok(RemoteKey {
         kind: KeyKind::BraintrustServiceToken,
         name: t.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),
@@ -123,7 +123,7 @@ struct AiSecret {
 
 /// An AI secret's value is write-only; `preview_secret` is already redacted by Braintrust.
 pub(crate) fn ai_secret(raw: serde_json::Value) -> Result<RemoteKey> {
-    let a: AiSecret = serde_json::from_value(raw.clone()).map_err(|e| super::unreadable(crate::model::Service::Braintrust, "an AI secret", &e))?;
+    let a: AiSecret = serde::Deserialize::deserialize(&raw).map_err(|e| super::unreadable(crate::model::Service::Braintrust, "an AI secret", &e))?;
     Ok(RemoteKey {
         kind: KeyKind::BraintrustAiSecret,
         name: a.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "(unnamed)".into()),

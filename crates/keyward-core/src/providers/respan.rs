@@ -112,7 +112,7 @@ struct TempKey {
 }
 
 pub(crate) fn to_remote(raw: Value) -> Result<RemoteKey> {
-    let k: TempKey = serde_json::from_value(raw.clone()).map_err(|e| super::unreadable(crate::model::Service::Respan, "a temporary key", &e))?;
+    let k: TempKey = serde::Deserialize::deserialize(&raw).map_err(|e| super::unreadable(crate::model::Service::Respan, "a temporary key", &e))?;
     let ts = |v: &Option<String>| v.as_deref().and_then(parse_timestamp);
     // Respan reports "never used" as the Unix epoch.
     let last_used = ts(&k.last_used).filter(|t| t.timestamp() > 0);
@@ -151,7 +151,7 @@ struct CustomProvider {
 /// A custom provider's key is write-only: only its id, name and settings are listed.
 pub(crate) fn provider(raw: Value) -> Result<RemoteKey> {
     let p: CustomProvider =
-        serde_json::from_value(raw.clone()).map_err(|e| super::unreadable(crate::model::Service::Respan, "a custom provider", &e))?;
+        serde::Deserialize::deserialize(&raw).map_err(|e| super::unreadable(crate::model::Service::Respan, "a custom provider", &e))?;
     let base_url = p.extra_kwargs.as_ref().and_then(|k| k.get("base_url")).and_then(Value::as_str).map(str::to_string);
     Ok(RemoteKey {
         kind: KeyKind::RespanProvider,

@@ -403,6 +403,72 @@ mod tests {
         assert_eq!(store.get_account("acc").unwrap().key_count, 2);
     }
 
+    fn remote_of(kind: KeyKind, id: &str) -> RemoteKey {
+        RemoteKey { kind, ..remote(id, &format!("{}-{id}", kind.as_str())) }
+    }
+
+    fn status(store: &Store, account: &str, kind: KeyKind, id: &str) -> KeyStatus {
+        store.get_key(&local_id(account, kind, id)).unwrap().status
+    }
+
+    /// One pass marks what vanished for every completely listed kind at once; a kind the
+    /// listing could not read keeps its keys, and so does another account.
+    #[test]
+    fn a_listing_marks_gone_what_vanished_of_each_listed_kind_and_of_no_other() {
+        let store = Store::in_memory().unwrap();
+        store.insert_account(&sample("acc")).unwrap();
+        store.insert_account(&sample("other")).unwrap();
+        let (api, token, secret) = (KeyKind::BraintrustApiKey, KeyKind::BraintrustServiceToken, KeyKind::BraintrustAiSecret);
+        let all = [api, token, secret];
+        let first: Vec<RemoteKey> = all.iter().flat_map(|k| [remote_of(*k, "1"), remote_of(*k, "2")]).collect();
+        let earlier = Utc::now() - chrono::Duration::seconds(5);
+        store.apply_sync("acc", &all, &first, earlier).unwrap();
+        store.apply_sync("other", &[api], &[remote_of(api, "1")], earlier).unwrap();
+
+        // The same keys as first listed, unchanged: nothing to update.
+        let listed: Vec<RemoteKey> = first
+            .iter()
+            .filter(|k| (k.kind, k.provider_id.as_str()) == (api, "2") || (k.kind, k.provider_id.as_str()) == (token, "1"))
+            .cloned()
+            .collect();
+        let counts = store.apply_sync("acc", &[api, token], &listed, Utc::now()).unwrap();
+        assert_eq!(counts, SyncCounts { added: 0, updated: 0, gone: 2 });
+        assert_eq!(status(&store, "acc", api, "1"), KeyStatus::Gone);
+        assert_eq!(status(&store, "acc", api, "2"), KeyStatus::Active);
+        assert_eq!(status(&store, "acc", token, "1"), KeyStatus::Active);
+        assert_eq!(status(&store, "acc", token, "2"), KeyStatus::Gone);
+        for id in ["1", "2"] {
+            assert_eq!(status(&store, "acc", secret, id), KeyStatus::Active, "a kind not listed completely keeps its keys");
+        }
+        assert_eq!(status(&store, "other", api, "1"), KeyStatus::Active, "another account's key is not this listing's");
+    }
+
+    /// Two accounts' syncs stage side by side on the one connection, each swaps in its own
+    /// listing, and neither leaves its stage behind.
+    #[test]
+    fn stages_side_by_side_swap_in_their_own_listings_and_leave_nothing_staged() {
+        let store = Store::in_memory().unwrap();
+        store.insert_account(&sample("a")).unwrap();
+        store.insert_account(&sample("b")).unwrap();
+        let kinds = [KeyKind::BraintrustApiKey];
+        let (first, second) = (store.stage("a").unwrap(), store.stage("b").unwrap());
+        first.add(&[remote("1", "of a"), remote("1", "listed twice: the first is kept")]).unwrap();
+        second.add(&[remote("1", "of b"), remote("2", "also of b")]).unwrap();
+        first.add(&[remote("3", "a's second page")]).unwrap();
+        assert_eq!(second.swap_in(&kinds, Utc::now(), Utc::now()).unwrap(), SyncCounts { added: 2, updated: 0, gone: 0 });
+        assert_eq!(first.swap_in(&kinds, Utc::now(), Utc::now()).unwrap(), SyncCounts { added: 2, updated: 0, gone: 0 });
+        let names = |account: &str| -> Vec<String> {
+            let q = KeyQuery { account_id: Some(account.into()), ..Default::default() };
+            let mut n: Vec<String> = store.list_keys(&q).unwrap().into_iter().map(|k| k.name).collect();
+            n.sort();
+            n
+        };
+        assert_eq!(names("a"), ["a's second page", "of a"]);
+        assert_eq!(names("b"), ["also of b", "of b"]);
+        let staged: i64 = store.conn().query_row("SELECT count(*) FROM sqlite_temp_master WHERE name LIKE 'sync_stage%'", [], |r| r.get(0)).unwrap();
+        assert_eq!(staged, 0, "every stage's table was dropped");
+    }
+
     #[test]
     fn a_gone_key_that_returns_is_active_again() {
         let store = store_with(&[remote("1", "alpha")]);

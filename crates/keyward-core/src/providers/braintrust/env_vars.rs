@@ -43,7 +43,7 @@ pub(crate) fn env_var(raw: Value) -> Result<RemoteKey> {
 }
 
 pub(crate) fn with_projects(mut raw: Value, projects: &ProjectNames) -> Result<RemoteKey> {
-    let e: EnvVar = serde_json::from_value(raw.clone()).map_err(|e| crate::providers::unreadable(Service::Braintrust, "an env var", &e))?;
+    let e: EnvVar = serde::Deserialize::deserialize(&raw).map_err(|e| crate::providers::unreadable(Service::Braintrust, "an env var", &e))?;
     let scope = e.object_type.as_deref().and_then(EnvVarScope::parse);
     let object_id = e.object_id.clone().unwrap_or_default();
     let project_name = projects.get(&object_id).cloned().or_else(|| raw.get("project_name").and_then(Value::as_str).map(str::to_string));
