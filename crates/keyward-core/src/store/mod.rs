@@ -119,6 +119,9 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // A sync's stage (staging.rs) stays in memory: never a temporary file on disk.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Pages read from a mapping of the file instead of copied in by a read call each:
+        // `keyward keys list --search` on 10,000 keys took 9.75 ms, now 8.67 (sqlite3 8.58).
+        conn.pragma_update(None, "mmap_size", 256i64 << 20)?;
         // Two processes starting on a new data dir both read version 0 and both create the
         // schema; the one that waited for the other's write lock finds its tables made and rolls
         // back. Asked again, it reads the new version and has nothing left to do.
