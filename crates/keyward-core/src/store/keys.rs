@@ -426,11 +426,8 @@ mod tests {
         store.apply_sync("other", &[api], &[remote_of(api, "1")], earlier).unwrap();
 
         // The same keys as first listed, unchanged: nothing to update.
-        let listed: Vec<RemoteKey> = first
-            .iter()
-            .filter(|k| (k.kind, k.provider_id.as_str()) == (api, "2") || (k.kind, k.provider_id.as_str()) == (token, "1"))
-            .cloned()
-            .collect();
+        let listed: Vec<RemoteKey> =
+            first.iter().filter(|k| [(api, "2"), (token, "1")].contains(&(k.kind, k.provider_id.as_str()))).cloned().collect();
         let counts = store.apply_sync("acc", &[api, token], &listed, Utc::now()).unwrap();
         assert_eq!(counts, SyncCounts { added: 0, updated: 0, gone: 2 });
         assert_eq!(status(&store, "acc", api, "1"), KeyStatus::Gone);
