@@ -165,12 +165,12 @@ fn an_offline_sync_still_raises_what_the_cached_keys_are_owed() {
 /// closed: here a stand-in systemctl that keeps the timer's state in a file and logs each call.
 #[test]
 fn the_notices_setting_switches_the_notices_timer() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let (state, calls, script) = (dir.path().join("state"), dir.path().join("calls"), dir.path().join("systemctl"));
     std::fs::write(&state, "disabled").unwrap();
+    let text = dir.path().join("systemctl.sh");
     std::fs::write(
-        &script,
+        &text,
         format!(
             "#!/bin/sh\necho \"$@\" >> '{calls}'\ncase \"$2\" in\n  show) echo LoadState=loaded; echo UnitFileState=$(cat '{state}');;\n  enable) echo enabled > '{state}';;\n  disable) echo disabled > '{state}';;\nesac\n",
             calls = calls.display(),
@@ -178,7 +178,9 @@ fn the_notices_setting_switches_the_notices_timer() {
         ),
     )
     .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Copied into place by another process, as in notice_timer's tests: a program this process
+    // wrote can fail to start ("text file busy") while another test thread is mid-fork.
+    assert!(std::process::Command::new("install").args(["-m", "755"]).arg(&text).arg(&script).status().unwrap().success());
     let timer = Arc::new(keyward_core::ops::notice_timer::NoticeTimer::with_program(&script));
     let s = crate::tests::shell_with(|mut st| {
         st.notice_timer = Some(timer);

@@ -82,8 +82,9 @@ mod tests {
         std::fs::write(&state, if enabled { "enabled" } else { "disabled" }).unwrap();
         let load = if installed { "loaded" } else { "not-found" };
         let script = dir.join("systemctl");
+        let text = dir.join("systemctl.sh");
         std::fs::write(
-            &script,
+            &text,
             format!(
                 "#!/bin/sh\necho \"$@\" >> '{calls}'\ncase \"$2\" in\n  show) echo LoadState={load}; echo UnitFileState=$(cat '{state}');;\n  enable) echo enabled > '{state}';;\n  disable) echo disabled > '{state}';;\n  *) exit 1;;\nesac\n",
                 calls = dir.join("calls").display(),
@@ -91,8 +92,10 @@ mod tests {
             ),
         )
         .unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // Copied into place by another process: a program this process wrote itself can fail to
+        // start ("text file busy") while a test on another thread is between fork and exec with
+        // the write still open.
+        assert!(std::process::Command::new("install").args(["-m", "755"]).arg(&text).arg(&script).status().unwrap().success());
         NoticeTimer::with_program(script)
     }
 
