@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := libwebkit2gtk-4.1-dev ca-certificates build-essential pkg-config curl file libxdo-dev libssl-dev \
+APT_PACKAGES := libwebkit2gtk-4.1-dev ca-certificates build-essential pkg-config curl file libxdo-dev libssl-dev libsqlite3-dev \
 	libayatana-appindicator3-dev librsvg2-dev xvfb xauth imagemagick webkit2gtk-driver dbus-x11 \
 	gnome-keyring libsecret-tools chromium sqlite3 xclip xdotool procps \
 	man-db desktop-file-utils systemd

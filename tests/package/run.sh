@@ -23,7 +23,7 @@ for f in /usr/bin/keyward-app /usr/bin/keyward /usr/share/applications/Keyward.d
   [ -f "$f" ] || fail "$f is listed but not installed"
 done
 depends=$(dpkg-query -W -f='${Depends}' keyward)
-for d in libwebkit2gtk-4.1-0 libgtk-3-0; do [[ "$depends" == *"$d"* ]] || fail "Depends lacks $d: $depends"; done
+for d in libwebkit2gtk-4.1-0 libgtk-3-0 libsqlite3-0; do [[ "$depends" == *"$d"* ]] || fail "Depends lacks $d: $depends"; done
 [[ "$(dpkg-query -W -f='${Recommends}' keyward)" == *gnome-keyring* ]] || fail "no Secret Service provider is recommended"
 desktop-file-validate /usr/share/applications/Keyward.desktop
 grep -qx 'Exec=keyward-app' /usr/share/applications/Keyward.desktop || fail "the desktop entry does not start keyward-app"

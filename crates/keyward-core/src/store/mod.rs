@@ -64,6 +64,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store in `data_dir`, migrated to the newest schema.
     pub fn open(data_dir: &Path) -> Result<Store> {
+        new_enough(rusqlite::version_number(), rusqlite::version())?;
         paths::ensure_private_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let mut conn = Connection::open(&path).map_err(|e| recovery::classify(Some(&path), &format!("open {}", path.display()), e))?;
@@ -158,11 +159,38 @@ fn write_transaction(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transa
 /// How long a statement waits for another process's write before giving up: long enough to
 /// outwait a big sync's transaction (the longest Keyward writes), short enough that a process
 /// stuck on the file is reported as "locked" rather than hanging the window.
+/// The search index's trigram tokenizer came with SQLite 3.34; on Linux the OS's SQLite is used.
+const OLDEST_SQLITE: (i32, &str) = (3_034_000, "3.34");
+
+/// Said before anything is opened: an older SQLite would fail at the first migration, with a
+/// message about a tokenizer instead of what to do.
+fn new_enough(number: i32, version: &str) -> Result<()> {
+    if number >= OLDEST_SQLITE.0 {
+        return Ok(());
+    }
+    Err(Error::new(
+        crate::ErrorCode::Storage,
+        format!(
+            "Keyward needs SQLite {} or later for its search index; this system has {version}. Update the sqlite3 library (libsqlite3-0).",
+            OLDEST_SQLITE.1
+        ),
+    ))
+}
+
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_sqlite_older_than_the_trigram_tokenizer_is_named_before_anything_is_opened() {
+        let err = new_enough(3_033_000, "3.33.0").unwrap_err();
+        assert_eq!(err.code, crate::ErrorCode::Storage);
+        assert!(err.message.contains("SQLite 3.34 or later") && err.message.contains("3.33.0"), "{}", err.message);
+        assert!(new_enough(3_034_000, "3.34.0").is_ok());
+        assert!(new_enough(rusqlite::version_number(), rusqlite::version()).is_ok(), "this build's SQLite {}", rusqlite::version());
+    }
 
     #[test]
     fn migrations_are_valid() {
