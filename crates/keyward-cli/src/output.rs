@@ -4,28 +4,64 @@ use keyward_core::model::{Account, KeyRow};
 use keyward_core::store::AuditEntry;
 use keyward_core::{Error, ErrorCode, Result};
 use serde::Serialize;
+use std::fmt::Display;
+use std::io::{ErrorKind, Write};
+
+fn write_out(text: &dyn Display, newline: bool) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match newline {
+        true => writeln!(out, "{text}"),
+        false => write!(out, "{text}"),
+    }?;
+    out.flush()
+}
+
+/// Data on stdout (`text` as it is, `line` ended by a newline). A reader that stops reading
+/// (`keyward keys list | head`) ends the command there, quietly and successfully, as it ends
+/// other tools: data is the last thing a command writes, so nothing is left half-done.
+pub fn text(text: impl Display) -> Result<()> {
+    data(&text, false)
+}
+
+pub fn line(text: impl Display) -> Result<()> {
+    data(&text, true)
+}
+
+fn data(text: &dyn Display, newline: bool) -> Result<()> {
+    match write_out(text, newline) {
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => std::process::exit(0),
+        other => other.map_err(|e| Error::new(ErrorCode::Internal, format!("Could not write to stdout: {e}"))),
+    }
+}
+
+/// A secret's only showing. Unwritten (stdout closed, a full disk), nobody holds it: unlike
+/// data, that is an error, whatever the reason, and the caller says what to do about it.
+pub fn secret(secret: &str) -> Result<()> {
+    write_out(&secret, true)
+        .map_err(|e| Error::new(ErrorCode::Internal, format!("The secret could not be written to stdout ({e}), so nobody holds it.")))
+}
 
 fn json<T: Serialize>(value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::new(ErrorCode::Internal, format!("Could not write JSON: {e}")))?;
-    println!("{text}");
-    Ok(())
+    line(text)
 }
 
-fn table(header: &[&str], rows: Vec<Vec<String>>) {
+fn table(header: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: Vec<String>| {
+    let row_line = |cells: Vec<String>| {
         let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
-        println!("{}", padded.join("  ").trim_end());
+        line(padded.join("  ").trim_end())
     };
-    line(header.iter().map(|h| h.to_string()).collect());
+    row_line(header.iter().map(|h| h.to_string()).collect())?;
     for row in rows {
-        line(row);
+        row_line(row)?;
     }
+    Ok(())
 }
 
 pub fn count(n: u32, one: &str, many: &str) -> String {
@@ -54,8 +90,7 @@ pub fn accounts(accounts: &[Account], as_json: bool) -> Result<()> {
             ]
         })
         .collect();
-    table(&["ID", "SERVICE", "LABEL", "HOST", "KEYS", "LAST SYNC", "PROBLEM"], rows);
-    Ok(())
+    table(&["ID", "SERVICE", "LABEL", "HOST", "KEYS", "LAST SYNC", "PROBLEM"], rows)
 }
 
 pub fn keys(keys: &[KeyRow], as_json: bool) -> Result<()> {
@@ -77,8 +112,7 @@ pub fn keys(keys: &[KeyRow], as_json: bool) -> Result<()> {
             ]
         })
         .collect();
-    table(&["NAME", "PREVIEW", "OWNER", "CREATED", "ACCOUNT", "KIND", "EXPIRES", "STATUS"], rows);
-    Ok(())
+    table(&["NAME", "PREVIEW", "OWNER", "CREATED", "ACCOUNT", "KIND", "EXPIRES", "STATUS"], rows)
 }
 
 /// The replace assistant's steps as they finish, one line each on stderr; `shown` counts the
@@ -120,8 +154,7 @@ pub fn audit(entries: &[AuditEntry], as_json: bool) -> Result<()> {
             ]
         })
         .collect();
-    table(&["WHEN (UTC)", "ACCOUNT", "ACTION", "TARGET", "OUTCOME", "DETAIL"], rows);
-    Ok(())
+    table(&["WHEN (UTC)", "ACCOUNT", "ACTION", "TARGET", "OUTCOME", "DETAIL"], rows)
 }
 
 /// One key with every field its service returned, as JSON (the details never hold a secret).

@@ -76,6 +76,46 @@ async fn braintrust_proxy_credential_and_the_refused_api_key() {
     assert!(!text(&listed.stdout).contains(secret.trim()));
 }
 
+/// `keyward keys list | head`: a reader that goes away ends a listing quietly and successfully,
+/// as it ends other tools (it was a panic); a secret that nobody could be shown is an error that
+/// names the key to revoke.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_stdout_ends_a_listing_quietly_and_fails_a_secret_loudly() {
+    if !real_keychain() {
+        return;
+    }
+    let sb = spawn(SandboxConfig { seed_respan_keys: 2, ..Default::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_account(data, "respan", "Gateway", &sb.base_url);
+    assert!(keyward(data, &["sync"], "").status.success());
+    let unread = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_keyward"))
+            .args(args)
+            .env("KEYWARD_DATA_DIR", data)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before the command has written anything.
+        drop(child.stdout.take());
+        child.wait_with_output().unwrap()
+    };
+    for args in [&["keys", "list", "--json"][..], &["keys", "list"], &["accounts", "list"], &["export", "--format", "csv"], &["audit", "--csv"]] {
+        let out = unread(args);
+        assert!(out.status.success(), "{args:?}: {:?} {}", out.status, text(&out.stderr));
+        assert!(out.stderr.is_empty(), "{args:?} said: {}", text(&out.stderr));
+    }
+    let minted = unread(&["create", "respan-temp", "--account", "Gateway", "--name", "unseen", "--expiry", "2099-12-31"]);
+    assert_eq!(minted.status.code(), Some(1), "{}", text(&minted.stderr));
+    let said = text(&minted.stderr);
+    assert!(said.contains("nobody holds it") && said.contains("keyward revoke "), "{said}");
+    let id = said.rsplit("keyward revoke ").next().unwrap().trim();
+    let revoked = keyward(data, &["revoke", id], "");
+    assert!(revoked.status.success(), "the key it names can be revoked: {}", text(&revoked.stderr));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_braintrust_env_var_in_a_project_picked_by_name() {
     if !real_keychain() {

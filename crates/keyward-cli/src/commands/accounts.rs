@@ -12,8 +12,7 @@ pub async fn add(core: &Keyward, service: Service, label: String, host: Option<S
     let token = token_input::read(service)?;
     let account = core.add_account(NewAccount { service, label, host, org_name, token }).await?;
     eprintln!("Added {} account '{}' ({}).", service.display_name(), account.label, account.id);
-    println!("{}", account.id);
-    Ok(())
+    output::line(&account.id)
 }
 
 pub async fn edit(

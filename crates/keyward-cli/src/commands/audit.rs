@@ -13,8 +13,7 @@ pub fn run(core: &Keyward, args: AuditArgs) -> Result<()> {
     let account_id = account_id(core, account.as_deref())?;
     let entries = core.audit(&AuditQuery { account_id, action, since, until, limit })?;
     if csv {
-        print!("{}", export::audit_csv(&entries)?);
-        return Ok(());
+        return output::text(export::audit_csv(&entries)?);
     }
     output::audit(&entries, json)
 }

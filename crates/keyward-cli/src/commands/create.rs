@@ -9,6 +9,7 @@ use keyward_core::{Error, Keyward, Result};
 
 use super::find_key;
 use crate::create_args::CreateCommand;
+use crate::output;
 
 pub async fn run(core: &Keyward, what: CreateCommand, install_into: &[String]) -> Result<()> {
     let project_id = match what.project_name() {
@@ -37,8 +38,7 @@ pub async fn run(core: &Keyward, what: CreateCommand, install_into: &[String]) -
         }
         Some(secret) => {
             eprintln!("Created {} “{}” on '{}'{expires}. This is the only time its secret is shown:", k.kind.label(), k.name, account.label);
-            println!("{}", secret.expose());
-            Ok(())
+            output::secret(secret.expose()).map_err(|e| revocable(e, k))
         }
         None => {
             eprintln!("Created {} “{}” on '{}'. The secret you gave was sent and not kept.", k.kind.label(), k.name, account.label);
@@ -60,11 +60,21 @@ async fn install(core: &Keyward, secret: &MintedSecret, key: &KeyRow, targets: &
                     Err(e) => e.message,
                 };
                 eprintln!("Installing into “{}” failed: {why} The secret is shown once here so it is not lost:", t.name);
-                println!("{}", secret.expose());
+                output::secret(secret.expose()).map_err(|e| revocable(e, key))?;
                 return Err(Error::new(keyward_core::ErrorCode::Conflict, format!("Not installed into “{}”.", t.name)));
             }
         }
     }
     eprintln!("The secret was installed and is not printed.");
     Ok(())
+}
+
+/// Names the key an error left behind, where there is a revoke for it (a proxy credential only
+/// expires).
+fn revocable(e: Error, key: &KeyRow) -> Error {
+    if key.kind.revocable() {
+        e.leaving(&key.id)
+    } else {
+        e
+    }
 }

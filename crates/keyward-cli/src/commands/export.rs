@@ -12,7 +12,7 @@ use crate::output;
 pub fn run(core: &Keyward, format: ExportFormat, output: Option<&Path>, filter: KeyFilter) -> Result<()> {
     let query = key_query(core, filter)?;
     match output {
-        None => print!("{}", core.export_keys(&query, format)?),
+        None => output::text(core.export_keys(&query, format)?)?,
         Some(path) => {
             let report = core.export_keys_to(&query, format, path)?;
             eprintln!("Exported {} to {}.", output::count(report.rows, "key", "keys"), report.path);

@@ -3,10 +3,10 @@
 
 use keyward_core::model::key_change::KeyUpdate;
 use keyward_core::model::KeyKind;
-use keyward_core::{Keyward, Result};
+use keyward_core::{Error, Keyward, Result};
 
 use super::find_key;
-use crate::token_input;
+use crate::{output, token_input};
 
 pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_json: bool, grace: Option<u32>) -> Result<()> {
     let found = find_key(core, key, account)?;
@@ -52,7 +52,7 @@ pub async fn run(core: &Keyward, key: &str, account: Option<&str>, credentials_j
     };
     eprintln!("Reissued {} “{}”.{previous} This is the only time its new secret is shown:", minted.key.kind.label(), minted.key.name);
     if let Some(secret) = &minted.secret {
-        println!("{}", secret.expose());
+        output::secret(secret.expose()).map_err(|e| Error::new(e.code, format!("{} Reissue the key again for one that is shown.", e.message)))?;
     }
     Ok(())
 }

@@ -23,7 +23,8 @@ pub async fn run(core: &Keyward, key: &str, account: Option<&str>, install_into:
         eprintln!("The replacement is installed nowhere; to put everything back as it was: keyward revoke {}", fresh.id);
     }
     if let (true, Some(secret)) = (print_secret, &replacement.secret) {
-        println!("{}", secret.expose());
+        // Installed as the report says: the key is in use now, not one to revoke.
+        output::secret(secret.expose())?;
     }
     match replacement.report.completed {
         true => Ok(()),
