@@ -144,7 +144,7 @@ bench: deps deps-npm
 	tests/bench/run.sh
 
 # libFuzzer over every response parser, 10 minutes a target (FUZZ_SECONDS to change).
-fuzz:
+fuzz: deps-apt
 	tests/fuzz.sh
 
 clean:
