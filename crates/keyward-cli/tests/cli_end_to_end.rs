@@ -6,16 +6,22 @@ use std::process::{Command, Output, Stdio};
 
 use keyward_sandbox::{spawn, SandboxConfig, DEFAULT_TOKEN};
 
+fn command(data: &std::path::Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_keyward"));
+    command.args(args).env("KEYWARD_DATA_DIR", data).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+}
+
 fn keyward(data: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keyward"))
-        .args(args)
-        .env("KEYWARD_DATA_DIR", data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = command(data, args).spawn().unwrap();
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The command with its stdout's reader gone before it has written anything (`| head -0`).
+fn unread(data: &std::path::Path, args: &[&str]) -> Output {
+    let mut child = command(data, args).stdin(Stdio::null()).spawn().unwrap();
+    drop(child.stdout.take());
     child.wait_with_output().unwrap()
 }
 
@@ -29,6 +35,16 @@ fn real_keychain() -> bool {
         eprintln!("KEYWARD_REAL_KEYCHAIN is not set: run through `make test` to use the real Secret Service");
     }
     on
+}
+
+/// A Respan account "Gateway" on a sandbox with two keys, synced.
+async fn synced_respan() -> (keyward_sandbox::SandboxHandle, tempfile::TempDir) {
+    let sb = spawn(SandboxConfig { seed_respan_keys: 2, ..Default::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    add_account(dir.path(), "respan", "Gateway", &sb.base_url);
+    let synced = keyward(dir.path(), &["sync"], "");
+    assert!(synced.status.success(), "{}", text(&synced.stderr));
+    (sb, dir)
 }
 
 fn add_account(data: &std::path::Path, service: &str, label: &str, host: &str) -> String {
@@ -84,30 +100,14 @@ async fn a_closed_stdout_ends_a_listing_quietly_and_fails_a_secret_loudly() {
     if !real_keychain() {
         return;
     }
-    let sb = spawn(SandboxConfig { seed_respan_keys: 2, ..Default::default() }).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let (_sb, dir) = synced_respan().await;
     let data = dir.path();
-    add_account(data, "respan", "Gateway", &sb.base_url);
-    assert!(keyward(data, &["sync"], "").status.success());
-    let unread = |args: &[&str]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_keyward"))
-            .args(args)
-            .env("KEYWARD_DATA_DIR", data)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // The reader is gone before the command has written anything.
-        drop(child.stdout.take());
-        child.wait_with_output().unwrap()
-    };
     for args in [&["keys", "list", "--json"][..], &["keys", "list"], &["accounts", "list"], &["export", "--format", "csv"], &["audit", "--csv"]] {
-        let out = unread(args);
+        let out = unread(data, args);
         assert!(out.status.success(), "{args:?}: {:?} {}", out.status, text(&out.stderr));
         assert!(out.stderr.is_empty(), "{args:?} said: {}", text(&out.stderr));
     }
-    let minted = unread(&["create", "respan-temp", "--account", "Gateway", "--name", "unseen", "--expiry", "2099-12-31"]);
+    let minted = unread(data, &["create", "respan-temp", "--account", "Gateway", "--name", "unseen", "--expiry", "2099-12-31"]);
     assert_eq!(minted.status.code(), Some(1), "{}", text(&minted.stderr));
     let said = text(&minted.stderr);
     assert!(said.contains("nobody holds it") && said.contains("keyward revoke "), "{said}");
@@ -162,12 +162,8 @@ async fn respan_temporary_key_create_list_revoke_audit() {
     if !real_keychain() {
         return;
     }
-    let sb = spawn(SandboxConfig { seed_respan_keys: 2, ..Default::default() }).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let (sb, dir) = synced_respan().await;
     let data = dir.path();
-    add_account(data, "respan", "Gateway", &sb.base_url);
-    let synced = keyward(data, &["sync"], "");
-    assert!(synced.status.success(), "{}", text(&synced.stderr));
 
     let args = [
         "create",
@@ -284,6 +280,10 @@ async fn barndoor_credential_from_stdin_and_gateway_key() {
     assert!(gw.status.success(), "{}", text(&gw.stderr));
     let new_secret = text(&gw.stdout).trim().to_string();
     assert!(new_secret.starts_with("bdai_") && new_secret != text(&key.stdout).trim());
+    // A new secret nobody could be shown is a failure that says how to get one that is.
+    let unseen = unread(data, &["reissue", "svc"]);
+    assert_eq!(unseen.status.code(), Some(1), "{}", text(&unseen.stderr));
+    assert!(text(&unseen.stderr).contains("nobody holds it. Reissue the key again"), "{}", text(&unseen.stderr));
     // The name the services use, and Keyward used before, still works.
     let again = keyward(data, &["rotate", "svc"], "");
     assert!(again.status.success(), "{}", text(&again.stderr));

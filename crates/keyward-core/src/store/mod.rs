@@ -156,9 +156,6 @@ fn write_transaction(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transa
     conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
 }
 
-/// How long a statement waits for another process's write before giving up: long enough to
-/// outwait a big sync's transaction (the longest Keyward writes), short enough that a process
-/// stuck on the file is reported as "locked" rather than hanging the window.
 /// The search index's trigram tokenizer came with SQLite 3.34; on Linux the OS's SQLite is used.
 const OLDEST_SQLITE: (i32, &str) = (3_034_000, "3.34");
 
@@ -177,6 +174,9 @@ fn new_enough(number: i32, version: &str) -> Result<()> {
     ))
 }
 
+/// How long a statement waits for another process's write before giving up: long enough to
+/// outwait a big sync's transaction (the longest Keyward writes), short enough that a process
+/// stuck on the file is reported as "locked" rather than hanging the window.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[cfg(test)]
