@@ -253,7 +253,8 @@ impl Keyward {
         let listed_since = Utc::now();
         let stage = self.store.stage(&account.id)?;
         let (pages, fetched) = (AtomicU32::new(0), AtomicU32::new(0));
-        let (to_stage, mut staged) = tokio::sync::mpsc::unbounded_channel::<Vec<RemoteKey>>();
+        let (to_stage, staged) = std::sync::mpsc::channel::<Vec<RemoteKey>>();
+        let writer = stage.write_beside(staged)?;
         let (pages_seen, fetched) = (&pages, &fetched);
         let on_page = move |page: u32, keys: &[RemoteKey]| {
             pages_seen.store(page, Relaxed);
@@ -261,26 +262,13 @@ impl Keyward {
             let _ = to_stage.send(keys.to_vec());
             progress(SyncProgress { account_id: account.id.clone(), pages: page, fetched: so_far, done: false });
         };
-        let listing = async {
-            let listing = provider.list_keys(&on_page).await;
-            // The last page is sent: the stage's loop below ends once it has written it.
-            drop(on_page);
-            listing
-        };
-        // On this task, not another thread: a page is written while the request for the next one
-        // is already out, so the write costs no wall time the network was not taking anyway.
-        let stage_pages = async {
-            let mut written = Ok(());
-            while let Some(page) = staged.recv().await {
-                if written.is_ok() {
-                    written = stage.add(&page);
-                }
-            }
-            written
-        };
-        let (listing, written) = tokio::join!(listing, stage_pages);
+        let listing = provider.list_keys(&on_page).await;
+        // The last page is sent: the writer ends once it has written it. It is waited for after
+        // a failed listing too, so that no stage outlives the sync.
+        drop(on_page);
+        let written = writer.finish().await;
         let listing = listing?;
-        written?;
+        let stage = written?;
         // A listing with a skipped object is incomplete: a key missing from it may be the one
         // that could not be read, so nothing is marked gone this time.
         let complete: &[crate::model::KeyKind] = if listing.skipped > 0 { &[] } else { &listing.kinds };

@@ -1,6 +1,6 @@
-//! The process's own guard, and the few facts about processes `keyward run` needs. Keyward holds
-//! account tokens and minted secrets in memory, and a release build aborts on panic: a core
-//! dump, or a same-user debugger, would carry them out.
+//! The process's own guard, the few facts about processes `keyward run` needs, and the priority
+//! of background threads. Keyward holds account tokens and minted secrets in memory, and a
+//! release build aborts on panic: a core dump, or a same-user debugger, would carry them out.
 
 /// Marks the process non-dumpable (Linux: no core file, no same-user ptrace, `/proc/<pid>/mem`
 /// closed to others) and sets its core-size limit to 0 (every unix). Call it first in `main`,
@@ -117,8 +117,45 @@ pub fn end_now(pid: u32) -> std::io::Result<()> {
     return std::process::Command::new("taskkill").args(["/F", "/PID", &pid.to_string()]).status().map(|_| ());
 }
 
+/// Puts the calling thread at the lowest priority (nice 19), for work that must give way to the
+/// rest of the process: a sync's page writes, which otherwise held up, on two cores, the wake-up
+/// of the task sending the next request, a millisecond of every page's wall. Linux only, where a
+/// nice value is a thread's own; elsewhere it is the whole process's, so nothing is changed.
+pub fn lower_this_threads_priority() -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: gettid and setpriority take integers and touch no memory of ours; the tid is
+        // this thread's, so only this thread changes.
+        let tid = unsafe { libc::gettid() };
+        let tid = libc::id_t::try_from(tid).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        if unsafe { libc::setpriority(libc::PRIO_PROCESS, tid, 19) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
 #[cfg(all(test, unix))]
 mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_lowered_thread_runs_at_nice_19_and_the_rest_of_the_process_does_not() {
+        fn own_nice() -> i32 {
+            // SAFETY: as above; getpriority reads a number.
+            let tid = unsafe { libc::gettid() } as libc::id_t;
+            unsafe { libc::getpriority(libc::PRIO_PROCESS, tid) }
+        }
+        let before = own_nice();
+        let lowered = std::thread::spawn(|| {
+            super::lower_this_threads_priority().unwrap();
+            own_nice()
+        })
+        .join()
+        .unwrap();
+        assert_eq!(lowered, 19);
+        assert_eq!(own_nice(), before, "the calling thread keeps its priority");
+    }
+
     #[test]
     fn a_hardened_process_writes_no_core_dump() {
         super::harden().unwrap();

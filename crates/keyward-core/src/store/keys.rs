@@ -347,11 +347,11 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::store::accounts::tests::sample;
 
-    fn remote(id: &str, name: &str) -> RemoteKey {
+    pub(crate) fn remote(id: &str, name: &str) -> RemoteKey {
         RemoteKey {
             kind: KeyKind::BraintrustApiKey,
             provider_id: id.into(),
@@ -465,8 +465,7 @@ mod tests {
         };
         assert_eq!(names("a"), ["a's second page", "of a"]);
         assert_eq!(names("b"), ["also of b", "of b"]);
-        let staged: i64 = store.conn().query_row("SELECT count(*) FROM sqlite_temp_master WHERE name LIKE 'sync_stage%'", [], |r| r.get(0)).unwrap();
-        assert_eq!(staged, 0, "every stage's table was dropped");
+        assert_eq!(store.stages_left(), 0, "every stage's table was dropped");
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod settings;
 mod staging;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
@@ -25,7 +25,7 @@ pub use keys::{local_id, search_sql, SyncCounts};
 pub use crate::model::RemoteKey;
 pub use notices::NoticeCandidate;
 pub use runs::StoredRun;
-pub use staging::Stage;
+pub use staging::{Stage, StageWriter};
 
 pub const DB_FILE: &str = "keyward.db";
 
@@ -56,7 +56,8 @@ fn path_exists_beside(store: &Store) -> bool {
 }
 
 pub struct Store {
-    conn: Mutex<Connection>,
+    /// Shared with a sync's stage, which writes its pages from a thread of its own.
+    conn: Arc<Mutex<Connection>>,
     path: PathBuf,
     settings: RwLock<crate::model::settings::Settings>,
 }
@@ -76,7 +77,7 @@ impl Store {
             paths::restrict_file(&PathBuf::from(format!("{}{suffix}", path.display())))?;
         }
         let settings = RwLock::new(Store::read_settings(&conn));
-        let store = Store { conn: Mutex::new(conn), path, settings };
+        let store = Store { conn: Arc::new(Mutex::new(conn)), path, settings };
         // Keeps accounts.json current for a store written by an older Keyward, or by hand.
         if !path_exists_beside(&store) {
             store.export_accounts();
@@ -92,7 +93,7 @@ impl Store {
             PrepareError::Migration(e) => Error::storage("update its schema", e),
         })?;
         let settings = RwLock::new(Store::read_settings(&conn));
-        Ok(Store { conn: Mutex::new(conn), path: PathBuf::from(":memory:"), settings })
+        Ok(Store { conn: Arc::new(Mutex::new(conn)), path: PathBuf::from(":memory:"), settings })
     }
 
     /// [`Store::prepare`], while another process (the window, the CLI) may be preparing the same
@@ -137,10 +138,14 @@ impl Store {
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite consistent (transactions roll back),
-        // so a poisoned lock is safe to keep using.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.conn)
     }
+}
+
+fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock leaves SQLite consistent (transactions roll back), so a
+    // poisoned lock is safe to keep using.
+    conn.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {

@@ -10,13 +10,14 @@
 //! it is dropped whole, where deleting its rows from a shared one cost 15–23 ms of every sync.
 
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, Connection};
 
 use super::keys::{local_id, SyncCounts, REFRESHED};
 use super::Store;
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::model::{KeyKind, RemoteKey};
 
 /// Several syncs (one per account) may stage at once on the one connection.
@@ -76,9 +77,11 @@ fn mark_vanished(table: &str, kinds: usize) -> String {
     )
 }
 
-/// One sync's staged rows; dropped from the stage when it ends, swapped in or not.
-pub struct Stage<'a> {
-    store: &'a Store,
+/// One sync's staged rows; dropped from the stage when it ends, swapped in or not. It owns a
+/// handle on the store's connection, so that a sync can write its pages from a blocking thread
+/// while its own task stays free to send the next request.
+pub struct Stage {
+    conn: Arc<Mutex<Connection>>,
     /// Its TEMP table's name, `sync_stage_N`.
     table: String,
     account_id: String,
@@ -86,18 +89,18 @@ pub struct Stage<'a> {
 
 impl Store {
     /// A new, empty stage for a listing of `account_id`.
-    pub fn stage(&self, account_id: &str) -> Result<Stage<'_>> {
+    pub fn stage(&self, account_id: &str) -> Result<Stage> {
         let table = format!("sync_stage_{}", NEXT_STAGE.fetch_add(1, Ordering::Relaxed));
         self.conn().execute(&create_stage(&table), [])?;
-        Ok(Stage { store: self, table, account_id: account_id.to_string() })
+        Ok(Stage { conn: Arc::clone(&self.conn), table, account_id: account_id.to_string() })
     }
 }
 
-impl Stage<'_> {
+impl Stage {
     /// One page of the listing. A key listed twice (pages shifting under the listing) is kept
     /// as first listed.
     pub fn add(&self, keys: &[RemoteKey]) -> Result<()> {
-        let mut conn = self.store.conn();
+        let mut conn = super::lock(&self.conn);
         let tx = conn.transaction()?;
         {
             let mut insert = tx.prepare_cached(&format!(
@@ -137,7 +140,7 @@ impl Stage<'_> {
     /// `listed_since` is when the listing began; `kinds` are the kinds it listed completely, the
     /// only ones whose missing keys are gone.
     pub fn swap_in(self, kinds: &[KeyKind], listed_since: DateTime<Utc>, now: DateTime<Utc>) -> Result<SyncCounts> {
-        let mut conn = self.store.conn();
+        let mut conn = super::lock(&self.conn);
         let tx = super::write_transaction(&mut conn)?;
         let added: u32 = tx.query_row(
             &format!("SELECT count(*) FROM temp.{} s WHERE NOT EXISTS (SELECT 1 FROM keys k WHERE k.id = s.id)", self.table),
@@ -160,9 +163,135 @@ impl Stage<'_> {
     }
 }
 
-impl Drop for Stage<'_> {
+/// A stage being written on a thread of its own ([`Stage::write_beside`]).
+pub struct StageWriter(tokio::sync::oneshot::Receiver<Result<Stage>>);
+
+impl Stage {
+    /// Writes the pages that come over `pages` on a thread of their own, at the lowest priority:
+    /// not on the sync's task, nor on a thread the network's tasks need at once. A page written
+    /// on the task held up the request for the next one (its pooled connection came back while
+    /// the write ran), and one written on a thread of normal priority the wake-up of the task
+    /// sending it, on two cores: about a millisecond of every page's wall either way.
+    pub fn write_beside(self, pages: std::sync::mpsc::Receiver<Vec<RemoteKey>>) -> Result<StageWriter> {
+        let (done, written) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("keyward-stage".into())
+            .spawn(move || {
+                if let Err(e) = crate::process::lower_this_threads_priority() {
+                    tracing::debug!(error = %e, "the stage's writer keeps its priority");
+                }
+                let mut result = Ok(());
+                for page in pages {
+                    if result.is_ok() {
+                        result = self.add(&page);
+                    }
+                }
+                let _ = done.send(result.map(|()| self));
+            })
+            .map_err(|e| Error::new(ErrorCode::Internal, format!("Could not start the sync's cache writer ({e}).")))?;
+        Ok(StageWriter(written))
+    }
+}
+
+impl StageWriter {
+    /// The stage, once the pages' sender is dropped and every page it sent is written; or the
+    /// first write that failed, after which nothing more was written and the stage is dropped.
+    pub async fn finish(self) -> Result<Stage> {
+        self.0.await.map_err(|_| Error::new(ErrorCode::Internal, "The sync's cache writer stopped before the listing was written."))?
+    }
+}
+
+impl Drop for Stage {
     fn drop(&mut self) {
         // The stage is memory of this process only; a table left by a failed drop is freed with it.
-        let _ = self.store.conn().execute(&format!("DROP TABLE IF EXISTS temp.{}", self.table), []);
+        let _ = super::lock(&self.conn).execute(&format!("DROP TABLE IF EXISTS temp.{}", self.table), []);
+    }
+}
+
+#[cfg(test)]
+impl Store {
+    /// How many stages' tables this connection holds.
+    pub(crate) fn stages_left(&self) -> i64 {
+        self.conn().query_row("SELECT count(*) FROM sqlite_temp_master WHERE name LIKE 'sync_stage%'", [], |r| r.get(0)).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::KeyQuery;
+    use crate::store::accounts::tests::sample;
+    use crate::store::keys::tests::remote;
+
+    fn store() -> Store {
+        let store = Store::in_memory().unwrap();
+        store.insert_account(&sample("acc")).unwrap();
+        store
+    }
+
+    #[tokio::test]
+    async fn a_stage_written_beside_has_every_page_once_the_pages_end() {
+        let store = store();
+        let (pages, staged) = std::sync::mpsc::channel();
+        let writer = store.stage("acc").unwrap().write_beside(staged).unwrap();
+        pages.send(vec![remote("1", "first"), remote("2", "second")]).unwrap();
+        pages.send(vec![remote("3", "third")]).unwrap();
+        drop(pages);
+        let stage = writer.finish().await.unwrap();
+        let counts = stage.swap_in(&[KeyKind::BraintrustApiKey], Utc::now(), Utc::now()).unwrap();
+        assert_eq!(counts, SyncCounts { added: 3, updated: 0, gone: 0 });
+        assert_eq!(store.stages_left(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_failed_page_write_is_what_the_writer_gives_back_and_nothing_stays_staged() {
+        let store = store();
+        let stage = store.stage("acc").unwrap();
+        // The stage's table gone underneath it: the next page's write fails.
+        super::super::lock(&stage.conn).execute(&format!("DROP TABLE temp.{}", stage.table), []).unwrap();
+        let (pages, staged) = std::sync::mpsc::channel();
+        let writer = stage.write_beside(staged).unwrap();
+        pages.send(vec![remote("1", "first")]).unwrap();
+        pages.send(vec![remote("2", "second")]).unwrap();
+        drop(pages);
+        let Err(err) = writer.finish().await else { panic!("the write failed") };
+        assert_eq!(err.code, ErrorCode::Storage, "{}", err.message);
+        assert_eq!(store.stages_left(), 0);
+        assert!(store.list_keys(&KeyQuery::default()).unwrap().is_empty(), "nothing reached the cache");
+    }
+
+    /// The writer gives way to the rest of the process: its thread runs at nice 19, the
+    /// process's other threads as they were.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn the_stage_writer_runs_at_the_lowest_priority() {
+        let store = store();
+        let (pages, staged) = std::sync::mpsc::channel::<Vec<RemoteKey>>();
+        let writer = store.stage("acc").unwrap().write_beside(staged).unwrap();
+        // Its thread's nice value: field 19 of /proc/self/task/<tid>/stat, after the name.
+        let nice_of = |name: &str| -> Vec<i64> {
+            let mut found = Vec::new();
+            for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+                let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+                if comm.trim() == name {
+                    let stat = std::fs::read_to_string(task.path().join("stat")).unwrap();
+                    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+                    found.push(after_name.split(' ').nth(16).unwrap().parse().unwrap());
+                }
+            }
+            found
+        };
+        // Other tests' writers may run beside this one: every writer is at 19, and there is one.
+        let lowered = || {
+            let nice = nice_of("keyward-stage");
+            !nice.is_empty() && nice.iter().all(|&n| n == 19)
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !lowered() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(lowered(), "writer threads at {:?}", nice_of("keyward-stage"));
+        drop(pages);
+        writer.finish().await.unwrap();
     }
 }
