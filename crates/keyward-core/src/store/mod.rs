@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod checkpoint;
 mod keys;
 mod notices;
 pub mod recovery;
@@ -58,6 +59,9 @@ fn path_exists_beside(store: &Store) -> bool {
 pub struct Store {
     /// Shared with a sync's stage, which writes its pages from a thread of its own.
     conn: Arc<Mutex<Connection>>,
+    /// After the connection: dropped last, its thread's connection is the one that closes last
+    /// and checkpoints the file.
+    checkpoints: Arc<checkpoint::Checkpoints>,
     path: PathBuf,
     settings: RwLock<crate::model::settings::Settings>,
 }
@@ -77,7 +81,8 @@ impl Store {
             paths::restrict_file(&PathBuf::from(format!("{}{suffix}", path.display())))?;
         }
         let settings = RwLock::new(Store::read_settings(&conn));
-        let store = Store { conn: Arc::new(Mutex::new(conn)), path, settings };
+        let checkpoints = Arc::new(checkpoint::Checkpoints::of(Some(&path)));
+        let store = Store { conn: Arc::new(Mutex::new(conn)), checkpoints, path, settings };
         // Keeps accounts.json current for a store written by an older Keyward, or by hand.
         if !path_exists_beside(&store) {
             store.export_accounts();
@@ -93,7 +98,8 @@ impl Store {
             PrepareError::Migration(e) => Error::storage("update its schema", e),
         })?;
         let settings = RwLock::new(Store::read_settings(&conn));
-        Ok(Store { conn: Arc::new(Mutex::new(conn)), path: PathBuf::from(":memory:"), settings })
+        let checkpoints = Arc::new(checkpoint::Checkpoints::of(None));
+        Ok(Store { conn: Arc::new(Mutex::new(conn)), checkpoints, path: PathBuf::from(":memory:"), settings })
     }
 
     /// [`Store::prepare`], while another process (the window, the CLI) may be preparing the same

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 
+use super::checkpoint::{Checkpoints, AUTOCHECKPOINT_PAGES};
 use super::keys::{local_id, SyncCounts, REFRESHED};
 use super::Store;
 use crate::error::{Error, ErrorCode, Result};
@@ -82,6 +83,7 @@ fn mark_vanished(table: &str, kinds: usize) -> String {
 /// while its own task stays free to send the next request.
 pub struct Stage {
     conn: Arc<Mutex<Connection>>,
+    checkpoints: Arc<Checkpoints>,
     /// Its TEMP table's name, `sync_stage_N`.
     table: String,
     account_id: String,
@@ -92,7 +94,7 @@ impl Store {
     pub fn stage(&self, account_id: &str) -> Result<Stage> {
         let table = format!("sync_stage_{}", NEXT_STAGE.fetch_add(1, Ordering::Relaxed));
         self.conn().execute(&create_stage(&table), [])?;
-        Ok(Stage { conn: Arc::clone(&self.conn), table, account_id: account_id.to_string() })
+        Ok(Stage { conn: Arc::clone(&self.conn), checkpoints: Arc::clone(&self.checkpoints), table, account_id: account_id.to_string() })
     }
 }
 
@@ -158,7 +160,21 @@ impl Stage {
             tx.execute(&mark_vanished(&self.table, kinds.len()), args.as_slice())? as u32
         };
         Store::mark_synced(&tx, &self.account_id, now)?;
-        tx.commit()?;
+        // The biggest commit Keyward makes: its checkpoint is left to the checkpoint thread.
+        let behind = self.checkpoints.available();
+        if behind {
+            tx.pragma_update(None, "wal_autocheckpoint", 0)?;
+        }
+        let committed = tx.commit();
+        if behind {
+            // Committed or not, the other commits keep SQLite's threshold; a failure to restore
+            // it must not report a committed sync as failed.
+            if let Err(e) = conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES) {
+                tracing::warn!(error = %e, "the autocheckpoint threshold was not restored");
+            }
+            self.checkpoints.request();
+        }
+        committed?;
         Ok(SyncCounts { added, updated: written.saturating_sub(added), gone })
     }
 }
