@@ -240,7 +240,9 @@ pub fn window_ready<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, k
     // systemctl is a process of its own: started at launch, it took a core from the first paint.
     crate::notices::follow_timer(&app);
     if std::env::var_os("KEYWARD_REPORT_READY").is_some() {
-        println!("keyward-ready {ms:.1} ms, {keys} keys");
+        // How WebKit was told to draw, so the benchmark can start the hello world the same way.
+        let drawing = std::env::var(crate::compositing::VARIABLE).map(|v| format!(", {}={v}", crate::compositing::VARIABLE)).unwrap_or_default();
+        println!("keyward-ready {ms:.1} ms, {keys} keys{drawing}");
     }
     if std::env::var_os("KEYWARD_EXIT_WHEN_READY").is_some() {
         app.exit(0);

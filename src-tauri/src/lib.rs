@@ -7,6 +7,7 @@ mod clipboard;
 #[cfg(test)]
 mod command_bindings;
 mod commands;
+mod compositing;
 mod events;
 mod export_dialog;
 mod notices;
@@ -49,7 +50,11 @@ pub(crate) fn started() -> std::time::Instant {
 
 pub fn run() {
     started();
+    let compositing_off = compositing::choose();
     init_logging();
+    if compositing_off {
+        tracing::info!("no GPU found: the window paints without WebKit's compositor ({}=0 keeps it)", compositing::VARIABLE);
+    }
     // First, before any other plugin's setup: a second launch hands over and exits right here.
     let data_dir = keyward_core::paths::default_data_dir().ok();
     let app = builder(tauri::Builder::default().plugin(one_window_per_store()))

@@ -3,9 +3,13 @@
 own report) for Keyward with a 10,000-key inventory and for the bare Tauri hello world, median of
 RUNS launches each, alternating; then the memory of each app's whole process tree (WebKit runs
 its page in child processes) 10 s after start, RSS and PSS, split into the app's own process and
-its WebKit children. Prints figure<TAB>value<TAB>unit."""
+its WebKit children. Where Keyward tells WebKit how to draw (its compositor off when there is no
+GPU), the hello world is also measured drawing that way, beside the bare one the targets are on:
+what is Keyward's own cost and what the drawing saves, each in figures. Prints
+figure<TAB>value<TAB>unit."""
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -81,6 +85,12 @@ def tree_memory_kb(root: int) -> dict:
     return parts
 
 
+def drawing(ready_line: str) -> dict:
+    """The WebKit variable Keyward's ready line says it drew with, as an environment; {} if none."""
+    found = re.search(r"(WEBKIT_DISABLE_COMPOSITING_MODE)=(\S*)", ready_line)
+    return {found[1]: found[2]} if found else {}
+
+
 def memory_lines(memory: dict) -> list:
     """Figure lines for each app's tree (keep the ratio on RSS, as every earlier run measured
     it) with its parts, PSS beside, and keyward minus hello per part: where the difference is."""
@@ -102,6 +112,8 @@ def memory_lines(memory: dict) -> list:
             k, h = (memory[n].get(part, [0, 0])[index] / 1024.0 for n in ("keyward", "hello"))
             lines.append(f"{measure} diff part {part}\t{k - h:.3f}\tMiB")
         lines.append(f"{measure} ratio\t{totals['keyward'] / totals['hello']:.3f}\tx")
+        if "hello-alike" in totals:
+            lines.append(f"{measure} alike ratio\t{totals['keyward'] / totals['hello-alike']:.3f}\tx")
     return lines
 
 
@@ -113,29 +125,38 @@ def launch(binary: str, env: dict, exit_when_ready: bool):
     proc = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in proc.stdout:
         if "ready" in line:
-            return proc, (time.perf_counter() - started) * 1000.0, started
+            return proc, (time.perf_counter() - started) * 1000.0, started, line
     raise SystemExit(f"{binary} ended without reporting ready")
 
 
 def main():
     keyward, hello, data, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     env = dict(os.environ, KEYWARD_DATA_DIR=data, KEYWARD_LOG="warn")
-    apps = {"keyward": keyward, "hello": hello}
-    times = {name: [] for name in apps}
-    for name, binary in apps.items():  # one unmeasured launch each: the binary and WebKit paged in
-        proc, _, _ = launch(binary, env, True)
+    apps = {"keyward": (keyward, env), "hello": (hello, env)}
+    # One unmeasured launch each, the binary and WebKit paged in; Keyward's says how it drew.
+    proc, _, _, ready = launch(keyward, env, True)
+    proc.wait(timeout=30)
+    alike = drawing(ready)
+    if alike:
+        apps["hello-alike"] = (hello, dict(env, **alike))
+    for binary, app_env in list(apps.values())[1:]:
+        proc, _, _, _ = launch(binary, app_env, True)
         proc.wait(timeout=30)
+    times = {name: [] for name in apps}
     for _ in range(runs):
-        for name, binary in apps.items():
-            proc, ms, _ = launch(binary, env, True)
+        for name, (binary, app_env) in apps.items():
+            proc, ms, _, _ = launch(binary, app_env, True)
             proc.wait(timeout=30)
             times[name].append(ms)
     for name in apps:
         print(f"start {name} median\t{statistics.median(times[name]):.3f}\tms", flush=True)
-    print(f"start ratio\t{statistics.median(times['keyward']) / statistics.median(times['hello']):.3f}\tx", flush=True)
+    median = {name: statistics.median(t) for name, t in times.items()}
+    print(f"start ratio\t{median['keyward'] / median['hello']:.3f}\tx", flush=True)
+    if alike:
+        print(f"start alike ratio\t{median['keyward'] / median['hello-alike']:.3f}\tx", flush=True)
     memory = {}
-    for name, binary in apps.items():
-        proc, _, started = launch(binary, env, False)
+    for name, (binary, app_env) in apps.items():
+        proc, _, started, _ = launch(binary, app_env, False)
         time.sleep(max(0.0, 10.0 - (time.perf_counter() - started)))
         memory[name] = tree_memory_kb(proc.pid)
         proc.terminate()
