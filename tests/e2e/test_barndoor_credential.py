@@ -6,7 +6,7 @@ import base64
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
 from sandbox_api import call, connections
-from ui import add_account, all_of, click, find, gone, row_with, select, toast_with, type_into, wait_text
+from ui import add_account, all_of, click, find, gone, row_with, screenshot, select, toast_with, type_into, wait_text
 
 FIRST = "sk-upstream-journey-given-0042"
 ROTATED = "sk-upstream-journey-rotated-0043"
@@ -24,7 +24,7 @@ def test_barndoor_credential_given_reissued_refused_deleted(driver_host, data_di
         select(driver, "field-model_provider", "openai")
         type_into(driver, "field-api_key", FIRST)
         assert find(driver, "field-api_key").get_attribute("type") == "password"
-        driver.save_screenshot(str(ARTIFACTS / "20-barndoor-credential-form.png"))
+        screenshot(ARTIFACTS / "20-barndoor-credential-form.png")
         click(driver, "submit-key")
         gone(driver, "create-form")
         assert not all_of(driver, "reveal-dialog"), "a given secret is not revealed back"
@@ -38,7 +38,7 @@ def test_barndoor_credential_given_reissued_refused_deleted(driver_host, data_di
         find(driver, "edit-key-form")
         type_into(driver, "field-api_key", ROTATED)
         type_into(driver, "field-change_note", "journey rotation")
-        driver.save_screenshot(str(ARTIFACTS / "21-reissue-credential.png"))
+        screenshot(ARTIFACTS / "21-reissue-credential.png")
         click(driver, "save-key")
         gone(driver, "edit-key-form")
         wait_text(driver, "detail-fields", lambda t: "0043" in t)
@@ -54,7 +54,7 @@ def test_barndoor_credential_given_reissued_refused_deleted(driver_host, data_di
         toast_with(driver, "providers still use it", "gpt-route")
         wait_text(driver, "detail-status", lambda t: t.strip() == "Active")
         assert len(connections(sandbox)) == 1
-        driver.save_screenshot(str(ARTIFACTS / "22-delete-in-use.png"))
+        screenshot(ARTIFACTS / "22-delete-in-use.png")
 
         call(sandbox, "DELETE", "/__sandbox/barndoor/providers")
         click(driver, "revoke-key")

@@ -8,7 +8,7 @@ import time
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
 from sandbox_api import respan_keys
-from ui import add_account, click, find, gone, row_with, text_of, type_into, wait_text
+from ui import add_account, click, find, gone, row_with, screenshot, text_of, type_into, wait_text
 
 
 def clipboard() -> str:
@@ -29,7 +29,7 @@ def test_create_respan_key_reveal_copy_clear_close_revoke(driver_host, data_dir)
         type_into(driver, "field-max_usage", "50")
         type_into(driver, "field-spending_limit", "5")
         click(driver, "field-is_test")
-        driver.save_screenshot(str(ARTIFACTS / "10-create-respan.png"))
+        screenshot(ARTIFACTS / "10-create-respan.png")
         click(driver, "submit-key")
 
         find(driver, "reveal-dialog")
@@ -41,7 +41,7 @@ def test_create_respan_key_reveal_copy_clear_close_revoke(driver_host, data_dir)
         secret = clipboard()
         assert secret.startswith(made[0]["prefix"] + "."), "the system clipboard holds the new key"
         assert secret not in driver.page_source, "Copy did not need the secret in the page"
-        driver.save_screenshot(str(ARTIFACTS / "11-reveal.png"))
+        screenshot(ARTIFACTS / "11-reveal.png")
 
         deadline = time.time() + 10
         while time.time() < deadline and clipboard() == secret:
@@ -65,7 +65,7 @@ def test_create_respan_key_reveal_copy_clear_close_revoke(driver_host, data_dir)
         gone(driver, "revoke-dialog")
         wait_text(driver, "detail-status", lambda t: t.strip() == "Revoked")
         assert not [k for k in respan_keys(sandbox) if k["name"] == "journey-key"], "revoked at the service"
-        driver.save_screenshot(str(ARTIFACTS / "12-revoked.png"))
+        screenshot(ARTIFACTS / "12-revoked.png")
     finally:
         driver.quit()
         sandbox.stop()

@@ -9,7 +9,7 @@ import time
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
 from sandbox_api import call
-from ui import find, wait_text
+from ui import find, screenshot, wait_text
 
 CLI = os.environ["KEYWARD_CLI"]
 
@@ -72,7 +72,7 @@ def test_the_window_reopens_at_the_size_and_position_it_was_closed_at(driver_hos
         find(driver, "add-account-button")
         wait_for_geometry(want)
         assert driver.execute_script("return [window.innerWidth, window.innerHeight]") == [want[2], want[3]]
-        driver.save_screenshot(str(ARTIFACTS / "30-reopened-at-its-size.png"))
+        screenshot(ARTIFACTS / "30-reopened-at-its-size.png")
     finally:
         driver.quit()
 

@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import Select
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
 from sandbox_api import call, faults, held_key, respan_keys
-from ui import add_account, all_of, click, find, gone, row_with, toast_with, type_into, wait_text
+from ui import add_account, all_of, click, find, gone, row_with, screenshot, toast_with, type_into, wait_text
 
 
 def pick(driver, testid: str, text: str):
@@ -37,7 +37,7 @@ def install_into_new_credential(driver, name: str):
     try:
         gone(driver, "install-dialog")
     except Exception as e:
-        driver.save_screenshot(str(ARTIFACTS / "install-failure.png"))
+        screenshot(ARTIFACTS / "install-failure.png")
         raise AssertionError(f"the install dialog stayed open: {find(driver, 'install-dialog').text!r}") from e
     wait_text(driver, "installs", lambda t: name in t and "last 4 characters" in t)
 
@@ -80,7 +80,7 @@ def test_a_key_that_expires_soon_raises_one_notification(driver_host, data_dir, 
         wait_text(driver, "expiry-badge", lambda t: t.strip() == "1")
         click(driver, "nav-expiry")
         find(driver, "expiry-timeline")
-        driver.save_screenshot(str(ARTIFACTS / "20-expiry-centre.png"))
+        screenshot(ARTIFACTS / "20-expiry-centre.png")
     finally:
         driver.quit()
 
@@ -109,7 +109,7 @@ def test_install_into_a_new_barndoor_credential_never_shows_the_secret(driver_ho
     driver = driver_host.session()
     try:
         respan_key_installed_in_barndoor(driver, sandbox, "gateway-upstream", "Respan gateway")
-        driver.save_screenshot(str(ARTIFACTS / "21-installed.png"))
+        screenshot(ARTIFACTS / "21-installed.png")
 
         secret = held_key(sandbox, "Respan gateway")
         prefix = secret.split(".")[0]
@@ -147,7 +147,7 @@ def test_a_replacement_that_fails_half_way_leaves_the_old_key_active_then_comple
         assert "“rotate-me” is still active" in summary, summary
         states = [s.get_attribute("data-state") for s in all_of(driver, "replace-step")]
         assert states == ["done", "failed", "skipped"], states
-        driver.save_screenshot(str(ARTIFACTS / "22-replace-stopped.png"))
+        screenshot(ARTIFACTS / "22-replace-stopped.png")
         # Installed nowhere, the replacement is offered for revoking: Respan is back to the old key alone.
         assert len([k for k in respan_keys(sandbox) if k["name"] == "rotate-me"]) == 2
         click(driver, "replace-undo")

@@ -9,7 +9,7 @@ import subprocess
 import time
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import add_account, click, create_proxy_credential, gone, toast_with, wait_text
+from ui import add_account, click, create_proxy_credential, gone, screenshot, toast_with, wait_text
 
 
 def save_dialog(title: str, timeout: float = 20) -> str:
@@ -74,7 +74,7 @@ def test_the_inventory_exported_through_the_save_dialog_parses_back_without_secr
             str(target),
         )
         assert "not allowed" in refused, refused
-        driver.save_screenshot(str(ARTIFACTS / "23-exported.png"))
+        screenshot(ARTIFACTS / "23-exported.png")
     finally:
         driver.quit()
         sandbox.stop()

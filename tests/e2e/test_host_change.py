@@ -7,7 +7,7 @@ import http.server
 import threading
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import add_account, click, find, gone, select, type_into, wait_text
+from ui import add_account, click, find, gone, screenshot, select, type_into, wait_text
 
 
 class Stranger(http.server.ThreadingHTTPServer):
@@ -51,7 +51,7 @@ def test_a_new_host_needs_the_token_again_and_the_stored_one_goes_nowhere(driver
             wait_text(driver, "edit-token-host-note", lambda t: "typed again" in t)
             click(driver, "save-account")
             wait_text(driver, "edit-error-token", lambda t: "typed again" in t)
-            driver.save_screenshot(str(ARTIFACTS / "host-change-refused.png"))
+            screenshot(ARTIFACTS / "host-change-refused.png")
             assert stranger.seen == [], f"the stored token went to the new host: {stranger.seen}"
 
             type_into(driver, "edit-token", "sk-typed-anew-0123")

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from conftest import APP, ARTIFACTS, TOKEN, Sandbox
-from ui import add_account, wait_text
+from ui import add_account, screenshot, wait_text
 
 pytestmark = pytest.mark.installed
 CLI = os.environ["KEYWARD_CLI"]
@@ -23,7 +23,7 @@ def test_the_installed_app_adds_an_account_and_shows_its_inventory(driver_host, 
     try:
         add_account(driver, "Production", sandbox.url, TOKEN)
         wait_text(driver, "key-count", lambda t: t.strip() == str(SEED))
-        driver.save_screenshot(str(ARTIFACTS / "40-installed-app.png"))
+        screenshot(ARTIFACTS / "40-installed-app.png")
     finally:
         driver.quit()
     try:

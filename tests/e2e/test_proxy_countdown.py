@@ -2,7 +2,7 @@
 in the reveal dialog and a countdown in the inventory, kept locally since Braintrust cannot list it."""
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
-from ui import add_account, click, create_proxy_credential, gone, row_with, wait_text
+from ui import add_account, click, create_proxy_credential, gone, row_with, screenshot, wait_text
 
 
 def test_proxy_credential_countdown(driver_host, data_dir):
@@ -22,7 +22,7 @@ def test_proxy_credential_countdown(driver_host, data_dir):
         row = row_with(driver, "gpt-4o")
         expires = row.find_element("css selector", '[data-testid="key-expires"]').get_attribute("textContent")
         assert "in 1 hour" in expires or "in 60 minutes" in expires or "in 59 minutes" in expires, expires
-        driver.save_screenshot(str(ARTIFACTS / "13-proxy-countdown.png"))
+        screenshot(ARTIFACTS / "13-proxy-countdown.png")
 
         # A sync does not lose it: Braintrust cannot list proxy credentials.
         click(driver, "sync-all-button")

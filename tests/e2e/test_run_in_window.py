@@ -10,7 +10,7 @@ import time
 
 from conftest import ARTIFACTS, TOKEN, Sandbox
 from sandbox_api import respan_keys
-from ui import click, find, gone, row_with, text_of, toast_with, wait_text
+from ui import click, find, gone, row_with, screenshot, text_of, toast_with, wait_text
 
 CLI = os.environ["KEYWARD_CLI"]
 
@@ -56,7 +56,7 @@ def test_a_run_key_is_marked_revoked_early_and_a_killed_run_is_ended_at_start(dr
             find(driver, "key-detail")
             group = text_of(driver, "detail-run")
             assert "sh" in group and str(child) in group and "OPENAI_API_KEY" in group and "With the process" in group, group
-            driver.save_screenshot(str(ARTIFACTS / "30-run-key-detail.png"))
+            screenshot(ARTIFACTS / "30-run-key-detail.png")
 
             # Revoked early, while the command still runs.
             click(driver, "revoke-key")
@@ -88,7 +88,7 @@ def test_a_run_key_is_marked_revoked_early_and_a_killed_run_is_ended_at_start(dr
         try:
             said = toast_with(driver, "Revoked 1 key", "sh")
             assert respan_keys(sandbox) == [], f"the window revoked what the killed run left ({said})"
-            driver.save_screenshot(str(ARTIFACTS / "31-killed-run-ended.png"))
+            screenshot(ARTIFACTS / "31-killed-run-ended.png")
         finally:
             driver.quit()
     finally:

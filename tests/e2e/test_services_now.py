@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import Select
 
 from conftest import ARTIFACTS, Sandbox, TOKEN
 from sandbox_api import call
-from ui import add_account, click, find, gone, row_with, settle, text_of, type_into, wait_text
+from ui import add_account, click, find, gone, row_with, screenshot, settle, text_of, type_into, wait_text
 
 CHECKOUT = "b0b9a73e-e10f-5e73-ba5c-5af35778ec93"  # the sandbox's seeded "checkout" project
 
@@ -58,7 +58,7 @@ def test_a_scoped_group_key_a_graceful_reissue_and_an_install_into_a_project_env
         Select(find(driver, "field-acts_for")).select_by_value("group")
         type_into(driver, "field-group_name", "engineering")
         settle()  # the last keystroke painted
-        driver.save_screenshot(str(ARTIFACTS / "40-gateway-form.png"))
+        screenshot(ARTIFACTS / "40-gateway-form.png")
         click(driver, "submit-key")
         find(driver, "reveal-dialog")
         (key,) = [k for k in gateway_keys(sandbox) if k["name"] == "checkout-agents"]
@@ -79,7 +79,7 @@ def test_a_scoped_group_key_a_graceful_reissue_and_an_install_into_a_project_env
         assert before + timedelta(minutes=59) < until < before + timedelta(minutes=61), until
         close_reveal(driver)
         said = wait_text(driver, "previous-secret-until", lambda t: "Previous secret works until" in t)
-        driver.save_screenshot(str(ARTIFACTS / "41-gateway-grace.png"))
+        screenshot(ARTIFACTS / "41-gateway-grace.png")
         assert "engineering" in text_of(driver, "key-detail"), "the detail panel says who the key acts for"
 
         # A Respan key minted and installed, from Rust, into the checkout project's env var.
@@ -99,7 +99,7 @@ def test_a_scoped_group_key_a_graceful_reissue_and_an_install_into_a_project_env
         wait_text(driver, "field-project", lambda t: "checkout" in t)
         pick(driver, "field-project", "checkout")
         settle()
-        driver.save_screenshot(str(ARTIFACTS / "42-install-into-env-var.png"))
+        screenshot(ARTIFACTS / "42-install-into-env-var.png")
         click(driver, "submit-install")
         gone(driver, "install-dialog")
         wait_text(driver, "installs", lambda t: "RESPAN_API_KEY" in t and "last 4 characters" in t)
@@ -111,7 +111,7 @@ def test_a_scoped_group_key_a_graceful_reissue_and_an_install_into_a_project_env
         gone(driver, "reveal-dialog")
         row_with(driver, "RESPAN_API_KEY").click()
         wait_text(driver, "key-detail", lambda t: "checkout" in t and "Env var" in t)
-        driver.save_screenshot(str(ARTIFACTS / "43-env-var-row.png"))
+        screenshot(ARTIFACTS / "43-env-var-row.png")
     finally:
         driver.quit()
         sandbox.stop()

@@ -6,7 +6,7 @@ import base64
 import subprocess
 
 from conftest import ARTIFACTS, TOKEN, Sandbox, free_port
-from ui import all_of, click, find, gone, select, settle, text_of, type_into, wait_text
+from ui import all_of, click, find, gone, screenshot, select, settle, text_of, type_into, wait_text
 
 SEED = 250
 
@@ -45,12 +45,12 @@ def test_add_sync_search_restart_offline_remove(driver_host, data_dir):
         try:
             click(driver, "add-account-button")
             find(driver, "account-form")
-            driver.save_screenshot(str(ARTIFACTS / "01-add-account.png"))
+            screenshot(ARTIFACTS / "01-add-account.png")
 
             # A wrong key: refused, said on the token field, nothing saved.
             fill_account(driver, sandbox.url, "sk-not-the-right-key")
             wait_text(driver, "field-error-token", lambda t: "refused by Braintrust (401)" in t)
-            driver.save_screenshot(str(ARTIFACTS / "02-refused-token.png"))
+            screenshot(ARTIFACTS / "02-refused-token.png")
 
             # An unreachable host: a network message.
             closed = f"http://127.0.0.1:{free_port()}"
@@ -64,14 +64,14 @@ def test_add_sync_search_restart_offline_remove(driver_host, data_dir):
             account = find(driver, "account-item")
             account_id = account.get_attribute("data-account-id")
             wait_text(driver, "key-count", lambda t: t.strip() == str(SEED))
-            driver.save_screenshot(str(ARTIFACTS / "03-inventory.png"))
+            screenshot(ARTIFACTS / "03-inventory.png")
 
             # Search as you type.
             type_into(driver, "search-input", "key-01")
             wait_text(driver, "key-count", lambda t: t.strip() == "100")
             rows = all_of(driver, "key-row")
             assert rows and all("key-01" in r.text for r in rows)
-            driver.save_screenshot(str(ARTIFACTS / "04-search.png"))
+            screenshot(ARTIFACTS / "04-search.png")
         finally:
             driver.quit()
 
@@ -89,7 +89,7 @@ def test_add_sync_search_restart_offline_remove(driver_host, data_dir):
             wait_text(driver, "key-count", lambda t: t.strip() == str(SEED))
             last = text_of(driver, "last-synced")
             assert "ago" in last or "just now" in last.lower(), last
-            driver.save_screenshot(str(ARTIFACTS / "05-offline.png"))
+            screenshot(ARTIFACTS / "05-offline.png")
 
             # Remove: confirmation, then the keychain entry and the cached rows go.
             click(driver, "account-remove-button")
@@ -97,7 +97,7 @@ def test_add_sync_search_restart_offline_remove(driver_host, data_dir):
             gone(driver, "account-item")
             settle()
             assert not all_of(driver, "key-row")
-            driver.save_screenshot(str(ARTIFACTS / "06-removed.png"))
+            screenshot(ARTIFACTS / "06-removed.png")
         finally:
             driver.quit()
         assert keychain_lookup(account_id) == ""

@@ -1,6 +1,7 @@
 """Small helpers over Selenium for Keyward's `data-testid`s."""
 
 import os
+import subprocess
 import time
 
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -8,6 +9,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 TIMEOUT = 20
+
+
+def screenshot(path) -> None:
+    """The screen as a person sees it, taken from the X server: the window, and any dialog of the
+    desktop's over it. Not WebDriver's snapshot: without WebKit's compositor (how Keyward draws
+    where there is no GPU, as on this machine) it never answers once the window was placed from
+    its saved size and position."""
+    subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
 
 
 def css(testid: str, extra: str = "") -> str:
@@ -108,7 +117,7 @@ def row_with(driver, text: str):
         return WebDriverWait(driver, TIMEOUT).until(found)
     except Exception as e:
         shown = [r.get_attribute("textContent") for r in driver.find_elements(By.CSS_SELECTOR, css("key-row"))]
-        driver.save_screenshot(os.path.join(os.environ.get("KEYWARD_E2E_ARTIFACTS", "."), "no-row-failure.png"))
+        screenshot(os.path.join(os.environ.get("KEYWARD_E2E_ARTIFACTS", "."), "no-row-failure.png"))
         sizes = driver.execute_script("const b = document.querySelector('[data-testid=key-table] .body'); return b ? [b.clientHeight, b.scrollTop, b.scrollHeight] : null")
         shown.append(f"viewport {sizes}")
         raise AssertionError(f"no key row shows {text!r}; rows: {shown}") from e
