@@ -18,11 +18,10 @@ pub(crate) const VARIABLE: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 /// device NVIDIA's own driver makes. A display-only DRM device (`card0` alone, as simpledrm has)
 /// draws nothing itself.
 fn has_gpu(dev: &Path) -> bool {
-    let names =
-        |dir: &Path| std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect::<Vec<_>>();
-    let render_node = names(&dev.join("dri")).iter().any(|n| n.starts_with("renderD"));
-    let nvidia = names(dev).iter().any(|n| n.strip_prefix("nvidia").is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())));
-    render_node || nvidia
+    let any_named =
+        |dir: &Path, pick: fn(&str) -> bool| std::fs::read_dir(dir).into_iter().flatten().flatten().any(|e| pick(&e.file_name().to_string_lossy()));
+    any_named(&dev.join("dri"), |n| n.starts_with("renderD"))
+        || any_named(dev, |n| n.strip_prefix("nvidia").is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())))
 }
 
 /// Whether Keyward should turn the compositor off: nobody chose (`chosen` is the variable as the

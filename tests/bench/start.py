@@ -86,9 +86,9 @@ def tree_memory_kb(root: int) -> dict:
 
 
 def drawing(ready_line: str) -> dict:
-    """The WebKit variable Keyward's ready line says it drew with, as an environment; {} if none."""
-    found = re.search(r"(WEBKIT_DISABLE_COMPOSITING_MODE)=(\S*)", ready_line)
-    return {found[1]: found[2]} if found else {}
+    """What Keyward's ready line says WebKit was told to draw with ("…, NAME=value"), as an
+    environment; {} if nothing. The line names the variable, so it is not written again here."""
+    return dict(re.findall(r", ([A-Z_]+)=(\S*)", ready_line))
 
 
 def memory_lines(memory: dict) -> list:
